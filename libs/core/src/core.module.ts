@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+
+import { AppConfigModule } from './config/app-config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsController } from './metrics/metrics.controller';
+
+/** The shared kernel every app imports: configuration, logging, database, health and metrics. */
+@Module({
+  imports: [AppConfigModule, LoggingModule, DatabaseModule],
+  controllers: [HealthController, MetricsController],
+  exports: [AppConfigModule, DatabaseModule],
+})
+export class CoreModule {}

@@ -1,0 +1,28 @@
+import path from 'node:path';
+
+import type { DataSourceOptions } from 'typeorm';
+
+import { SnakeNamingStrategy } from './naming.strategy';
+
+/** The project root in the sources, or `dist/` when compiled: both hold `libs/` and `migrations/`. */
+const ROOT = path.resolve(__dirname, '../../../..');
+
+export const ENTITY_GLOB = path.join(ROOT, 'libs/*/src/**/entities/*.entity.{ts,js}');
+export const MIGRATION_GLOB = path.join(ROOT, 'migrations/*.{ts,js}');
+
+/** The one description of the database connection, shared by the app, the CLI scripts and the tests. */
+export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [ENTITY_GLOB],
+    migrations: [MIGRATION_GLOB],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    poolSize: overrides.poolSize ?? 10,
+    applicationName: overrides.applicationName ?? 'sunshine',
+    extra: { connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+  };
+}

@@ -1,0 +1,62 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+
+import { AppConfig } from '../config/app-config';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
+
+const EMBEDDED_DATABASE = 'sunshine';
+
+/**
+ * Where the database is: `DATABASE_URL` if set, else an embedded PostgreSQL started in the data
+ * folder (and stopped with the process).
+ */
+export class DatabaseServer implements OnApplicationShutdown {
+  private constructor(
+    readonly url: string,
+    private readonly embedded?: EmbeddedPostgresHandle,
+  ) {}
+
+  get isEmbedded(): boolean {
+    return this.embedded !== undefined;
+  }
+
+  static async resolve(config: AppConfig, logger = new Logger('Database')): Promise<DatabaseServer> {
+    if (config.DATABASE_URL) return new DatabaseServer(config.DATABASE_URL);
+    logger.log(`no DATABASE_URL: starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}`);
+    const embedded = await startEmbeddedPostgres({
+      dir: config.EMBEDDED_PG_DIR,
+      port: config.EMBEDDED_PG_PORT,
+      log: (m) => logger.debug(m.trim()),
+    });
+    try {
+      const url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
+      return new DatabaseServer(url, embedded);
+    } catch (error) {
+      await embedded.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.embedded?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+}
+
+/** Creates `name` on the server of `maintenanceUrl` if missing; returns its URL. */
+export async function ensureDatabase(maintenanceUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: maintenanceUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(maintenanceUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

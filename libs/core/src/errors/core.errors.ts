@@ -1,0 +1,27 @@
+import { defineErrors } from './domain-error';
+
+export enum CoreErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  MalformedRequest = 'MALFORMED_REQUEST',
+  InvalidCursor = 'INVALID_CURSOR',
+  RouteNotFound = 'ROUTE_NOT_FOUND',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  TooManyRequests = 'TOO_MANY_REQUESTS',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Internal = 'INTERNAL_ERROR',
+}
+
+export const coreError = defineErrors<CoreErrorCode>({
+  [CoreErrorCode.ValidationFailed]: { status: 400, title: 'The request is not valid' },
+  [CoreErrorCode.MalformedRequest]: { status: 400, title: 'The request could not be read' },
+  [CoreErrorCode.InvalidCursor]: { status: 400, title: 'The page cursor is not valid' },
+  [CoreErrorCode.RouteNotFound]: { status: 404, title: 'No such resource' },
+  [CoreErrorCode.MethodNotAllowed]: { status: 405, title: 'Method not allowed' },
+  [CoreErrorCode.PayloadTooLarge]: { status: 413, title: 'The request body is too large' },
+  [CoreErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
+  [CoreErrorCode.TooManyRequests]: { status: 429, title: 'Too many requests' },
+  [CoreErrorCode.ServiceUnavailable]: { status: 503, title: 'The service is not available' },
+  [CoreErrorCode.Internal]: { status: 500, title: 'Internal error' },
+});

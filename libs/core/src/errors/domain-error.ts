@@ -1,0 +1,24 @@
+import { FieldError, ProblemCatalog, ProblemSpec } from './problem';
+
+/** An expected outcome a client must handle, carried to the reply as a problem. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly spec: ProblemSpec,
+    detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? spec.title);
+    this.name = 'DomainError';
+  }
+
+  get detail(): string {
+    return this.message;
+  }
+}
+
+/** Builds the error factory of a context from its catalog: `regionError(RegionErrorCode.NotFound, '…')`. */
+export function defineErrors<C extends string>(catalog: ProblemCatalog<C>) {
+  return (code: C, detail?: string, errors?: FieldError[]): DomainError =>
+    new DomainError(code, catalog[code], detail, errors);
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { CoreErrorCode, coreError } from '../errors/core.errors';
+import { ApiProblems } from '../http/api-problems.decorator';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @Get('live')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The process is up' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'The database answers' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
+  @ApiProblems(503)
+  async ready(): Promise<{ status: string; database: string }> {
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch {
+      throw coreError(CoreErrorCode.ServiceUnavailable, 'The database does not answer.');
+    }
+    return { status: 'ok', database: 'up' };
+  }
+}

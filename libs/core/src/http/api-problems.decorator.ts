@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+
+class FieldErrorDto {
+  @ApiProperty({ example: 'limit' }) field: string;
+  @ApiProperty({ type: [String] }) messages: string[];
+}
+
+/** RFC 9457 problem details, the body of every error reply. */
+export class ProblemDto {
+  @ApiProperty({ example: '/problems/region-not-found' }) type: string;
+  @ApiProperty({ example: 'Region not found' }) title: string;
+  @ApiProperty({ example: 404 }) status: number;
+  @ApiPropertyOptional() detail?: string;
+  @ApiProperty({ example: 'REGION_NOT_FOUND', description: 'Stable machine-readable code' }) code: string;
+  @ApiPropertyOptional() instance?: string;
+  @ApiPropertyOptional() requestId?: string;
+  @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed or invalid input (VALIDATION_FAILED lists the fields)',
+  404: 'Not found',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  422: 'Unprocessable',
+  429: 'Too many requests',
+  503: 'Service unavailable',
+};
+
+/** Documents the problem replies a route may give. */
+export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Problem', type: ProblemDto, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } }),
+    ),
+  );
+}

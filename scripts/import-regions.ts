@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+
+import { readFile } from 'node:fs/promises';
+
+import { AppConfig, validateConfig, withDataSource } from '@sunshine/core';
+import { ImportStep, RegionImportService } from '@sunshine/regions';
+import { Presets, SingleBar } from 'cli-progress';
+
+/** npm run import:regions -- FILE.csv — exit 0 on success (or no change), 1 on bad rows, 2 on usage. */
+async function main(): Promise<number> {
+  const file = process.argv[2];
+  if (!file || process.argv.length > 3) {
+    console.error('usage: npm run import:regions -- FILE.csv   (columns: code,name,level,parent_code)');
+    return 2;
+  }
+  const text = await readFile(file, 'utf8');
+  const config: AppConfig = validateConfig({ ...process.env, MIGRATIONS_RUN: 'true' });
+  const bar = process.stdout.isTTY ? new SingleBar({ format: '{step} [{bar}] {value}/{total}' }, Presets.shades_classic) : undefined;
+  const onStep = (step: ImportStep, done = 0, total = 0): void => {
+    if (!bar) return;
+    if (step === 'loading' && done === 0) bar.start(total, 0, { step });
+    else if (step === 'loading') bar.update(done, { step });
+    else if (step === 'done') bar.stop();
+  };
+  const result = await withDataSource(config, async (dataSource) => {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return new RegionImportService(dataSource).importCsv(text, onStep);
+  });
+  bar?.stop();
+  if (!result.ok) {
+    console.error(`${file}: nothing imported; ${result.errors.length} bad row(s):`);
+    for (const e of result.errors.slice(0, 200)) console.error(`  line ${e.line}: ${e.reason}`);
+    if (result.errors.length > 200) console.error(`  … and ${result.errors.length - 200} more`);
+    return 1;
+  }
+  const { read, added, renamed, unchanged } = result.summary;
+  if (added === 0 && renamed === 0) console.log(`${file}: no changes; all ${read} regions are already stored as given.`);
+  else console.log(`${file}: ${read} regions read: ${added} added, ${renamed} renamed, ${unchanged} unchanged.`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
