@@ -15,7 +15,9 @@ async function main(): Promise<number> {
   }
   const text = await readFile(file, 'utf8');
   const config: AppConfig = validateConfig({ ...process.env, MIGRATIONS_RUN: 'true' });
-  const bar = process.stdout.isTTY ? new SingleBar({ format: '{step} [{bar}] {value}/{total}' }, Presets.shades_classic) : undefined;
+  const bar = process.stdout.isTTY
+    ? new SingleBar({ format: '{step} [{bar}] {value}/{total}' }, Presets.shades_classic)
+    : undefined;
   const onStep = (step: ImportStep, done = 0, total = 0): void => {
     if (!bar) return;
     if (step === 'loading' && done === 0) bar.start(total, 0, { step });
@@ -34,7 +36,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const { read, added, renamed, unchanged } = result.summary;
-  if (added === 0 && renamed === 0) console.log(`${file}: no changes; all ${read} regions are already stored as given.`);
+  if (added === 0 && renamed === 0)
+    console.log(`${file}: no changes; all ${read} regions are already stored as given.`);
   else console.log(`${file}: ${read} regions read: ${added} added, ${renamed} renamed, ${unchanged} unchanged.`);
   return 0;
 }

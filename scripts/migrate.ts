@@ -41,8 +41,12 @@ async function main(): Promise<number> {
           return 0;
         }
         const stamp = Date.now();
-        const sql = (qs: { query: string }[]) => qs.map((q) => `    await q.query(\`${q.query.replace(/`/g, '\\`')}\`);`).join('\n');
-        const file = path.join('migrations', `${stamp}-${name.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}.ts`);
+        const sql = (qs: { query: string }[]) =>
+          qs.map((q) => `    await q.query(\`${q.query.replace(/`/g, '\\`')}\`);`).join('\n');
+        const file = path.join(
+          'migrations',
+          `${stamp}-${name.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}.ts`,
+        );
         await writeFile(
           file,
           `import { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${name}${stamp} implements MigrationInterface {\n  name = '${name}${stamp}';\n\n  async up(q: QueryRunner): Promise<void> {\n${sql(upQueries)}\n  }\n\n  async down(q: QueryRunner): Promise<void> {\n${sql(downQueries.reverse())}\n  }\n}\n`,

@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/app-config.module';
+export * from './core.module';
 export * from './database/data-source.options';
 export * from './database/database.module';
 export * from './database/database-server';
@@ -16,4 +17,3 @@ export * from './metrics/metrics.controller';
 export * from './pagination/cursor';
 export * from './pagination/page';
 export * from './validation/transforms';
-export * from './core.module';

@@ -21,11 +21,18 @@ export class BuiltinRegionsLoader implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.BUILTIN_REGIONS_FILE;
     if (!file) return;
-    const [{ empty }]: { empty: boolean }[] = await this.dataSource.query('SELECT NOT EXISTS (SELECT 1 FROM region) AS empty');
+    const [{ empty }]: { empty: boolean }[] = await this.dataSource.query(
+      'SELECT NOT EXISTS (SELECT 1 FROM region) AS empty',
+    );
     if (!empty) return;
     const result = await new RegionImportService(this.dataSource).importCsv(await readFile(path.resolve(file), 'utf8'));
     if (!result.ok) {
-      throw new Error(`BUILTIN_REGIONS_FILE ${file} is not valid: ${result.errors.slice(0, 5).map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+      throw new Error(
+        `BUILTIN_REGIONS_FILE ${file} is not valid: ${result.errors
+          .slice(0, 5)
+          .map((e) => `line ${e.line}: ${e.reason}`)
+          .join('; ')}`,
+      );
     }
     this.logger.log(`loaded ${result.summary.added} built-in regions from ${file}`);
   }

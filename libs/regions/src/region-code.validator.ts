@@ -2,7 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { Matches } from 'class-validator';
 
 import { REGION_CODE_PATTERN } from './region-levels';
-import { RegionErrorCode, regionError } from './regions.errors';
+import { regionError,RegionErrorCode } from './regions.errors';
 
 /** DTO field holding a 12-digit region code. */
 export function IsRegionCode(): PropertyDecorator {
@@ -17,4 +17,3 @@ export class ParseRegionCodePipe implements PipeTransform<unknown, string> {
     throw regionError(RegionErrorCode.InvalidCode, 'A region code is 12 digits, e.g. 210102000000.');
   }
 }
-

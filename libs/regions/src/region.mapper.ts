@@ -4,7 +4,13 @@ import { RegionCountsRow, RegionRow } from './regions.repository';
 
 export function toRegionDto(row: RegionRow): RegionDto {
   if (!isRegionLevel(row.level)) throw new Error(`region ${row.code} has level ${row.level}`);
-  return { code: row.code, name: row.name, level: row.level, levelName: LEVEL_NAMES[row.level], parentCode: row.parent_code };
+  return {
+    code: row.code,
+    name: row.name,
+    level: row.level,
+    levelName: LEVEL_NAMES[row.level],
+    parentCode: row.parent_code,
+  };
 }
 
 export function toRegionDetailDto(row: RegionCountsRow, ancestors: RegionRow[]): RegionDetailDto {

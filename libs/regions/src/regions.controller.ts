@@ -46,7 +46,10 @@ export class RegionsController {
   @ApiParam(CODE_PARAM)
   @ApiOkResponse({ type: RegionPageDto })
   @ApiProblems(400, 404)
-  listChildren(@Param('code', ParseRegionCodePipe) code: string, @Query() page: PageQueryDto): Promise<Page<RegionDto>> {
+  listChildren(
+    @Param('code', ParseRegionCodePipe) code: string,
+    @Query() page: PageQueryDto,
+  ): Promise<Page<RegionDto>> {
     return this.regions.listChildren(code, page);
   }
 }

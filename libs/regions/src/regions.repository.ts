@@ -51,17 +51,19 @@ export class RegionsRepository {
   }
 
   listByLevel(level: number, afterCode: string | undefined, limit: number): Promise<RegionRow[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS} FROM region WHERE level = $1 AND code > $2 ORDER BY code LIMIT $3`,
-      [level, afterCode ?? '0', limit],
-    );
+    return this.db.query(`SELECT ${COLUMNS} FROM region WHERE level = $1 AND code > $2 ORDER BY code LIMIT $3`, [
+      level,
+      afterCode ?? '0',
+      limit,
+    ]);
   }
 
   listChildren(parentCode: string, afterCode: string | undefined, limit: number): Promise<RegionRow[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS} FROM region WHERE parent_code = $1 AND code > $2 ORDER BY code LIMIT $3`,
-      [parentCode, afterCode ?? '0', limit],
-    );
+    return this.db.query(`SELECT ${COLUMNS} FROM region WHERE parent_code = $1 AND code > $2 ORDER BY code LIMIT $3`, [
+      parentCode,
+      afterCode ?? '0',
+      limit,
+    ]);
   }
 
   /**

@@ -4,8 +4,8 @@ import { decodeCursor, Page, PageQueryDto, toPage } from '@sunshine/core';
 import { RegionDetailDto, RegionDto } from './dto/region.dto';
 import { RegionSearchQueryDto } from './dto/region-search-query.dto';
 import { toRegionDetailDto, toRegionDto } from './region.mapper';
-import { ancestorCodes, codeFitsLevel, REGION_LEVELS } from './region-levels';
-import { RegionErrorCode, regionError } from './regions.errors';
+import { ancestorCodes, codeFitsLevel, REGION_CODE_PATTERN, REGION_LEVELS } from './region-levels';
+import { regionError,RegionErrorCode } from './regions.errors';
 import { RegionCountsRow, RegionsRepository } from './regions.repository';
 
 @Injectable()
@@ -19,17 +19,20 @@ export class RegionsService {
     const rows = await this.regions.findWithCounts([...ancestorCodes(code, level), code]);
     const region = rows.find((r) => r.code === code);
     if (!region) throw notFound(code);
-    return toRegionDetailDto(region, rows.filter((r) => r.code !== code));
+    return toRegionDetailDto(
+      region,
+      rows.filter((r) => r.code !== code),
+    );
   }
 
   async listTopLevel(page: PageQueryDto): Promise<Page<RegionDto>> {
-    const after = page.cursor ? String(decodeCursor(page.cursor, ['string'])[0]) : undefined;
+    const after = page.cursor ? String(decodeCursor(page.cursor, [REGION_CODE_PATTERN])[0]) : undefined;
     const rows = await this.regions.listByLevel(1, after, page.limit + 1);
     return toPage(rows, page.limit, (r) => [r.code], toRegionDto);
   }
 
   async listChildren(code: string, page: PageQueryDto): Promise<Page<RegionDto>> {
-    const after = page.cursor ? String(decodeCursor(page.cursor, ['string'])[0]) : undefined;
+    const after = page.cursor ? String(decodeCursor(page.cursor, [REGION_CODE_PATTERN])[0]) : undefined;
     const rows = await this.regions.listChildren(code, after, page.limit + 1);
     if (rows.length === 0 && !(await this.regions.exists(code))) throw notFound(code);
     return toPage(rows, page.limit, (r) => [r.code], toRegionDto);
@@ -37,7 +40,9 @@ export class RegionsService {
 
   async search(query: RegionSearchQueryDto): Promise<Page<RegionDto>> {
     const within = query.within ? await this.subtreeOf(query.within) : undefined;
-    const after = query.cursor ? decodeCursor(query.cursor, ['number', 'number', 'string']) : undefined;
+    const after = query.cursor
+      ? decodeCursor(query.cursor, [{ min: 0, max: 2 }, { min: 1, max: 5 }, REGION_CODE_PATTERN])
+      : undefined;
     const rows = await this.regions.search({
       query: query.q,
       within,

@@ -11,7 +11,10 @@ export const ENTITY_GLOB = path.join(ROOT, 'libs/*/src/**/entities/*.entity.{ts,
 export const MIGRATION_GLOB = path.join(ROOT, 'migrations/*.{ts,js}');
 
 /** The one description of the database connection, shared by the app, the CLI scripts and the tests. */
-export function dataSourceOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  overrides: { poolSize?: number; applicationName?: string } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -22,7 +22,9 @@ export class DatabaseServer implements OnApplicationShutdown {
 
   static async resolve(config: AppConfig, logger = new Logger('Database')): Promise<DatabaseServer> {
     if (config.DATABASE_URL) return new DatabaseServer(config.DATABASE_URL);
-    logger.log(`no DATABASE_URL: starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}`);
+    logger.log(
+      `no DATABASE_URL: starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}`,
+    );
     const embedded = await startEmbeddedPostgres({
       dir: config.EMBEDDED_PG_DIR,
       port: config.EMBEDDED_PG_PORT,

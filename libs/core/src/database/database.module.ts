@@ -7,7 +7,9 @@ import { DatabaseServer } from './database-server';
 
 @Global()
 @Module({
-  providers: [{ provide: DatabaseServer, inject: [AppConfig], useFactory: (config: AppConfig) => DatabaseServer.resolve(config) }],
+  providers: [
+    { provide: DatabaseServer, inject: [AppConfig], useFactory: (config: AppConfig) => DatabaseServer.resolve(config) },
+  ],
   exports: [DatabaseServer],
 })
 class DatabaseServerModule {}

@@ -41,7 +41,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['listen_addresses=127.0.0.1', 'max_connections=200', ...durability].flatMap((s) => ['-c', s]),
     onLog: log,
-    onError: (e) => log(e instanceof Error ? e.message : String(e)),
+    onError: (e: unknown) => log(e instanceof Error ? e.message : String(e)),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
   await server.start();

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { CoreErrorCode, coreError } from './core.errors';
+import { coreError,CoreErrorCode } from './core.errors';
 import { DomainError } from './domain-error';
 import { PROBLEM_CONTENT_TYPE, ProblemBody, problemType } from './problem';
 
@@ -80,7 +80,10 @@ function isUnavailable(exception: unknown): boolean {
   const code = (exception as { code?: unknown; driverError?: { code?: unknown } } | null) ?? {};
   const sqlState = code.driverError?.code ?? code.code;
   if (typeof sqlState === 'string' && UNAVAILABLE_SQLSTATES.has(sqlState)) return true;
-  return exception instanceof Error && /Connection terminated|ECONNREFUSED|timeout exceeded when trying to connect/.test(exception.message);
+  return (
+    exception instanceof Error &&
+    /Connection terminated|ECONNREFUSED|timeout exceeded when trying to connect/.test(exception.message)
+  );
 }
 
 function describe(exception: unknown): { name?: string; message: string; stack?: string } {

@@ -17,10 +17,10 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Accepts a caller's `x-request-id` if it is short and plain, else makes one. */
-function requestId(req: IncomingMessage & { id?: string }): string {
+function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  req.id = id; // pino-http reads it from here, so logs and replies carry the same id
+  (req as IncomingMessage & { id: string }).id = id; // pino-http reads it here: logs and replies share the id
   return id;
 }
 
@@ -50,7 +50,9 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
     app,
     new DocumentBuilder()
       .setTitle('Sunshine Affairs API')
-      .setDescription('Three-affairs (Party, village, finance) transparency portal. Errors are RFC 9457 problem details.')
+      .setDescription(
+        'Three-affairs (Party, village, finance) transparency portal. Errors are RFC 9457 problem details.',
+      )
       .setVersion('1')
       .build(),
     { extraModels: [ProblemDto] },

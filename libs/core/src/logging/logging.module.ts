@@ -15,7 +15,11 @@ import { AppConfig } from '../config/app-config';
         pinoHttp: {
           level: config.LOG_LEVEL,
           serializers: {
-            req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+            req: (req: { id: unknown; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           customLogLevel: (_req: unknown, res: { statusCode: number }, err?: Error) =>

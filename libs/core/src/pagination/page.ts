@@ -45,7 +45,11 @@ export function PageDto<T>(item: new () => T) {
     @ApiProperty({ type: item, isArray: true })
     items: T[];
 
-    @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    })
     nextCursor: string | null;
   }
   return PageOf;

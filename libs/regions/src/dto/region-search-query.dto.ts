@@ -11,7 +11,10 @@ export class RegionSearchQueryDto extends PageQueryDto {
   @Length(1, 50)
   q: string;
 
-  @ApiPropertyOptional({ description: 'Only regions inside this region’s subtree (itself included)', example: '210100000000' })
+  @ApiPropertyOptional({
+    description: 'Only regions inside this region’s subtree (itself included)',
+    example: '210100000000',
+  })
   @IsOptional()
   @IsRegionCode()
   within?: string;

@@ -22,10 +22,23 @@ export class RegionEntity {
   @JoinColumn({ name: 'parent_code' })
   parent?: RegionEntity;
 
-  @Column({ type: 'bigint', insert: false, update: false, generatedType: 'STORED', asExpression: 'code + region_span(level)' })
+  @Column({
+    type: 'bigint',
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: 'code + region_span(level)',
+  })
   subtreeEnd: string;
 
-  @Column({ type: 'text', array: true, insert: false, update: false, generatedType: 'STORED', asExpression: 'region_name_grams(name)' })
+  @Column({
+    type: 'text',
+    array: true,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: 'region_name_grams(name)',
+  })
   nameGrams: string[];
 
   @Column({ type: 'integer', default: 0 })

@@ -54,7 +54,8 @@ function parseRow(row: string[], line: number): RegionRecord | RowError {
   const [code, rawName, rawLevel, rawParent] = row.map((c) => c.trim()) as [string, string, string, string];
   if (!REGION_CODE_PATTERN.test(code)) return { line, reason: `code "${code}" is not a 12-digit code` };
   const name = rawName.normalize('NFC');
-  if (name === '' || name.length > 100 || /\p{Cc}/u.test(name)) return { line, reason: 'name must be 1 to 100 printable characters' };
+  if (name === '' || name.length > 100 || /\p{Cc}/u.test(name))
+    return { line, reason: 'name must be 1 to 100 printable characters' };
   const level = Number(rawLevel);
   if (!/^[1-5]$/.test(rawLevel) || !isRegionLevel(level)) return { line, reason: `level "${rawLevel}" is not 1 to 5` };
   if (!codeFitsLevel(code, level)) return { line, reason: `code ${code} has non-zero digits below level ${level}` };
@@ -62,7 +63,8 @@ function parseRow(row: string[], line: number): RegionRecord | RowError {
     if (rawParent !== '') return { line, reason: 'a level-1 region has no parent_code' };
     return { line, code, name, level, parentCode: null };
   }
-  if (!REGION_CODE_PATTERN.test(rawParent)) return { line, reason: `parent_code "${rawParent}" is not a 12-digit code` };
+  if (!REGION_CODE_PATTERN.test(rawParent))
+    return { line, reason: `parent_code "${rawParent}" is not a 12-digit code` };
   return { line, code, name, level, parentCode: rawParent };
 }
 
@@ -81,7 +83,10 @@ export function checkRegionTree(records: RegionRecord[], known: Map<string, Know
   for (const r of records) {
     const stored = known.get(r.code);
     if (stored && (stored.level !== r.level || stored.parentCode !== r.parentCode)) {
-      errors.push({ line: r.line, reason: `code ${r.code} is already stored at level ${stored.level} under ${stored.parentCode ?? 'no parent'}` });
+      errors.push({
+        line: r.line,
+        reason: `code ${r.code} is already stored at level ${stored.level} under ${stored.parentCode ?? 'no parent'}`,
+      });
       continue;
     }
     if (r.parentCode === null) continue;

@@ -29,7 +29,10 @@ export class RegionImportService {
     onStep('checking');
     const parsed = parseRegionCsv(text);
     if (parsed.errors.length > 0 || parsed.records.length === 0) {
-      return { ok: false, errors: parsed.errors.length > 0 ? parsed.errors : [{ line: 1, reason: 'the file has no regions' }] };
+      return {
+        ok: false,
+        errors: parsed.errors.length > 0 ? parsed.errors : [{ line: 1, reason: 'the file has no regions' }],
+      };
     }
     const records = parsed.records;
     return this.dataSource.transaction(async (tx) => {
@@ -49,7 +52,10 @@ export class RegionImportService {
         await repo.refreshDescendantCounts();
       }
       onStep('done');
-      return { ok: true, summary: { read: records.length, added, renamed, unchanged: records.length - added - renamed } };
+      return {
+        ok: true,
+        summary: { read: records.length, added, renamed, unchanged: records.length - added - renamed },
+      };
     });
   }
 }

@@ -1,0 +1,20 @@
+// Drops what this run created on an external server, or stops the embedded one (deleting its data).
+import pg from 'pg';
+
+export default async function globalTeardown() {
+  const server = globalThis.__SUNSHINE_TEST_PG__;
+  if (server) {
+    await server.stop();
+    return;
+  }
+  const client = new pg.Client({ connectionString: process.env.SUNSHINE_TEST_ADMIN_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${process.env.SUNSHINE_TEST_RUN}%`,
+    ]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

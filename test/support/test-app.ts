@@ -1,0 +1,40 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp } from '@sunshine/core';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+
+import { AppModule } from '../../apps/api/src/app.module';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real API over HTTP, on a database of its own (see createTestDatabase). */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    MIGRATIONS_RUN: 'false',
+    BUILTIN_REGIONS_FILE: '',
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: '4',
+    ...env,
+  });
+  const app = await createHttpApp(AppModule);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    db,
+    http: request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
