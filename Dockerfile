@@ -2,6 +2,9 @@
 
 # ---- build: install all dependencies and compile TypeScript to dist/ with swc ----
 FROM node:20-bookworm-slim AS build
+# The image's npm 10 ignores package.json "allowScripts" (an npm 11 setting) and runs every
+# install script; this turns off the install-time telemetry of @scarf/scarf (via @nestjs/swagger).
+ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -11,7 +14,8 @@ RUN npm run build
 # ---- runtime: production dependencies, compiled code and the built-in data only ----
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force

@@ -2,9 +2,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The region tree. Codes are the 12-digit statistical codes stored as bigint; a region's subtree is
- * the code range [code, subtree_end] because every code extends its parent's prefix (2, 4, 6, 9
+ * the code range [code, code + region_span(level)] because every code extends its parent's prefix (2, 4, 6, 9
  * and 12 significant digits for levels 1–5), so subtree reads are index range scans, never
- * recursive queries. Name search uses a GIN index over the name's characters and character pairs,
+ * recursive queries. Name search uses a GIN expression index over the name's characters and character pairs,
  * which works for Chinese whatever the database locale (pg_trgm needs a locale that treats CJK as
  * letters, and a trigram index cannot serve two-character queries).
  */
@@ -34,8 +34,6 @@ export class Regions1764165600000 implements MigrationInterface {
         name varchar(100) NOT NULL,
         level smallint NOT NULL,
         parent_code bigint,
-        subtree_end bigint GENERATED ALWAYS AS (code + region_span(level)) STORED,
-        name_grams text[] GENERATED ALWAYS AS (region_name_grams(name)) STORED,
         city_count integer NOT NULL DEFAULT 0,
         county_count integer NOT NULL DEFAULT 0,
         township_count integer NOT NULL DEFAULT 0,
@@ -50,7 +48,7 @@ export class Regions1764165600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX region_parent_code_code_idx ON region (parent_code, code)`);
     await q.query(`CREATE INDEX region_level_code_idx ON region (level, code)`);
-    await q.query(`CREATE INDEX region_name_grams_idx ON region USING gin (name_grams)`);
+    await q.query(`CREATE INDEX region_name_grams_idx ON region USING gin (region_name_grams(name))`);
   }
 
   async down(q: QueryRunner): Promise<void> {

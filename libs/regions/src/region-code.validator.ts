@@ -2,7 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { Matches } from 'class-validator';
 
 import { REGION_CODE_PATTERN } from './region-levels';
-import { regionError,RegionErrorCode } from './regions.errors';
+import { regionError, RegionErrorCode } from './regions.errors';
 
 /** DTO field holding a 12-digit region code. */
 export function IsRegionCode(): PropertyDecorator {

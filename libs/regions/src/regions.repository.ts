@@ -39,7 +39,7 @@ export class RegionsRepository {
 
   findWithCounts(codes: string[]): Promise<RegionCountsRow[]> {
     return this.db.query(
-      `SELECT ${COLUMNS}, subtree_end, city_count, county_count, township_count, village_count
+      `SELECT ${COLUMNS}, code + region_span(level) AS subtree_end, city_count, county_count, township_count, village_count
        FROM region WHERE code = ANY($1::bigint[]) ORDER BY level`,
       [codes],
     );
@@ -72,7 +72,7 @@ export class RegionsRepository {
    */
   search(filter: RegionSearchFilter): Promise<RegionSearchRow[]> {
     const params: unknown[] = [filter.query, filter.limit];
-    const where = ['name_grams @> region_search_grams($1)', 'strpos(lower(name), lower($1)) > 0'];
+    const where = ['region_name_grams(name) @> region_search_grams($1)', 'strpos(lower(name), lower($1)) > 0'];
     if (filter.within) {
       params.push(filter.within.from, filter.within.to);
       where.push(`code BETWEEN $${params.length - 1} AND $${params.length}`);

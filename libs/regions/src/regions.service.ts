@@ -5,7 +5,7 @@ import { RegionDetailDto, RegionDto } from './dto/region.dto';
 import { RegionSearchQueryDto } from './dto/region-search-query.dto';
 import { toRegionDetailDto, toRegionDto } from './region.mapper';
 import { ancestorCodes, codeFitsLevel, REGION_CODE_PATTERN, REGION_LEVELS } from './region-levels';
-import { regionError,RegionErrorCode } from './regions.errors';
+import { regionError, RegionErrorCode } from './regions.errors';
 import { RegionCountsRow, RegionsRepository } from './regions.repository';
 
 @Injectable()

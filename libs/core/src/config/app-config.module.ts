@@ -5,11 +5,11 @@ import { AppConfig, validateConfig } from './app-config';
 
 /**
  * The validated configuration, injectable as `AppConfig`. `ConfigModule` loads `.env` (if present)
- * into the environment and refuses to start on an invalid setting.
+ * into the environment; the factory validates it (mains validate first, to fail with a plain message).
  */
 @Global()
 @Module({
-  imports: [ConfigModule.forRoot({ cache: true, validate: validateConfig })],
+  imports: [ConfigModule.forRoot({ cache: true })],
   providers: [{ provide: AppConfig, useFactory: (): AppConfig => validateConfig(process.env) }],
   exports: [AppConfig],
 })

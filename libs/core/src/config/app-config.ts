@@ -33,9 +33,9 @@ export class AppConfig {
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @Transform(toInt)
-  @IsInt()
   @Min(0)
   @Max(65535)
+  @IsInt() // checked first: decorators apply bottom-up
   PORT = 3000;
 
   @IsString()
@@ -52,9 +52,9 @@ export class AppConfig {
   DATABASE_URL?: string;
 
   @Transform(toInt)
-  @IsInt()
   @Min(1)
   @Max(200)
+  @IsInt() // checked first: decorators apply bottom-up
   DATABASE_POOL_SIZE = 10;
 
   @IsString()
@@ -62,9 +62,9 @@ export class AppConfig {
   EMBEDDED_PG_DIR = '.data/postgres';
 
   @Transform(toInt)
-  @IsInt()
   @Min(1)
   @Max(65535)
+  @IsInt() // checked first: decorators apply bottom-up
   EMBEDDED_PG_PORT = 54329;
 
   @Transform(toBool)
@@ -83,7 +83,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const known = Object.keys(new AppConfig());
   const relevant = Object.fromEntries(Object.entries(env).filter(([k]) => known.includes(k) || k === 'DATABASE_URL'));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
-  const errors = validateSync(config, { whitelist: true });
+  const errors = validateSync(config, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { ProblemExceptionFilter } from '../errors/problem-exception.filter';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { createValidationPipe } from '../validation/validation.pipe';
-import { ProblemDto } from './api-problems.decorator';
+import { ProblemDto, useProblemMediaType } from './api-problems.decorator';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -46,16 +46,18 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
     reply.header('x-request-id', request.id);
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Sunshine Affairs API')
-      .setDescription(
-        'Three-affairs (Party, village, finance) transparency portal. Errors are RFC 9457 problem details.',
-      )
-      .setVersion('1')
-      .build(),
-    { extraModels: [ProblemDto] },
+  const document = useProblemMediaType(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Sunshine Affairs API')
+        .setDescription(
+          'Three-affairs (Party, village, finance) transparency portal. Errors are RFC 9457 problem details.',
+        )
+        .setVersion('1')
+        .build(),
+      { extraModels: [ProblemDto] },
+    ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;

@@ -1,4 +1,4 @@
-import { coreError,CoreErrorCode } from '../errors/core.errors';
+import { coreError, CoreErrorCode } from '../errors/core.errors';
 
 /** A keyset position: the sort-key values of the last item of a page. */
 export type CursorValues = (string | number)[];

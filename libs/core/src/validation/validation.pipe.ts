@@ -1,6 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 
-import { coreError,CoreErrorCode } from '../errors/core.errors';
+import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { FieldError } from '../errors/problem';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {

@@ -74,7 +74,7 @@ export class RegionImportRepository {
           count(d.code) FILTER (WHERE d.level = 3) AS counties,
           count(d.code) FILTER (WHERE d.level = 4) AS townships,
           count(d.code) FILTER (WHERE d.level = 5) AS villages
-        FROM region a LEFT JOIN region d ON d.code > a.code AND d.code <= a.subtree_end
+        FROM region a LEFT JOIN region d ON d.code > a.code AND d.code <= a.code + region_span(a.level)
         WHERE a.level < 5
         GROUP BY a.code
       ) c
