@@ -81,6 +81,11 @@ export class RegionImportRepository {
       WHERE r.code = c.code
         AND (r.city_count, r.county_count, r.township_count, r.village_count) IS DISTINCT FROM (c.cities, c.counties, c.townships, c.villages)`);
   }
+
+  /** Fresh statistics, so the planner sees the new rows at once (the import is the table's only writer). */
+  async analyze(): Promise<void> {
+    await this.tx.query('ANALYZE region');
+  }
 }
 
 /** Escapes a value for COPY's text format. */

@@ -51,6 +51,7 @@ export class RegionImportService {
         onStep('counting');
         await repo.refreshDescendantCounts();
       }
+      if (added + renamed > 0) await repo.analyze();
       onStep('done');
       return {
         ok: true,
