@@ -28,3 +28,26 @@ describe(validateConfig.name, () => {
     expect(attempt).not.toThrow(/secret/);
   });
 });
+
+describe('production settings', () => {
+  const secrets = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'x'.repeat(40),
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    DATA_HMAC_KEY: Buffer.alloc(32, 2).toString('base64'),
+  };
+
+  it('accepts secrets of its own', () => {
+    expect(validateConfig(secrets).demoData).toBe(false);
+  });
+
+  it.each(['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'DATA_HMAC_KEY'])('refuses the development default of %s', (key) => {
+    const env: Record<string, string> = { ...secrets };
+    delete env[key];
+    expect(() => validateConfig(env)).toThrow(new RegExp(`${key}: the development default is refused in production`));
+  });
+
+  it('refuses demo accounts', () => {
+    expect(() => validateConfig({ ...secrets, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA: demo accounts/);
+  });
+});

@@ -74,19 +74,77 @@ export class AppConfig {
   /** Loads this CSV into an empty region table at start (empty string: never). */
   @IsString()
   BUILTIN_REGIONS_FILE = 'data/regions/liaoning.csv';
+
+  /** HS256 key of access tokens. */
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET = DEV_DEFAULTS.JWT_SECRET;
+
+  /** AES-256-GCM key (base64, 32 bytes) for identity numbers and TOTP secrets at rest. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DATA_ENCRYPTION_KEY must be 32 bytes in base64' })
+  DATA_ENCRYPTION_KEY = DEV_DEFAULTS.DATA_ENCRYPTION_KEY;
+
+  /** HMAC-SHA256 key (base64, 32 bytes) for matching identity numbers without decrypting them. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DATA_HMAC_KEY must be 32 bytes in base64' })
+  DATA_HMAC_KEY = DEV_DEFAULTS.DATA_HMAC_KEY;
+
+  /** scrypt cost: N = 2^value (OWASP: 17, i.e. 128 MiB per hash with r=8). */
+  @Transform(toInt)
+  @Min(10)
+  @Max(20)
+  @IsInt()
+  PASSWORD_SCRYPT_LOG_N = 17;
+
+  /** Officials and admins must enrol a TOTP second factor before doing anything else. */
+  @Transform(toBool)
+  @IsBoolean()
+  TOTP_REQUIRED = false;
+
+  /** Login and registration attempts per minute per client address. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(10000)
+  @IsInt()
+  AUTH_RATE_LIMIT = 10;
+
+  /** Seeds the demo accounts (README) at start. Default: on with the embedded database, else off. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  DEMO_DATA?: boolean;
+
+  get demoData(): boolean {
+    return this.DEMO_DATA ?? (this.NODE_ENV !== 'production' && !this.DATABASE_URL);
+  }
+}
+
+/** Development defaults of the secrets; a production start refuses them. */
+export const DEV_DEFAULTS = {
+  JWT_SECRET: 'development-only-jwt-secret-do-not-use-in-production',
+  DATA_ENCRYPTION_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1lbmNyeXB0aW9uLWtleSE=',
+  DATA_HMAC_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1obWFjLWtleS0xMjM0NTY=',
+} as const;
+
+function productionProblems(config: AppConfig): string[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const problems = (Object.keys(DEV_DEFAULTS) as (keyof typeof DEV_DEFAULTS)[])
+    .filter((key) => config[key] === DEV_DEFAULTS[key])
+    .map((key) => `  ${key}: the development default is refused in production; set a secret of your own`);
+  if (config.DEMO_DATA)
+    problems.push('  DEMO_DATA: demo accounts and their published passwords are refused in production');
+  return problems;
 }
 
 export class ConfigError extends Error {}
 
 /** Parses and checks the environment; throws a ConfigError naming each bad setting. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
-  const known = Object.keys(new AppConfig());
-  const relevant = Object.fromEntries(Object.entries(env).filter(([k]) => known.includes(k) || k === 'DATABASE_URL'));
+  const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA'];
+  const relevant = Object.fromEntries(Object.entries(env).filter(([k]) => known.includes(k)));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, stopAtFirstError: true });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (errors.length === 0) lines.push(...productionProblems(config));
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return config;
 }

@@ -21,6 +21,7 @@ export function dataSourceOptions(
     entities: [ENTITY_GLOB],
     migrations: [MIGRATION_GLOB],
     migrationsTableName: 'migrations',
+    uuidExtension: 'pgcrypto', // gen_random_uuid(), built into PostgreSQL 13+
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
