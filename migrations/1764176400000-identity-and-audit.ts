@@ -59,6 +59,7 @@ export class IdentityAndAudit1764176400000 implements MigrationInterface {
         user_id uuid NOT NULL,
         role varchar(20) NOT NULL,
         region_code bigint NOT NULL,
+        region_level smallint NOT NULL,
         granted_by uuid,
         granted_at timestamptz NOT NULL DEFAULT now(),
         revoked_at timestamptz,
@@ -68,6 +69,7 @@ export class IdentityAndAudit1764176400000 implements MigrationInterface {
         CONSTRAINT role_assignment_region_code_fkey FOREIGN KEY (region_code) REFERENCES region (code),
         CONSTRAINT role_assignment_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES app_user (id),
         CONSTRAINT role_assignment_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES app_user (id),
+        CONSTRAINT role_assignment_region_level_check CHECK (region_level BETWEEN 1 AND 5),
         CONSTRAINT role_assignment_role_check CHECK (role IN ('resident', 'village_clerk', 'village_monitor', 'township_reviewer', 'supervisor', 'admin'))
       )`);
     await q.query(

@@ -23,6 +23,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     BUILTIN_REGIONS_FILE: '',
     LOG_LEVEL: 'silent',
     DATABASE_POOL_SIZE: '4',
+    PASSWORD_SCRYPT_LOG_N: '12',
+    AUTH_RATE_LIMIT: '1000',
+    DEMO_DATA: 'false',
     ...env,
   });
   const app = await createHttpApp(AppModule);

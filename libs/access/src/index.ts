@@ -1,1 +1,13 @@
-export {};
+export * from './access.decorators';
+export * from './access.module';
+export * from './access-targets';
+export * from './audit/audit.repository';
+export * from './audit/audit.service';
+export * from './audit/verify-audit-chain';
+export * from './crypto/data-cipher';
+export * from './crypto/identity-number';
+export * from './crypto/password-hasher';
+export * from './demo/demo-accounts';
+export * from './principal';
+export * from './region-scope.sql';
+export * from './roles';

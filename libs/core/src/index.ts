@@ -12,6 +12,7 @@ export * from './errors/problem';
 export * from './health/health.controller';
 export * from './http/api-problems.decorator';
 export * from './http/create-http-app';
+export * from './http/posture';
 export * from './logging/logging.module';
 export * from './metrics/metrics.controller';
 export * from './pagination/cursor';

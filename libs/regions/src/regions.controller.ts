@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Page, PageDto, PageQueryDto } from '@sunshine/core';
+import { ApiProblems, Page, PageDto, PageQueryDto, Public } from '@sunshine/core';
 
 import { RegionDetailDto, RegionDto } from './dto/region.dto';
 import { RegionSearchQueryDto } from './dto/region-search-query.dto';
@@ -12,6 +12,7 @@ class RegionPageDto extends PageDto(RegionDto) {}
 const CODE_PARAM = { name: 'code', description: '12-digit region code', example: '210000000000' };
 
 @ApiTags('regions')
+@Public()
 @Controller('regions')
 export class RegionsController {
   constructor(private readonly regions: RegionsService) {}

@@ -25,6 +25,12 @@ export class RegionsService {
     );
   }
 
+  /** The level of a region, or null if there is none with that code (for other contexts). */
+  async levelOf(code: string): Promise<number | null> {
+    const [region] = await this.regions.findWithCounts([code]);
+    return region?.level ?? null;
+  }
+
   async listTopLevel(page: PageQueryDto): Promise<Page<RegionDto>> {
     const after = page.cursor ? String(decodeCursor(page.cursor, [REGION_CODE_PATTERN])[0]) : undefined;
     const rows = await this.regions.listByLevel(1, after, page.limit + 1);
@@ -53,7 +59,8 @@ export class RegionsService {
     return toPage(rows, query.limit, (r) => [r.rank, r.level, r.code], toRegionDto);
   }
 
-  private async subtreeOf(code: string): Promise<{ from: string; to: string }> {
+  /** The inclusive code range of a region's subtree; a 404 problem if there is no such region. */
+  async subtreeOf(code: string): Promise<{ from: string; to: string }> {
     const [region]: RegionCountsRow[] = await this.regions.findWithCounts([code]);
     if (!region) throw notFound(code);
     return { from: region.code, to: region.subtree_end };

@@ -6,6 +6,7 @@ import { UserEntity } from './user.entity';
 @Entity('role_assignment')
 @Index('role_assignment_active_key', ['user', 'role', 'regionCode'], { unique: true, where: 'revoked_at IS NULL' })
 @Index('role_assignment_region_code_granted_at_idx', ['regionCode', 'grantedAt', 'id'])
+@Check('role_assignment_region_level_check', 'region_level BETWEEN 1 AND 5')
 @Check(
   'role_assignment_role_check',
   "role IN ('resident', 'village_clerk', 'village_monitor', 'township_reviewer', 'supervisor', 'admin')",
@@ -23,6 +24,10 @@ export class RoleAssignmentEntity {
 
   @Column({ type: 'bigint' })
   regionCode: string;
+
+  /** The region's level, fixed with the region: scopes need no join. */
+  @Column({ type: 'smallint' })
+  regionLevel: number;
 
   @ManyToOne('RegionEntity', { nullable: false })
   @JoinColumn({ name: 'region_code' })

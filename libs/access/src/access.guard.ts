@@ -1,0 +1,93 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { coreError, CoreErrorCode, POSTURE_KEY } from '@sunshine/core';
+import { REGION_CODE_PATTERN } from '@sunshine/regions';
+
+import { AccessRequest, actorOf, Posture, TargetSpec } from './access.decorators';
+import { accessError,AccessErrorCode } from './access.errors';
+import { AccessTargets } from './access-targets';
+import { AuditService } from './audit/audit.service';
+import { JwtAuthGuard } from './auth/jwt.strategy';
+import { Principal, scopeCovers, scopeOf } from './principal';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The one access check, in front of every route. Denied by default: a route that declares no
+ * posture is refused. Otherwise: public; or a valid session (loaded fresh each request); and for
+ * `Allow`, the permission through an assignment whose subtree holds the target region. Handlers
+ * hold no role checks of their own; lists narrow themselves with `scopeOf` and `regionScopeSql`.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtAuthGuard,
+    private readonly targets: AccessTargets,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const posture = this.reflector.getAllAndOverride<Posture | undefined>(POSTURE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!posture) throw accessError(AccessErrorCode.NoPostureDeclared);
+    if (posture.kind === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<AccessRequest>();
+    await this.jwt.canActivate(context);
+    const principal = request.user as Principal;
+    request.principal = principal;
+
+    const restriction = principal.restrictions[0];
+    if (restriction && !(posture.kind === 'authenticated' && posture.selfService)) {
+      throw accessError(
+        restriction === 'password_expired' ? AccessErrorCode.PasswordExpired : AccessErrorCode.TotpEnrolmentRequired,
+      );
+    }
+    if (posture.kind === 'authenticated') return true;
+
+    const scope = scopeOf(principal, posture.permission);
+    const target = await this.targetOf(request, posture.target);
+    if (target === null) throw accessError(AccessErrorCode.NotFound);
+    if (scope.length === 0 || (target !== undefined && !scopeCovers(scope, target))) {
+      await this.audit.record(actorOf(request), {
+        action: 'access.denied',
+        result: 'denied',
+        regionCode: target ?? null,
+        detail: { permission: posture.permission, method: request.method, route: request.routeOptions.url ?? null },
+      });
+      throw posture.hide
+        ? accessError(AccessErrorCode.NotFound)
+        : accessError(AccessErrorCode.Forbidden, `You may not do this in region ${target ?? 'any'}.`);
+    }
+    return true;
+  }
+
+  /** The target region code; undefined when an optional one is absent; null when the named resource does not exist. */
+  private async targetOf(request: AccessRequest, spec: TargetSpec): Promise<string | null | undefined> {
+    const params = request.params as Record<string, string | undefined>;
+    if ('resolve' in spec) {
+      const id = params[spec.param];
+      if (!id || !UUID.test(id)) throw invalid(spec.param, 'must be a UUID');
+      return this.targets.resolver(spec.resolve)(id);
+    }
+    const [field, value, optional] =
+      'param' in spec
+        ? [spec.param, params[spec.param], false]
+        : 'body' in spec
+          ? [spec.body, (request.body as Record<string, unknown> | null | undefined)?.[spec.body], false]
+          : [spec.query, (request.query as Record<string, unknown>)[spec.query], spec.optional ?? false];
+    if (value === undefined && optional) return undefined;
+    if (typeof value !== 'string' || !REGION_CODE_PATTERN.test(value))
+      throw invalid(field, 'must be a 12-digit region code');
+    return value;
+  }
+}
+
+function invalid(field: string, message: string) {
+  return coreError(CoreErrorCode.ValidationFailed, 'One or more fields are not valid.', [
+    { field, messages: [`${field} ${message}`] },
+  ]);
+}

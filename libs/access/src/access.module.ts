@@ -1,0 +1,80 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '@sunshine/core';
+import { RegionsModule } from '@sunshine/regions';
+
+import { AccessGuard } from './access.guard';
+import { AccessTargets } from './access-targets';
+import { AccountsRepository } from './accounts/accounts.repository';
+import { AccountsService } from './accounts/accounts.service';
+import { AdminUsersController } from './accounts/admin-users.controller';
+import { ResidentsController } from './accounts/residents.controller';
+import { RoleAssignmentsController } from './accounts/role-assignments.controller';
+import { RolesService } from './accounts/roles.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditService } from './audit/audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { JwtAuthGuard, JwtStrategy } from './auth/jwt.strategy';
+import { LocalStrategy } from './auth/local.strategy';
+import { SessionsRepository } from './auth/sessions.repository';
+import { SessionsService } from './auth/sessions.service';
+import { DataCipher } from './crypto/data-cipher';
+import { PasswordHasher } from './crypto/password-hasher';
+import { DemoDataSeeder } from './demo/demo-data.seeder';
+
+/** Identity and access: accounts, sessions, roles and scopes, the access guard on every route, the audit log. */
+@Module({
+  imports: [
+    RegionsModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.AUTH_RATE_LIMIT }],
+    }),
+  ],
+  controllers: [AuthController, ResidentsController, AdminUsersController, RoleAssignmentsController, AuditController],
+  providers: [
+    AccessTargets,
+    AccountsRepository,
+    AccountsService,
+    AuditRepository,
+    AuditService,
+    AuthService,
+    DataCipher,
+    DemoDataSeeder,
+    JwtAuthGuard,
+    JwtStrategy,
+    LocalStrategy,
+    PasswordHasher,
+    RolesService,
+    SessionsRepository,
+    SessionsService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AccessTargets, AuditService, DataCipher],
+})
+export class AccessModule implements OnModuleInit {
+  constructor(
+    private readonly targets: AccessTargets,
+    private readonly accounts: AccountsService,
+    private readonly roles: RolesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.targets.register('user', (id) => this.accounts.homeRegionOf(id));
+    this.targets.register('assignment', (id) => this.roles.regionOf(id));
+  }
+}

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, decodeCursor, Page, toPage } from '@sunshine/core';
+import { ParseRegionCodePipe } from '@sunshine/regions';
+
+import { Allow, CurrentActor } from '../access.decorators';
+import { toAccountDto } from '../account.mapper';
+import { AccountDto, AccountPageDto, AssistedRegistrationDto } from '../dto/account.dto';
+import { ResidentQueryDto } from '../dto/queries.dto';
+import { Actor } from '../principal';
+import { Permission } from '../roles';
+import { AccountsService } from './accounts.service';
+
+const VILLAGE = { param: 'code' };
+
+@ApiTags('residents')
+@Controller('villages/:code/residents')
+export class ResidentsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get()
+  @Allow(Permission.ResidentList, VILLAGE, { hide: true })
+  @ApiOperation({ summary: 'Residents of a village, oldest first (identity numbers masked)' })
+  @ApiOkResponse({ type: AccountPageDto })
+  async list(
+    @Param('code', ParseRegionCodePipe) code: string,
+    @Query() query: ResidentQueryDto,
+  ): Promise<Page<AccountDto>> {
+    const after = query.cursor
+      ? (decodeCursor(query.cursor, [/^[\d\-T:.Z]{20,30}$/, /^[0-9a-f-]{36}$/]) as [string, string])
+      : undefined;
+    const rows = await this.accounts.listResidents(code, query.verified, after, query.limit + 1);
+    return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toAccountDto);
+  }
+
+  @Post()
+  @Allow(Permission.ResidentAssist, VILLAGE)
+  @ApiOperation({ summary: 'Register a resident who has no phone, on their behalf (marked and audited as assisted)' })
+  @ApiCreatedResponse({ type: AccountDto })
+  @ApiProblems(400, 409)
+  async registerAssisted(
+    @Param('code', ParseRegionCodePipe) code: string,
+    @Body() body: AssistedRegistrationDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AccountDto> {
+    const resident = await this.accounts.registerResident(
+      { ...body, mobile: body.mobile ?? null, password: null, villageCode: code },
+      actor,
+      actor.userId,
+    );
+    return toAccountDto(resident);
+  }
+
+  @Post(':userId/verify')
+  @HttpCode(200)
+  @Allow(Permission.ResidentVerify, VILLAGE)
+  @ApiOperation({ summary: 'Confirm a resident of the village (verified residents may evaluate disclosures)' })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiProblems(409)
+  async verify(
+    @Param('code', ParseRegionCodePipe) code: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AccountDto> {
+    return toAccountDto(await this.accounts.verifyResident(code, userId, actor));
+  }
+}

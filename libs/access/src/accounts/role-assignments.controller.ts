@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, Page } from '@sunshine/core';
+
+import { Allow, CurrentActor, CurrentPrincipal } from '../access.decorators';
+import { toAssignmentDto } from '../account.mapper';
+import { AssignmentDto, AssignmentPageDto, GrantRoleDto } from '../dto/account.dto';
+import { RegionScopedQueryDto } from '../dto/queries.dto';
+import { Actor, Principal, scopeOf } from '../principal';
+import { Permission } from '../roles';
+import { RolesService } from './roles.service';
+
+@ApiTags('admin')
+@Controller('admin/role-assignments')
+export class RoleAssignmentsController {
+  constructor(private readonly roles: RolesService) {}
+
+  @Get()
+  @Allow(Permission.RoleRead, { query: 'region', optional: true })
+  @ApiOperation({ summary: 'Active role assignments inside your scope (optionally one subtree)' })
+  @ApiOkResponse({ type: AssignmentPageDto })
+  async list(
+    @Query() query: RegionScopedQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Page<AssignmentDto>> {
+    const page = await this.roles.list(
+      scopeOf(principal, Permission.RoleRead),
+      query.region,
+      query.cursor,
+      query.limit,
+    );
+    return { items: page.items.map(toAssignmentDto), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @Allow(Permission.RoleGrant, { body: 'regionCode' })
+  @ApiOperation({ summary: 'Grant a role at a region inside your subtree (the role’s level must fit the region)' })
+  @ApiCreatedResponse({ type: AssignmentDto })
+  @ApiProblems(400, 409, 422)
+  async grant(@Body() body: GrantRoleDto, @CurrentActor() actor: Actor): Promise<AssignmentDto> {
+    return toAssignmentDto(await this.roles.grant(body.userId, body.role, body.regionCode, actor));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Allow(Permission.RoleRevoke, { resolve: 'assignment', param: 'id' })
+  @ApiOperation({ summary: 'Revoke a role assignment; it stops applying on the holder’s next request' })
+  @ApiNoContentResponse()
+  revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.roles.revoke(id, actor);
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, Page, toPage } from '@sunshine/core';
+import { RegionsService } from '@sunshine/regions';
+import { DataSource } from 'typeorm';
+
+import { accessError,AccessErrorCode } from '../access.errors';
+import { AuditService } from '../audit/audit.service';
+import { Actor, RegionRange } from '../principal';
+import { OFFICIAL_ROLES, Role, ROLE_LEVELS } from '../roles';
+import { AccountsRepository, AssignmentRow } from './accounts.repository';
+
+/**
+ * Granting and revoking roles. The access guard has already checked that the region is inside the
+ * granting admin's subtree, so the role cannot reach outside the admin's own scope.
+ */
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly regions: RegionsService,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async grant(userId: string, role: Role, regionCode: string, actor: Actor): Promise<AssignmentRow> {
+    const level = await this.regions.levelOf(regionCode);
+    if (level === null) throw accessError(AccessErrorCode.NotFound, `There is no region ${regionCode}.`);
+    if (!ROLE_LEVELS[role].includes(level)) {
+      throw accessError(
+        AccessErrorCode.RoleLevelMismatch,
+        `${role} is assigned at level ${ROLE_LEVELS[role].join(' or ')}, not ${level}.`,
+      );
+    }
+    return this.dataSource.transaction(async (m) => {
+      const user = await this.accounts.findById(userId, m);
+      if (!user) throw accessError(AccessErrorCode.NotFound, 'There is no such account.');
+      if (user.kind !== 'official' || !OFFICIAL_ROLES.includes(role)) {
+        throw accessError(
+          AccessErrorCode.RoleNotGrantable,
+          'Official roles go to official accounts; residents get theirs by registering.',
+        );
+      }
+      const id = await this.accounts.grant(userId, role, { code: regionCode, level }, actor.userId, m);
+      if (!id) throw accessError(AccessErrorCode.AlreadyAssigned);
+      await this.audit.record(
+        actor,
+        {
+          action: 'role.grant',
+          result: 'success',
+          targetType: 'role_assignment',
+          targetId: id,
+          regionCode,
+          detail: { userId, role },
+        },
+        m,
+      );
+      return (await this.accounts.findAssignment(id, m)) as AssignmentRow;
+    });
+  }
+
+  async revoke(assignmentId: string, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const row = await this.accounts.revoke(assignmentId, actor.userId as string, m);
+      if (!row) throw accessError(AccessErrorCode.NotFound);
+      await this.audit.record(
+        actor,
+        {
+          action: 'role.revoke',
+          result: 'success',
+          targetType: 'role_assignment',
+          targetId: assignmentId,
+          regionCode: row.region_code,
+          detail: { userId: row.user_id, role: row.role },
+        },
+        m,
+      );
+    });
+  }
+
+  async list(
+    scope: RegionRange[],
+    within: string | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<AssignmentRow>> {
+    const range = within ? await this.regions.subtreeOf(within) : undefined;
+    const after = cursor
+      ? (decodeCursor(cursor, [/^\d{12}$/, /^[\d\-T:.Z]{20,30}$/, /^[0-9a-f-]{36}$/]) as [string, string, string])
+      : undefined;
+    const rows = await this.accounts.listAssignments(scope, range, after, limit + 1);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.region_code, r.granted_at.toISOString(), r.id],
+      (r) => r,
+    );
+  }
+
+  /** Where an assignment applies, for access checks on routes that name one. */
+  regionOf(assignmentId: string): Promise<string | null> {
+    return this.accounts.findAssignmentRegion(assignmentId);
+  }
+}

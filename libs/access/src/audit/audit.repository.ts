@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { RegionRange } from '../principal';
+import { regionScopeSql } from '../region-scope.sql';
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  result: 'success' | 'denied' | 'failure';
+  targetType?: string | null;
+  targetId?: string | null;
+  regionCode?: string | null;
+  ip: string | null;
+  requestId: string | null;
+  assisted?: boolean;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actor_id: string | null;
+  action: string;
+  result: string;
+  target_type: string | null;
+  target_id: string | null;
+  region_code: string | null;
+  ip: string | null;
+  request_id: string | null;
+  assisted: boolean;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  scope: RegionRange[];
+  action?: string;
+  result?: string;
+  actorId?: string;
+  from?: Date;
+  to?: Date;
+  beforeId?: string;
+  limit: number;
+}
+
+export interface ChainBreak {
+  id: string;
+  problem: 'altered' | 'unlinked';
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Appends one row; the trigger numbers, times and chains it. Use the caller's transaction. */
+  async insert(entry: AuditEntry, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_log (id, at, actor_id, action, result, target_type, target_id, region_code, ip, request_id, assisted, detail, prev_hash, hash)
+       VALUES (0, now(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', '')`,
+      [
+        entry.actorId,
+        entry.action,
+        entry.result,
+        entry.targetType ?? null,
+        entry.targetId ?? null,
+        entry.regionCode ?? null,
+        entry.ip,
+        entry.requestId,
+        entry.assisted ?? false,
+        JSON.stringify(entry.detail ?? {}),
+      ],
+    );
+  }
+
+  /** Newest first, inside the scope, keyset on id. */
+  list(filter: AuditFilter): Promise<AuditRow[]> {
+    const params: unknown[] = [];
+    const where = [regionScopeSql('region_code', filter.scope, params)];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.action) add('action = ?', filter.action);
+    if (filter.result) add('result = ?', filter.result);
+    if (filter.actorId) add('actor_id = ?', filter.actorId);
+    if (filter.from) add('at >= ?', filter.from);
+    if (filter.to) add('at < ?', filter.to);
+    if (filter.beforeId) add('id < ?::bigint', filter.beforeId);
+    params.push(filter.limit);
+    return this.db.query(
+      `SELECT id, at, actor_id, action, result, target_type, target_id, region_code, ip, request_id, assisted, detail
+       FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /**
+   * Walks the chain in id order from `afterId`, `batch` rows at a time: a row whose hash does not
+   * cover its content was altered; a row whose prev_hash is not its predecessor's hash follows a
+   * removed or altered row.
+   */
+  async verifyBatch(
+    afterId: string,
+    previousHash: Buffer | null,
+    batch: number,
+  ): Promise<{ breaks: ChainBreak[]; lastId: string | null; lastHash: Buffer | null; rows: number }> {
+    const rows: { id: string; prev_hash: Buffer; hash: Buffer; ok: boolean }[] = await this.db.query(
+      `SELECT id, prev_hash, hash, hash = sha256(prev_hash || convert_to(audit_log_canonical(a), 'UTF8')) AS ok
+       FROM audit_log a WHERE id > $1::bigint ORDER BY id LIMIT $2`,
+      [afterId, batch],
+    );
+    const breaks: ChainBreak[] = [];
+    let expectedPrev = previousHash;
+    for (const row of rows) {
+      if (!row.ok) breaks.push({ id: row.id, problem: 'altered' });
+      else if (expectedPrev !== null ? !row.prev_hash.equals(expectedPrev) : row.prev_hash.length !== 0) {
+        breaks.push({ id: row.id, problem: 'unlinked' });
+      }
+      expectedPrev = row.hash;
+    }
+    const last = rows[rows.length - 1];
+    return { breaks, lastId: last?.id ?? null, lastHash: last?.hash ?? previousHash, rows: rows.length };
+  }
+}

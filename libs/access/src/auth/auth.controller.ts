@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@sunshine/core';
+
+import { Authenticated, CurrentActor, CurrentPrincipal, RateLimited, SignIn } from '../access.decorators';
+import { toAccountDto, toProfileDto } from '../account.mapper';
+import { UserRow } from '../accounts/accounts.repository';
+import { AccountsService } from '../accounts/accounts.service';
+import { AccountDto, ProfileDto, RegisterDto } from '../dto/account.dto';
+import { ChangePasswordDto, LoginDto, RefreshDto, TokenPairDto, TotpCodeDto, TotpEnrolmentDto } from '../dto/auth.dto';
+import { Actor, Principal } from '../principal';
+import { AuthService } from './auth.service';
+import { CurrentUser } from './current-user.decorator';
+import { SessionsService } from './sessions.service';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @Post('auth/register')
+  @RateLimited()
+  @ApiOperation({
+    summary: 'A resident registers: mobile, real name, password, home village, optional identity number',
+  })
+  @ApiCreatedResponse({ type: AccountDto })
+  @ApiProblems(400, 409)
+  async register(@Body() body: RegisterDto, @CurrentActor() actor: Actor): Promise<AccountDto> {
+    return toAccountDto(await this.accounts.registerResident({ ...body, password: body.password }, actor));
+  }
+
+  @Post('auth/login')
+  @HttpCode(200)
+  @SignIn()
+  @ApiOperation({ summary: 'Sign in: a 15-minute access token and a single-use refresh token' })
+  @ApiOkResponse({ type: TokenPairDto })
+  login(@Body() _body: LoginDto, @CurrentUser() user: UserRow, @CurrentActor() actor: Actor): Promise<TokenPairDto> {
+    return this.auth.signIn(user, actor);
+  }
+
+  @Post('auth/refresh')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Trade a refresh token for new tokens; a spent token ends its session' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems(400, 401)
+  refresh(@Body() body: RefreshDto, @CurrentActor() actor: Actor): Promise<TokenPairDto> {
+    return this.sessions.refresh(body.refreshToken, actor);
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @Authenticated({ selfService: true })
+  @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
+  @ApiNoContentResponse()
+  logout(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
+    return this.sessions.close(principal, actor);
+  }
+
+  @Post('auth/password')
+  @HttpCode(204)
+  @Authenticated({ selfService: true })
+  @ApiOperation({ summary: 'Change your password; your other sessions end' })
+  @ApiNoContentResponse()
+  @ApiProblems(400)
+  changePassword(
+    @Body() body: ChangePasswordDto,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    return this.auth.changePassword(principal, body.currentPassword, body.newPassword, actor);
+  }
+
+  @Post('auth/totp/enrol')
+  @HttpCode(200)
+  @Authenticated({ selfService: true })
+  @ApiOperation({ summary: 'Start enrolling a TOTP second factor' })
+  @ApiOkResponse({ type: TotpEnrolmentDto })
+  @ApiProblems(409)
+  enrolTotp(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentDto> {
+    return this.auth.enrolTotp(principal);
+  }
+
+  @Post('auth/totp/confirm')
+  @HttpCode(204)
+  @Authenticated({ selfService: true })
+  @ApiOperation({ summary: 'Confirm the enrolment with a current code; sign-in asks for codes from then on' })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 409)
+  confirmTotp(
+    @Body() body: TotpCodeDto,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    return this.auth.confirmTotp(principal, body.code, actor);
+  }
+
+  @Get('me')
+  @Authenticated({ selfService: true })
+  @ApiOperation({ summary: 'Your profile and role assignments' })
+  @ApiOkResponse({ type: ProfileDto })
+  async me(@CurrentPrincipal() principal: Principal): Promise<ProfileDto> {
+    const { user, assignments } = await this.accounts.profile(principal.userId);
+    return toProfileDto(user, assignments);
+  }
+}

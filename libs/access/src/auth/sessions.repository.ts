@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface SessionState {
+  session_id: string;
+  user_id: string;
+  kind: 'resident' | 'official';
+  home_region_code: string;
+  disabled: boolean;
+  revoked: boolean;
+  expired: boolean;
+  idle_seconds: number;
+  password_age_days: number;
+  totp_enabled: boolean;
+}
+
+export interface RefreshState {
+  session_id: string;
+  user_id: string;
+  used: boolean;
+}
+
+/** SQL over sessions and their refresh tokens. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(userId: string, lifetimeSeconds: number, m: EntityManager): Promise<string> {
+    const [row]: { id: string }[] = await m.query(
+      `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
+      [userId, lifetimeSeconds],
+    );
+    return (row as { id: string }).id;
+  }
+
+  async addRefreshToken(sessionId: string, tokenHash: Buffer, m: EntityManager): Promise<void> {
+    await m.query(`INSERT INTO refresh_token (token_hash, session_id) VALUES ($1, $2)`, [tokenHash, sessionId]);
+  }
+
+  /** The session and account state the access check needs, in one indexed query. */
+  async state(sessionId: string): Promise<SessionState | undefined> {
+    const [row] = await this.db.query(
+      `SELECT s.id AS session_id, u.id AS user_id, u.kind, u.home_region_code::text,
+         u.disabled_at IS NOT NULL AS disabled, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
+         extract(epoch FROM now() - s.last_seen_at)::int AS idle_seconds,
+         extract(day FROM now() - u.password_changed_at)::int AS password_age_days,
+         u.totp_enabled_at IS NOT NULL AS totp_enabled
+       FROM auth_session s JOIN app_user u ON u.id = s.user_id WHERE s.id = $1`,
+      [sessionId],
+    );
+    return row;
+  }
+
+  /** Notes activity, at most once a minute per session (idle timeouts count from it). */
+  async touch(sessionId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE auth_session SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '1 minute'`,
+      [sessionId],
+    );
+  }
+
+  async revoke(sessionId: string, reason: string, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(
+      `UPDATE auth_session SET revoked_at = coalesce(revoked_at, now()), revoke_reason = coalesce(revoke_reason, $2) WHERE id = $1`,
+      [sessionId, reason],
+    );
+  }
+
+  async revokeAll(userId: string, reason: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE auth_session SET revoked_at = now(), revoke_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId, reason],
+    );
+  }
+
+  /** Locks the token's row for the rotation. */
+  async lockRefreshToken(tokenHash: Buffer, m: EntityManager): Promise<RefreshState | undefined> {
+    const [row] = await m.query(
+      `SELECT t.session_id, s.user_id, t.used_at IS NOT NULL AS used
+       FROM refresh_token t JOIN auth_session s ON s.id = t.session_id WHERE t.token_hash = $1 FOR UPDATE OF t`,
+      [tokenHash],
+    );
+    return row;
+  }
+
+  async markUsed(tokenHash: Buffer, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE refresh_token SET used_at = now() WHERE token_hash = $1`, [tokenHash]);
+  }
+
+  async touchNow(sessionId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE auth_session SET last_seen_at = now() WHERE id = $1`, [sessionId]);
+  }
+}

@@ -1,0 +1,57 @@
+/** Roles of DESIGN.md "Who uses it"; an assignment (user, role, region) applies to the region's subtree. */
+export enum Role {
+  Resident = 'resident',
+  VillageClerk = 'village_clerk',
+  VillageMonitor = 'village_monitor',
+  TownshipReviewer = 'township_reviewer',
+  Supervisor = 'supervisor',
+  Admin = 'admin',
+}
+
+/** What a signed-in user may do; where is the assignment's region. */
+export enum Permission {
+  ResidentList = 'resident.list',
+  ResidentVerify = 'resident.verify',
+  ResidentAssist = 'resident.assist',
+  UserManage = 'user.manage',
+  RoleRead = 'role.read',
+  RoleGrant = 'role.grant',
+  RoleRevoke = 'role.revoke',
+  AuditRead = 'audit.read',
+}
+
+/** The levels at which each role may be assigned (1 province … 5 village). */
+export const ROLE_LEVELS: Readonly<Record<Role, readonly number[]>> = {
+  [Role.Resident]: [5],
+  [Role.VillageClerk]: [5],
+  [Role.VillageMonitor]: [5],
+  [Role.TownshipReviewer]: [4],
+  [Role.Supervisor]: [1, 2, 3],
+  [Role.Admin]: [1, 2, 3, 4, 5],
+};
+
+/** The one map of roles to permissions, read by the access guard, the tests and the portal. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  [Role.Resident]: [],
+  [Role.VillageClerk]: [Permission.ResidentList, Permission.ResidentVerify, Permission.ResidentAssist],
+  [Role.VillageMonitor]: [Permission.ResidentList],
+  [Role.TownshipReviewer]: [Permission.ResidentList],
+  [Role.Supervisor]: [Permission.ResidentList, Permission.RoleRead, Permission.AuditRead],
+  [Role.Admin]: [
+    Permission.ResidentList,
+    Permission.UserManage,
+    Permission.RoleRead,
+    Permission.RoleGrant,
+    Permission.RoleRevoke,
+    Permission.AuditRead,
+  ],
+};
+
+/** Roles an official account can hold (residents get theirs by registering). */
+export const OFFICIAL_ROLES: readonly Role[] = [
+  Role.VillageClerk,
+  Role.VillageMonitor,
+  Role.TownshipReviewer,
+  Role.Supervisor,
+  Role.Admin,
+];
