@@ -4,7 +4,7 @@ import { coreError, CoreErrorCode, POSTURE_KEY } from '@sunshine/core';
 import { REGION_CODE_PATTERN } from '@sunshine/regions';
 
 import { AccessRequest, actorOf, Posture, TargetSpec } from './access.decorators';
-import { accessError,AccessErrorCode } from './access.errors';
+import { accessError, AccessErrorCode } from './access.errors';
 import { AccessTargets } from './access-targets';
 import { AuditService } from './audit/audit.service';
 import { JwtAuthGuard } from './auth/jwt.strategy';

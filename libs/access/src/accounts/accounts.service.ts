@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { RegionsService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
-import { accessError,AccessErrorCode } from '../access.errors';
+import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
 import { DataCipher } from '../crypto/data-cipher';
 import { isValidIdNumber, maskIdNumber, normaliseIdNumber } from '../crypto/identity-number';

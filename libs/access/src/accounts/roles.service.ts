@@ -3,7 +3,7 @@ import { decodeCursor, Page, toPage } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
-import { accessError,AccessErrorCode } from '../access.errors';
+import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
 import { Actor, RegionRange } from '../principal';
 import { OFFICIAL_ROLES, Role, ROLE_LEVELS } from '../roles';

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { authenticator } from 'otplib';
 import { DataSource } from 'typeorm';
 
-import { accessError,AccessErrorCode } from '../access.errors';
+import { accessError, AccessErrorCode } from '../access.errors';
 import { AccountsRepository, UserRow } from '../accounts/accounts.repository';
 import { AuditService } from '../audit/audit.service';
 import { DataCipher } from '../crypto/data-cipher';

@@ -3,7 +3,7 @@ import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { AppConfig } from '@sunshine/core';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
-import { accessError,AccessErrorCode } from '../access.errors';
+import { accessError, AccessErrorCode } from '../access.errors';
 import { Principal } from '../principal';
 import { SessionsService } from './sessions.service';
 

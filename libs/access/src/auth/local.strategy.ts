@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
-import { coreError,CoreErrorCode } from '@sunshine/core';
+import { coreError, CoreErrorCode } from '@sunshine/core';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 
-import { accessError,AccessErrorCode } from '../access.errors';
+import { accessError, AccessErrorCode } from '../access.errors';
 import { UserRow } from '../accounts/accounts.repository';
 import { AuthService } from './auth.service';
 

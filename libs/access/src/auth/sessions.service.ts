@@ -5,7 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@sunshine/core';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { accessError,AccessErrorCode } from '../access.errors';
+import { accessError, AccessErrorCode } from '../access.errors';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditService } from '../audit/audit.service';
 import { OFFICIAL_PASSWORD_MAX_AGE_DAYS } from '../crypto/password-policy';
