@@ -55,7 +55,7 @@ export class AccessGuard implements CanActivate {
       await this.audit.record(actorOf(request), {
         action: 'access.denied',
         result: 'denied',
-        regionCode: target ?? null,
+        regionCode: target ?? principal.homeRegionCode,
         detail: { permission: posture.permission, method: request.method, route: request.routeOptions.url ?? null },
       });
       throw posture.hide

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@sunshine/core';
+import { ApiProblems, Public } from '@sunshine/core';
 
 import { Authenticated, CurrentActor, CurrentPrincipal, RateLimited, SignIn } from '../access.decorators';
 import { toAccountDto, toProfileDto } from '../account.mapper';
@@ -44,7 +44,7 @@ export class AuthController {
 
   @Post('auth/refresh')
   @HttpCode(200)
-  @RateLimited()
+  @Public() // refresh tokens are 256-bit random: nothing to guess, so no per-address limit
   @ApiOperation({ summary: 'Trade a refresh token for new tokens; a spent token ends its session' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems(400, 401)

@@ -140,7 +140,8 @@ export class ConfigError extends Error {}
 /** Parses and checks the environment; throws a ConfigError naming each bad setting. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
   const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA'];
-  const relevant = Object.fromEntries(Object.entries(env).filter(([k]) => known.includes(k)));
+  // An empty value means unset (as in a copied .env.example): the default applies.
+  const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== ''));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, stopAtFirstError: true });
   const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
