@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-/** Finds the region of a resource named by id; null when there is no such resource. */
-export type TargetResolver = (id: string) => Promise<string | null>;
+/**
+ * Finds the region(s) of a resource named by id — the caller needs scope over every one — or null
+ * when there is no such resource.
+ */
+export type TargetResolver = (id: string) => Promise<string | string[] | null>;
 
 /**
  * Resolvers for `Allow(…, { resolve: 'name', param: 'id' })`: each context registers how to find

@@ -49,9 +49,12 @@ export class AccessGuard implements CanActivate {
     if (posture.kind === 'authenticated') return true;
 
     const scope = scopeOf(principal, posture.permission);
-    const target = await this.targetOf(request, posture.target);
-    if (target === null) throw accessError(AccessErrorCode.NotFound);
-    if (scope.length === 0 || (target !== undefined && !scopeCovers(scope, target))) {
+    const resolved = await this.targetOf(request, posture.target);
+    if (resolved === null) throw accessError(AccessErrorCode.NotFound);
+    const targets = resolved === undefined ? [] : typeof resolved === 'string' ? [resolved] : resolved;
+    const outside = targets.find((code) => !scopeCovers(scope, code));
+    const target = outside ?? targets[0];
+    if (scope.length === 0 || outside !== undefined) {
       await this.audit.record(actorOf(request), {
         action: 'access.denied',
         result: 'denied',
@@ -65,8 +68,8 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
-  /** The target region code; undefined when an optional one is absent; null when the named resource does not exist. */
-  private async targetOf(request: AccessRequest, spec: TargetSpec): Promise<string | null | undefined> {
+  /** The target region code(s); undefined when an optional one is absent; null when the named resource does not exist. */
+  private async targetOf(request: AccessRequest, spec: TargetSpec): Promise<string | string[] | null | undefined> {
     const params = request.params as Record<string, string | undefined>;
     if ('resolve' in spec) {
       const id = params[spec.param];

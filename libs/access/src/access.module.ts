@@ -74,7 +74,7 @@ export class AccessModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.targets.register('user', (id) => this.accounts.homeRegionOf(id));
+    this.targets.register('user', (id) => this.accounts.regionsOf(id));
     this.targets.register('assignment', (id) => this.roles.regionOf(id));
   }
 }

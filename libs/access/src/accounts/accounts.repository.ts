@@ -90,14 +90,20 @@ export class AccountsRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Counts a failure (starting again once a lock has run out); locks at `lockAfter` in a row. */
   async recordFailedLogin(id: string, lockAfter: number, lockMinutes: number): Promise<{ locked: boolean }> {
-    const [row]: { locked: boolean }[] = await this.db.query(
-      `UPDATE app_user SET failed_logins = failed_logins + 1,
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-       WHERE id = $1 RETURNING locked_until > now() AS locked`,
+    const rows = await updated<{ locked: boolean }>(
+      this.db.manager,
+      `UPDATE app_user SET
+         failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+         locked_until = CASE
+           WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= $2 THEN now() + make_interval(mins => $3)
+           WHEN locked_until <= now() THEN NULL
+           ELSE locked_until END
+       WHERE id = $1 RETURNING coalesce(locked_until > now(), false) AS locked`,
       [id, lockAfter, lockMinutes],
     );
-    return { locked: row?.locked ?? false };
+    return { locked: rows[0]?.locked ?? false };
   }
 
   async clearFailedLogins(id: string, m: EntityManager = this.db.manager): Promise<void> {
@@ -132,7 +138,8 @@ export class AccountsRepository {
 
   /** Marks a resident of `villageCode` verified; false if there is no such unverified resident there. */
   async verifyResident(id: string, villageCode: string, by: string, m: EntityManager): Promise<boolean> {
-    const rows: unknown[] = await m.query(
+    const rows = await updated(
+      m,
       `UPDATE app_user SET verified_at = now(), verified_by = $3
        WHERE id = $1 AND kind = 'resident' AND home_region_code = $2 AND verified_at IS NULL RETURNING id`,
       [id, villageCode, by],
@@ -186,7 +193,8 @@ export class AccountsRepository {
   }
 
   async revoke(id: string, by: string, m: EntityManager): Promise<AssignmentRow | undefined> {
-    const [row] = await m.query(
+    const [row] = await updated<AssignmentRow>(
+      m,
       `UPDATE role_assignment SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL
        RETURNING id, user_id, role, region_code`,
       [id, by],
@@ -209,6 +217,18 @@ export class AccountsRepository {
       [id],
     );
     return row?.region_code ?? null;
+  }
+
+  /** Every region a user is attached to: home and active assignments; null if there is no such user. */
+  async regionsOfUser(id: string): Promise<string[] | null> {
+    const [row]: { regions: string[] }[] = await this.db.query(
+      `SELECT array_prepend(u.home_region_code::text,
+         coalesce(array_agg(ra.region_code::text) FILTER (WHERE ra.id IS NOT NULL), '{}')) AS regions
+       FROM app_user u LEFT JOIN role_assignment ra ON ra.user_id = u.id AND ra.revoked_at IS NULL
+       WHERE u.id = $1 GROUP BY u.id`,
+      [id],
+    );
+    return row?.regions ?? null;
   }
 
   /** Active assignments inside the scope (optionally one subtree), by region then grant time. */
@@ -234,4 +254,10 @@ export class AccountsRepository {
       params,
     );
   }
+}
+
+/** Rows of an UPDATE … RETURNING: TypeORM answers `[rows, affected]` for UPDATE and DELETE. */
+async function updated<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await m.query(sql, params)) as [T[], number];
+  return rows;
 }

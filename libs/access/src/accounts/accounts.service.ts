@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
+import { SessionsRepository } from '../auth/sessions.repository';
 import { DataCipher } from '../crypto/data-cipher';
 import { isValidIdNumber, maskIdNumber, normaliseIdNumber } from '../crypto/identity-number';
 import { PasswordHasher } from '../crypto/password-hasher';
@@ -35,6 +36,7 @@ export interface OfficialInput {
 export class AccountsService {
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly sessions: SessionsRepository,
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
@@ -88,6 +90,7 @@ export class AccountsService {
       const user = await this.accounts.findById(userId, m);
       if (!user) throw accessError(AccessErrorCode.NotFound);
       await this.accounts.setDisabled(userId, disabled, m);
+      if (disabled) await this.sessions.revokeAll(userId, 'account_disabled', m); // a stolen token must not revive on enable
       await this.audit.record(
         actor,
         {
@@ -154,9 +157,12 @@ export class AccountsService {
     return { user, assignments: await this.accounts.activeAssignments(userId) };
   }
 
-  /** Where a user belongs, for access checks on routes that name a user. */
-  async homeRegionOf(userId: string): Promise<string | null> {
-    return (await this.accounts.findById(userId))?.home_region_code ?? null;
+  /**
+   * Every region a user is attached to (home and roles), for access checks on routes that name a
+   * user: managing an account needs scope over all of them, so no admin acts on someone above it.
+   */
+  regionsOf(userId: string): Promise<string[] | null> {
+    return this.accounts.regionsOfUser(userId);
   }
 
   private async create(

@@ -115,7 +115,7 @@ export class AuthService {
     const hash = await this.hasher.hash(next);
     await this.dataSource.transaction(async (m) => {
       await this.accounts.setPassword(user.id, hash, m);
-      await this.sessions.closeAll(user.id, 'password_changed', m);
+      await this.sessions.closeOthers(user.id, principal.sessionId, 'password_changed', m);
       await this.audit.record(
         actor,
         {

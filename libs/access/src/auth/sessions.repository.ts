@@ -18,6 +18,7 @@ export interface SessionState {
 export interface RefreshState {
   session_id: string;
   user_id: string;
+  home_region_code: string;
   used: boolean;
 }
 
@@ -67,18 +68,26 @@ export class SessionsRepository {
     );
   }
 
-  async revokeAll(userId: string, reason: string, m: EntityManager): Promise<void> {
+  /** Ends every open session of a user, but `exceptSessionId`. */
+  async revokeAll(
+    userId: string,
+    reason: string,
+    m: EntityManager,
+    exceptSessionId: string | null = null,
+  ): Promise<void> {
     await m.query(
-      `UPDATE auth_session SET revoked_at = now(), revoke_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, reason],
+      `UPDATE auth_session SET revoked_at = now(), revoke_reason = $2
+       WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
+      [userId, reason, exceptSessionId],
     );
   }
 
   /** Locks the token's row for the rotation. */
   async lockRefreshToken(tokenHash: Buffer, m: EntityManager): Promise<RefreshState | undefined> {
     const [row] = await m.query(
-      `SELECT t.session_id, s.user_id, t.used_at IS NOT NULL AS used
-       FROM refresh_token t JOIN auth_session s ON s.id = t.session_id WHERE t.token_hash = $1 FOR UPDATE OF t`,
+      `SELECT t.session_id, s.user_id, u.home_region_code::text, t.used_at IS NOT NULL AS used
+       FROM refresh_token t JOIN auth_session s ON s.id = t.session_id JOIN app_user u ON u.id = s.user_id
+       WHERE t.token_hash = $1 FOR UPDATE OF t`,
       [tokenHash],
     );
     return row;

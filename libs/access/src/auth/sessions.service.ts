@@ -60,7 +60,13 @@ export class SessionsService {
         await this.sessions.revoke(token.session_id, 'refresh_reuse', m);
         await this.audit.record(
           { ...actor, userId: token.user_id },
-          { action: 'auth.refresh_reuse', result: 'denied', targetType: 'session', targetId: token.session_id },
+          {
+            action: 'auth.refresh_reuse',
+            result: 'denied',
+            targetType: 'session',
+            targetId: token.session_id,
+            regionCode: token.home_region_code,
+          },
           m,
         );
         return { error: AccessErrorCode.RefreshTokenReused } as const;
@@ -91,9 +97,9 @@ export class SessionsService {
     });
   }
 
-  /** Ends every session of a user (account disabled, password changed). */
-  closeAll(userId: string, reason: string, m: EntityManager): Promise<void> {
-    return this.sessions.revokeAll(userId, reason, m);
+  /** Ends every session of a user but `exceptSessionId` (password changed). */
+  closeOthers(userId: string, exceptSessionId: string, reason: string, m: EntityManager): Promise<void> {
+    return this.sessions.revokeAll(userId, reason, m, exceptSessionId);
   }
 
   /**
@@ -124,8 +130,9 @@ export class SessionsService {
 
   private async assertUsable(sessionId: string) {
     const state = await this.sessions.state(sessionId);
-    if (!state || state.revoked || state.expired) throw accessError(AccessErrorCode.SessionEnded);
-    if (state.disabled) throw accessError(AccessErrorCode.AccountDisabled);
+    if (!state) throw accessError(AccessErrorCode.SessionEnded);
+    if (state.disabled) throw accessError(AccessErrorCode.AccountDisabled); // said first: disabling also ends sessions
+    if (state.revoked || state.expired) throw accessError(AccessErrorCode.SessionEnded);
     if (state.kind === 'official' && state.idle_seconds >= OFFICIAL_IDLE_SECONDS) {
       await this.sessions.revoke(sessionId, 'idle');
       throw accessError(AccessErrorCode.SessionEnded, 'Signed out after 30 minutes without activity.');
