@@ -68,15 +68,18 @@ describe('Access matrix', () => {
       expect(prepared.path).toMatch(templatePattern(template));
       const as = 'as' in prepared ? prepared.as : caller === 'anonymous' ? null : callers[caller];
 
-      const req = sut.http[method.toLowerCase() as 'get' | 'post' | 'delete'](prepared.path);
+      const req = sut.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](prepared.path);
       if (as) void req.set('authorization', as.bearer);
+      if (prepared.headers) void req.set(prepared.headers);
       if (prepared.query) void req.query(prepared.query);
       if (prepared.body) void req.send(prepared.body);
       const res = await req;
 
       expect(outcome(res.status, res.body)).toBe(outcome(expected, { code: REFUSALS[expected] }));
       if (row.listedRegion && res.status === 200) {
-        const bounds = [SEATS[caller as Role], PLACES[place].region].filter((r) => r !== null);
+        // A public list is bounded by its region filter alone; a scoped one by the caller's seat too.
+        const seat = row.posture.kind === 'allow' ? SEATS[caller as Role] : null;
+        const bounds = [seat, PLACES[place].region].filter((r) => r !== null);
         const listed = (res.body.items as Record<string, string | null>[]).map((item) => item[row.listedRegion!]);
         expect(listed.filter((code) => code === null || !bounds.every((b) => inSubtree(b, code)))).toEqual([]);
       }

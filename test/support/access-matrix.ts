@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 import { PasswordHasher, Permission, Posture, Role } from '@sunshine/access';
 import { authenticator } from 'otplib';
+import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signIn } from './accounts';
@@ -80,7 +81,9 @@ export interface Cell {
 export interface PreparedRequest {
   path: string;
   query?: Record<string, string>;
-  body?: object;
+  headers?: Record<string, string>;
+  /** JSON, or a Buffer sent as the raw body (with its content-type among `headers`). */
+  body?: object | Buffer;
   /** Send as this account instead of the caller's shared session (null: no token). */
   as?: SignedIn | null;
 }
@@ -93,8 +96,11 @@ export interface MatrixRow {
   /** The places a request is aimed at; the expectations list one status per place, in this order. */
   at: readonly Place[];
   request(cell: Cell): PreparedRequest | Promise<PreparedRequest>;
-  /** For lists: the field of each item naming its region, which must lie inside the caller's scope and the place. */
-  listedRegion?: 'homeRegionCode' | 'regionCode';
+  /**
+   * For lists: the field of each item naming its region, which must lie inside the place and, for
+   * an `allow` route, the caller's scope.
+   */
+  listedRegion?: 'homeRegionCode' | 'regionCode' | 'region_code';
   /** Per caller: one status at every place, or one per place of `at`, in its order. */
   expect: Readonly<Record<Caller, number | readonly number[]>>;
 }
@@ -106,6 +112,8 @@ const REGION_BODY = { body: 'regionCode' };
 const REGION_QUERY = { query: 'region', optional: true };
 const USER_ID = { resolve: 'user', param: 'id' };
 const ASSIGNMENT_ID = { resolve: 'assignment', param: 'id' };
+const DISCLOSURE_ID = { resolve: 'disclosure', param: 'id' }; // the disclosure's village
+const REGION_REQUIRED = { query: 'region' };
 
 const everyone = (status: number) => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
 const signedIn = (status: number) => ({ ...everyone(status), anonymous: 401 });
@@ -116,6 +124,100 @@ const required = (region: string | null): string => {
   if (!region) throw new Error('this row needs a place with a region');
   return region;
 };
+
+/*
+ * Disclosures. Each permission is held by one role (disclosure.read_private by every official but
+ * the admin; ledger.verify by the supervisor and the admin), so over VILLAGES the statuses follow
+ * from who sits where: the clerk and the monitor at home, the reviewer in home's township, the
+ * supervisor in its county.
+ */
+
+/** disclosure.draft: the home village's clerk alone. */
+const clerkAtHome = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 403,
+  village_clerk: [success, 403, 403, 403],
+  village_monitor: 403,
+  township_reviewer: 403,
+  supervisor: 403,
+  admin: 403,
+});
+
+/** disclosure.check: the home village's monitor alone. */
+const monitorAtHome = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 403,
+  village_clerk: 403,
+  village_monitor: [success, 403, 403, 403],
+  township_reviewer: 403,
+  supervisor: 403,
+  admin: 403,
+});
+
+/** disclosure.review: the reviewer of home's township, which holds the sibling village too. */
+const reviewerOfTownship = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 403,
+  village_clerk: 403,
+  village_monitor: 403,
+  township_reviewer: [success, success, 403, 403],
+  supervisor: 403,
+  admin: 403,
+});
+
+/** disclosure.read_private, hidden: unseen outside the scope and without the permission (residents, admins). */
+const PRIVATE_READ: MatrixRow['expect'] = {
+  anonymous: 401,
+  resident: 404,
+  village_clerk: [200, 404, 404, 404],
+  village_monitor: [200, 404, 404, 404],
+  township_reviewer: [200, 200, 404, 404],
+  supervisor: [200, 200, 200, 404],
+  admin: 404,
+};
+
+const PERIOD = '2026-10';
+/** A finance line of PERIOD, as the JSON API takes it. */
+const financeLine = (over: Record<string, unknown> = {}) => ({
+  direction: 'expense',
+  accountCode: '管理费用/办公费',
+  amount: '120.50',
+  occurredOn: '2026-10-08',
+  counterparty: '某文具店',
+  voucherNo: '记-0001',
+  paymentMethod: 'bank',
+  note: '办公用品',
+  ...over,
+});
+/** The same, as an import file (finance-line.format.ts). */
+const LINES_CSV = Buffer.from(
+  '收支,科目,金额,日期,对方单位,凭证号,支付方式,备注\n支出,管理费用/办公费,12.50,2026-10-08,某文具店,记-1,银行转账,\n',
+);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const SUBSIDY = {
+  recipientName: '王某',
+  villageGroup: '第三村民小组',
+  householdSize: 3,
+  subsidyType: '低保',
+  amount: '650.00',
+  idNumber: '11010519491231002X',
+};
+const REASON = { reason: '凭证号有误，请更正' };
+
+/** Read-only fixtures, one per place, shared by the cells that only read them. */
+const workingCopy = (make: Factory, region: string | null) =>
+  make.once(`working copy at ${region}`, () => make.draft(required(region), { line: true }));
+const publishedTwice = (make: Factory, region: string | null) =>
+  make.once(`published twice at ${region}`, () => make.publishedTwice(required(region)));
+/** Something of the kind at every place, so that a list failing to narrow shows it. */
+const everywhere = <T>(build: (region: string) => Promise<T>) =>
+  Promise.all(VILLAGES.map((place) => build(required(PLACES[place].region))));
+
+/** A finance disclosure awaiting the monitor and another awaiting the township, at every place. */
+const awaitingReviewEverywhere = (make: Factory) =>
+  make.once('awaiting review everywhere', () =>
+    everywhere((r) => Promise.all([make.submitted(r, 'finance'), make.submitted(r, 'party')])),
+  );
 
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // Kernel and public regions: anyone.
@@ -445,6 +547,352 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       admin: [200, 200, 200, 403, 200],
     },
   },
+
+  // Disclosures: drafting by the village clerk. Each cell that changes something gets a disclosure
+  // of its own at the place, made there by the place's clerk (and reviewed by its monitor and
+  // township reviewer) through the API, in the state the request needs.
+  {
+    route: 'POST /api/v1/disclosures',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: REGION_BODY, hide: false },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: '/api/v1/disclosures',
+      body: { regionCode: region, category: 'finance', period: PERIOD, title: '2026年10月财务收支公开' },
+    }),
+    expect: clerkAtHome(201),
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/working',
+    posture: { kind: 'allow', permission: Permission.DisclosureReadPrivate, target: DISCLOSURE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await workingCopy(make, region)).id}/working`,
+    }),
+    expect: PRIVATE_READ,
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/working/lines',
+    posture: { kind: 'allow', permission: Permission.DisclosureReadPrivate, target: DISCLOSURE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await workingCopy(make, region)).id}/working/lines`,
+      query: { format: 'csv' },
+    }),
+    expect: PRIVATE_READ,
+  },
+  {
+    route: 'PATCH /api/v1/disclosures/:id/draft',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const draft = await make.draft(required(region));
+      return {
+        path: `/api/v1/disclosures/${draft.id}/draft`,
+        headers: { 'if-match': draft.etag },
+        body: { title: '2026年10月财务收支公开（修订）' },
+      };
+    },
+    expect: clerkAtHome(200),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/draft/lines',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await make.draft(required(region))).id}/draft/lines`,
+      body: { lines: [financeLine()] },
+    }),
+    expect: clerkAtHome(201),
+  },
+  {
+    route: 'PUT /api/v1/disclosures/:id/draft/lines/:lineNo',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const draft = await make.draft(required(region), { line: true });
+      return {
+        path: `/api/v1/disclosures/${draft.id}/draft/lines/${draft.lineNo}`,
+        headers: { 'if-match': draft.etag },
+        body: financeLine({ amount: '102.50' }),
+      };
+    },
+    expect: clerkAtHome(204),
+  },
+  {
+    route: 'DELETE /api/v1/disclosures/:id/draft/lines/:lineNo',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const draft = await make.draft(required(region), { line: true });
+      return {
+        path: `/api/v1/disclosures/${draft.id}/draft/lines/${draft.lineNo}`,
+        headers: { 'if-match': draft.etag },
+      };
+    },
+    expect: clerkAtHome(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/draft/lines/import',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const draft = await make.draft(required(region));
+      return {
+        path: `/api/v1/disclosures/${draft.id}/draft/lines/import`,
+        headers: { 'if-match': draft.etag, 'content-type': 'text/csv; charset=utf-8' },
+        body: LINES_CSV,
+      };
+    },
+    expect: clerkAtHome(200),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/draft/subsidies',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await make.draft(required(region), { category: 'village' })).id}/draft/subsidies`,
+      body: SUBSIDY,
+    }),
+    expect: clerkAtHome(201),
+  },
+  {
+    route: 'DELETE /api/v1/disclosures/:id/draft/subsidies/:lineNo',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const draft = await make.draft(required(region), { category: 'village', subsidy: true });
+      return {
+        path: `/api/v1/disclosures/${draft.id}/draft/subsidies/${draft.subsidyNo}`,
+        headers: { 'if-match': draft.etag },
+      };
+    },
+    expect: clerkAtHome(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/draft/attachments',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await make.draft(required(region))).id}/draft/attachments`,
+      query: { filename: '凭证.pdf' },
+      headers: { 'content-type': 'application/pdf' },
+      body: PDF,
+    }),
+    expect: clerkAtHome(201),
+  },
+  {
+    route: 'DELETE /api/v1/disclosures/:id/draft/attachments/:attachmentId',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const draft = await make.draft(required(region), { attachment: true });
+      return {
+        path: `/api/v1/disclosures/${draft.id}/draft/attachments/${draft.attachmentId}`,
+        headers: { 'if-match': draft.etag },
+      };
+    },
+    expect: clerkAtHome(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/submit',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await make.draft(required(region), { line: true })).id}/submit`,
+    }),
+    expect: clerkAtHome(200),
+  },
+
+  // Disclosures: review. Finance goes to the village monitor first, the rest straight to the township.
+  {
+    route: 'GET /api/v1/review-queue/monitor',
+    posture: { kind: 'allow', permission: Permission.DisclosureCheck, target: REGION_REQUIRED, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await awaitingReviewEverywhere(make);
+      return { path: '/api/v1/review-queue/monitor', query: listQuery(required(region)) };
+    },
+    listedRegion: 'region_code',
+    expect: monitorAtHome(200),
+  },
+  {
+    route: 'GET /api/v1/review-queue/township',
+    posture: { kind: 'allow', permission: Permission.DisclosureReview, target: REGION_REQUIRED, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await awaitingReviewEverywhere(make);
+      return { path: '/api/v1/review-queue/township', query: listQuery(required(region)) };
+    },
+    listedRegion: 'region_code',
+    expect: reviewerOfTownship(200),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/monitor/approve',
+    posture: { kind: 'allow', permission: Permission.DisclosureCheck, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.submitted(required(region), 'finance')}/monitor/approve`,
+    }),
+    expect: monitorAtHome(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/monitor/return',
+    posture: { kind: 'allow', permission: Permission.DisclosureCheck, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.submitted(required(region), 'finance')}/monitor/return`,
+      body: REASON,
+    }),
+    expect: monitorAtHome(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/approve',
+    posture: { kind: 'allow', permission: Permission.DisclosureReview, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.submitted(required(region), 'party')}/approve`,
+    }),
+    expect: reviewerOfTownship(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/return',
+    posture: { kind: 'allow', permission: Permission.DisclosureReview, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.submitted(required(region), 'party')}/return`,
+      body: REASON,
+    }),
+    expect: reviewerOfTownship(204),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/corrections',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region))}/corrections`,
+      body: REASON,
+    }),
+    expect: clerkAtHome(201),
+  },
+  {
+    route: 'POST /api/v1/disclosures/:id/withdraw',
+    posture: { kind: 'allow', permission: Permission.DisclosureReview, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region))}/withdraw`,
+      body: { reason: '重复发布' },
+    }),
+    expect: reviewerOfTownship(204),
+  },
+
+  // Disclosures: what anyone reads, of any place: published disclosures (drafts are 404 to all,
+  // so these cells read ones published, corrected and published again), finances and open data.
+  {
+    route: 'GET /api/v1/disclosures',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await everywhere((r) => publishedTwice(make, r));
+      return { path: '/api/v1/disclosures', query: { ...listQuery(null), region: required(region) } };
+    },
+    listedRegion: 'region_code',
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => ({ path: `/api/v1/disclosures/${(await publishedTwice(make, region)).id}` }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/revisions/:number',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await publishedTwice(make, region)).id}/revisions/1`,
+    }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/diff',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await publishedTwice(make, region)).id}/diff`,
+      query: { from: '1', to: '2' },
+    }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/receipt',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await publishedTwice(make, region)).id}/receipt`,
+    }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/attachments/:attachmentId',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const published = await publishedTwice(make, region);
+      return { path: `/api/v1/disclosures/${published.id}/attachments/${published.attachmentId}` };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/finances',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await publishedTwice(make, region);
+      return { path: `/api/v1/regions/${required(region)}/finances`, query: { from: '2026-01', to: '2026-12' } };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/feed.atom',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await publishedTwice(make, region);
+      return { path: `/api/v1/regions/${required(region)}/feed.atom` };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/open-data/finance-lines',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await publishedTwice(make, region);
+      return {
+        path: '/api/v1/open-data/finance-lines',
+        query: { region: required(region), from: '2026-01', to: '2026-12', format: 'json' },
+      };
+    },
+    expect: everyone(200),
+  },
+
+  // The publication ledger: walked whole, so no region.
+  {
+    route: 'GET /api/v1/ledger/verify',
+    posture: { kind: 'allow', permission: Permission.LedgerVerify, target: REGION_QUERY, hide: false },
+    at: ['noRegion'],
+    request: () => ({ path: '/api/v1/ledger/verify' }),
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 200,
+      admin: 200,
+    },
+  },
 ];
 
 export interface MatrixCase {
@@ -507,19 +955,157 @@ async function currentTotp(secret: string): Promise<string> {
   return authenticator.generate(secret);
 }
 
-/** Rows straight into the database for targets that never sign in: fast, and unique per call. */
+type Category = 'party' | 'village' | 'finance';
+
+/** A disclosure being drafted: the ETag of its working copy, and the line, entry or file it was given. */
+export interface Draft {
+  id: string;
+  etag: string;
+  lineNo?: number;
+  subsidyNo?: number;
+  attachmentId?: string;
+}
+
+/** Who moves a place's disclosures along: its clerk and monitor, and its township's reviewer. */
+interface Staff {
+  clerk: SignedIn;
+  monitor: SignedIn;
+  reviewer: SignedIn;
+}
+
+/**
+ * Rows straight into the database for targets that never sign in: fast, and unique per call. And
+ * disclosures, which go through the API as their place's own staff would take them, so that each
+ * is in a state the app itself reached.
+ */
 export class Factory {
   private seq = 0;
   private readonly base = randomInt(1e7);
+  private readonly built = new Map<string, Promise<unknown>>();
 
   private constructor(
+    private readonly sut: TestApp,
     private readonly db: DataSource,
     private readonly passwordHash: string,
   ) {}
 
   static async create(sut: TestApp): Promise<Factory> {
     const hash = await sut.app.get(PasswordHasher).hash(randomBytes(16).toString('hex'));
-    return new Factory(sut.app.get(DataSource), hash);
+    return new Factory(sut, sut.app.get(DataSource), hash);
+  }
+
+  /** Builds on the first call with `key` only: for fixtures that the cells sharing them only read. */
+  once<T>(key: string, build: () => Promise<T>): Promise<T> {
+    if (!this.built.has(key)) this.built.set(key, build());
+    return this.built.get(key) as Promise<T>;
+  }
+
+  /** A draft at `village` (finance unless told), by its clerk, given a line, a subsidy entry or a PDF if asked. */
+  async draft(
+    village: string,
+    content: { category?: Category; line?: boolean; subsidy?: boolean; attachment?: boolean } = {},
+  ): Promise<Draft> {
+    const { clerk } = await this.staff(village);
+    const category = content.category ?? 'finance';
+    const created = await this.call(clerk, 'post', '/api/v1/disclosures', 201, {
+      regionCode: village,
+      category,
+      period: category === 'finance' ? PERIOD : '2026-Q3',
+      title: `测试公开 ${++this.seq}`,
+    });
+    const draft: Draft = { id: created.body.disclosure.id, etag: created.headers.etag };
+    const path = `/api/v1/disclosures/${draft.id}`;
+    if (content.line) {
+      const added = await this.call(clerk, 'post', `${path}/draft/lines`, 201, { lines: [financeLine()] });
+      draft.lineNo = added.body.lineNos[0];
+    }
+    if (content.subsidy) {
+      draft.subsidyNo = (await this.call(clerk, 'post', `${path}/draft/subsidies`, 201, SUBSIDY)).body.lineNo;
+    }
+    if (content.attachment) {
+      const attached = await this.call(clerk, 'post', `${path}/draft/attachments?filename=a.pdf`, 201, PDF, {
+        'content-type': 'application/pdf',
+      });
+      draft.attachmentId = attached.body.id;
+    }
+    // Adding changes the version without answering the new ETag.
+    if (content.line || content.subsidy || content.attachment) {
+      draft.etag = (await this.call(clerk, 'get', `${path}/working`, 200)).headers.etag;
+    }
+    return draft;
+  }
+
+  /** Submitted by its clerk: a finance disclosure awaits the village monitor, the others the township. */
+  async submitted(village: string, category: Category): Promise<string> {
+    const { clerk } = await this.staff(village);
+    const { id } = await this.draft(village, { category });
+    await this.call(clerk, 'post', `/api/v1/disclosures/${id}/submit`, 200);
+    return id;
+  }
+
+  /** A party disclosure approved by the township: published, revision 1. */
+  async published(village: string): Promise<string> {
+    const [id, { reviewer }] = await Promise.all([this.submitted(village, 'party'), this.staff(village)]);
+    await this.call(reviewer, 'post', `/api/v1/disclosures/${id}/approve`, 204);
+    return id;
+  }
+
+  /** A finance disclosure with a line and a PDF: published, corrected (the line's amount) and published again. */
+  async publishedTwice(village: string): Promise<{ id: string; attachmentId: string }> {
+    const { clerk, monitor, reviewer } = await this.staff(village);
+    const { id } = await this.draft(village, { line: true, attachment: true });
+    const path = `/api/v1/disclosures/${id}`;
+    const publish = async () => {
+      await this.call(clerk, 'post', `${path}/submit`, 200);
+      await this.call(monitor, 'post', `${path}/monitor/approve`, 204);
+      await this.call(reviewer, 'post', `${path}/approve`, 204);
+    };
+    await publish();
+    await this.call(clerk, 'post', `${path}/corrections`, 201, REASON);
+    const working = await this.call(clerk, 'get', `${path}/working`, 200);
+    await this.call(
+      clerk,
+      'put',
+      `${path}/draft/lines/${working.body.lines[0].lineNo}`,
+      204,
+      financeLine({ amount: '102.50' }),
+      {
+        'if-match': working.headers.etag,
+      },
+    );
+    await publish();
+    const published = await this.call(clerk, 'get', `${path}/working`, 200);
+    return { id, attachmentId: published.body.attachments[0].id };
+  }
+
+  private staff(village: string): Promise<Staff> {
+    return this.once(`staff of ${village}`, async () => {
+      const hire = async (role: Role, region: string) => signIn(this.sut, await createAccount(this.sut, role, region));
+      const [clerk, monitor, reviewer] = await Promise.all([
+        hire(Role.VillageClerk, village),
+        hire(Role.VillageMonitor, village),
+        hire(Role.TownshipReviewer, `${village.slice(0, 9)}000`),
+      ]);
+      return { clerk, monitor, reviewer };
+    });
+  }
+
+  private async call(
+    as: SignedIn,
+    method: 'get' | 'post' | 'put',
+    path: string,
+    status: number,
+    body?: object | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const req = this.sut.http[method](path).set('authorization', as.bearer).set(headers);
+    const res = await (body ? req.send(body) : req);
+    if (res.status !== status) {
+      throw new Error(
+        `fixture: ${method.toUpperCase()} ${path} as ${as.role} → ${res.status} ${JSON.stringify(res.body)}`,
+      );
+    }
+    return res;
   }
 
   /** A mobile number no one else in this file has (the 137 range; accounts.ts uses 139). */

@@ -18,6 +18,11 @@ export enum Permission {
   RoleGrant = 'role.grant',
   RoleRevoke = 'role.revoke',
   AuditRead = 'audit.read',
+  DisclosureDraft = 'disclosure.draft',
+  DisclosureCheck = 'disclosure.check',
+  DisclosureReview = 'disclosure.review',
+  DisclosureReadPrivate = 'disclosure.read_private',
+  LedgerVerify = 'ledger.verify',
 }
 
 /** The levels at which each role may be assigned (1 province … 5 village). */
@@ -33,10 +38,22 @@ export const ROLE_LEVELS: Readonly<Record<Role, readonly number[]>> = {
 /** The one map of roles to permissions, read by the access guard, the tests and the portal. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.Resident]: [],
-  [Role.VillageClerk]: [Permission.ResidentList, Permission.ResidentVerify, Permission.ResidentAssist],
-  [Role.VillageMonitor]: [Permission.ResidentList],
-  [Role.TownshipReviewer]: [Permission.ResidentList],
-  [Role.Supervisor]: [Permission.ResidentList, Permission.RoleRead, Permission.AuditRead],
+  [Role.VillageClerk]: [
+    Permission.ResidentList,
+    Permission.ResidentVerify,
+    Permission.ResidentAssist,
+    Permission.DisclosureDraft,
+    Permission.DisclosureReadPrivate,
+  ],
+  [Role.VillageMonitor]: [Permission.ResidentList, Permission.DisclosureCheck, Permission.DisclosureReadPrivate],
+  [Role.TownshipReviewer]: [Permission.ResidentList, Permission.DisclosureReview, Permission.DisclosureReadPrivate],
+  [Role.Supervisor]: [
+    Permission.ResidentList,
+    Permission.RoleRead,
+    Permission.AuditRead,
+    Permission.DisclosureReadPrivate,
+    Permission.LedgerVerify,
+  ],
   [Role.Admin]: [
     Permission.ResidentList,
     Permission.UserManage,
@@ -44,6 +61,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.RoleGrant,
     Permission.RoleRevoke,
     Permission.AuditRead,
+    Permission.LedgerVerify,
   ],
 };
 

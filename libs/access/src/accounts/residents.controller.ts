@@ -26,9 +26,7 @@ export class ResidentsController {
     @Param('code', ParseRegionCodePipe) code: string,
     @Query() query: ResidentQueryDto,
   ): Promise<Page<AccountDto>> {
-    const after = query.cursor
-      ? (decodeCursor(query.cursor, [/^[\d\-T:.Z]{20,30}$/, /^[0-9a-f-]{36}$/]) as [string, string])
-      : undefined;
+    const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
     const rows = await this.accounts.listResidents(code, query.verified, after, query.limit + 1);
     return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toAccountDto);
   }

@@ -85,7 +85,7 @@ export class RolesService {
   ): Promise<Page<AssignmentRow>> {
     const range = within ? await this.regions.subtreeOf(within) : undefined;
     const after = cursor
-      ? (decodeCursor(cursor, [/^\d{12}$/, /^[\d\-T:.Z]{20,30}$/, /^[0-9a-f-]{36}$/]) as [string, string, string])
+      ? (decodeCursor(cursor, [/^\d{12}$/, 'timestamp', 'uuid']) as [string, string, string])
       : undefined;
     const rows = await this.accounts.listAssignments(scope, range, after, limit + 1);
     return toPage(

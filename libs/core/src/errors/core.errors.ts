@@ -9,6 +9,10 @@ export enum CoreErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   TooManyRequests = 'TOO_MANY_REQUESTS',
+  PreconditionRequired = 'PRECONDITION_REQUIRED',
+  PreconditionFailed = 'PRECONDITION_FAILED',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyInProgress = 'IDEMPOTENCY_IN_PROGRESS',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }
@@ -22,6 +26,13 @@ export const coreError = defineErrors<CoreErrorCode>({
   [CoreErrorCode.PayloadTooLarge]: { status: 413, title: 'The request body is too large' },
   [CoreErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
   [CoreErrorCode.TooManyRequests]: { status: 429, title: 'Too many requests' },
+  [CoreErrorCode.PreconditionRequired]: { status: 428, title: 'If-Match required' },
+  [CoreErrorCode.PreconditionFailed]: { status: 412, title: 'The resource has changed since you read it' },
+  [CoreErrorCode.IdempotencyKeyReused]: { status: 422, title: 'Idempotency-Key already used with another request' },
+  [CoreErrorCode.IdempotencyInProgress]: {
+    status: 409,
+    title: 'The first request with this Idempotency-Key is still running',
+  },
   [CoreErrorCode.ServiceUnavailable]: { status: 503, title: 'The service is not available' },
   [CoreErrorCode.Internal]: { status: 500, title: 'Internal error' },
 });

@@ -5,12 +5,15 @@ import { RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
+import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
 import { ProblemExceptionFilter } from '../errors/problem-exception.filter';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { ProblemDto, useProblemMediaType } from './api-problems.decorator';
+import { limitJsonDepth } from './json-body';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -26,8 +29,32 @@ function requestId(req: IncomingMessage): string {
 
 /** Creates the HTTP application: Fastify, problem replies, validation, request ids, metrics, OpenAPI. */
 export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId, trustProxy: false });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestId,
+    trustProxy: false,
+    // Errors Fastify's router raises before Nest sees the request (e.g. a parameter over 100 characters).
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      void reply
+        .status(status)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .send({
+          type: problemType('MALFORMED_REQUEST'),
+          title: 'The request could not be read',
+          status,
+          detail: error.message,
+          code: 'MALFORMED_REQUEST',
+          instance: request.url.split('?')[0],
+          requestId: String(request.id),
+        });
+    },
+  });
+  // Nest's own body parser is off: Fastify's, with a depth limit, reads JSON (limitJsonDepth).
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
@@ -41,6 +68,7 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  limitJsonDepth(fastify);
   instrumentHttp(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

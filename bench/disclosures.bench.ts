@@ -1,0 +1,154 @@
+/**
+ * Benchmark of the public disclosure lists at province scale: bulk-loads N published disclosures
+ * (default 3,680,000, the real platform's count; BENCH_DISCLOSURES to change) spread over Liaoning's
+ * 16,727 villages into a throwaway database beside the app's, then times the first page of
+ * "newest published in region X" at every level, two ways, in the same run:
+ *   - as the app does it: one index per level on the ancestor column (level_code, published_at DESC, id DESC);
+ *   - the baseline: a filter over one global (published_at DESC) index with the subtree as a code range.
+ * Prints median EXPLAIN ANALYZE execution times, the ratio, and the plan's scan nodes.
+ *
+ *   npm run bench:disclosures        # embedded PostgreSQL (or DATABASE_URL's server)
+ */
+import 'reflect-metadata';
+
+import { readFile } from 'node:fs/promises';
+
+import { DatabaseServer, dataSourceOptions, ensureDatabase, validateConfig } from '@sunshine/core';
+import { RegionImportService } from '@sunshine/regions';
+import { DataSource } from 'typeorm';
+
+const N = Number(process.env.BENCH_DISCLOSURES ?? 3_680_000);
+const RUNS = Number(process.env.BENCH_EXPLAIN_RUNS ?? 30);
+const LEVELS: [string, string, string][] = [
+  ['village', 'region_code', '210102001002'],
+  ['township', 'township_code', '210102001000'],
+  ['county', 'county_code', '210102000000'],
+  ['city', 'city_code', '210100000000'],
+  ['province', 'province_code', '210000000000'],
+];
+const SPAN: Record<string, bigint> = {
+  region_code: 0n,
+  township_code: 999n,
+  county_code: 999999n,
+  city_code: 99999999n,
+  province_code: 9999999999n,
+};
+
+async function main(): Promise<void> {
+  const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const server = await DatabaseServer.resolve(config);
+  const maintenance = new URL(server.url);
+  maintenance.pathname = '/postgres';
+  const name = `sunshine_bench_disclosures`;
+  const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
+  await admin.initialize();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.destroy();
+  const url = await ensureDatabase(maintenance.toString(), name);
+  const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
+  await db.initialize();
+  try {
+    await db.runMigrations({ transaction: 'each' });
+    await new RegionImportService(db).importCsv(await readFile('data/regions/liaoning.csv', 'utf8'));
+    const [{ id: userId }]: { id: string }[] = await db.query(
+      `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash) VALUES ('official', 'bench', 'bench', 210000000000, 21, 'x') RETURNING id`,
+    );
+
+    const started = Date.now();
+    const indexes: { indexname: string; indexdef: string }[] = await db.query(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'disclosure' AND indexname <> 'disclosure_pkey'`,
+    );
+    for (const i of indexes) await db.query(`DROP INDEX ${i.indexname}`);
+    // Bulk load without secondary indexes, then build them (a published disclosure per row; 3 years of dates).
+    await db.query(
+      `INSERT INTO disclosure (region_code, township_code, county_code, city_code, province_code, category, period, period_start, period_end,
+         status, published_revision, published_at, title, created_by)
+       SELECT v.code, v.code / 1000 * 1000, v.code / 1000000 * 1000000, v.code / 100000000 * 100000000, v.code / 10000000000 * 10000000000,
+         (ARRAY['party', 'village', 'finance'])[1 + g % 3], to_char(d, 'YYYY-MM'), date_trunc('month', d)::date,
+         (date_trunc('month', d) + interval '1 month - 1 day')::date, 'published', 1, d, '公开 ' || g, $1
+       FROM generate_series(1, $2) AS g
+       JOIN LATERAL (SELECT timestamptz '2023-11-01' + (g::double precision / $2) * interval '3 years' AS d) t ON true
+       JOIN (SELECT code, row_number() OVER (ORDER BY code) - 1 AS n FROM region WHERE level = 5) v
+         ON v.n = (g::bigint * 7919) % (SELECT count(*) FROM region WHERE level = 5)`,
+      [userId, N],
+    );
+    const loaded = Date.now();
+    for (const i of indexes) await db.query(i.indexdef);
+    await db.query(
+      `CREATE INDEX bench_global_published_at_idx ON disclosure (published_at DESC, id DESC) WHERE status = 'published'`,
+    );
+    await db.query(`VACUUM ANALYZE disclosure`);
+    console.log(
+      `loaded ${N.toLocaleString('en')} disclosures in ${((loaded - started) / 1000).toFixed(1)} s, indexes built in ${((Date.now() - loaded) / 1000).toFixed(1)} s`,
+    );
+
+    console.log('\n| level | ancestor index ms | global index ms | global/ancestor | app plan |');
+    console.log('| --- | ---: | ---: | ---: | --- |');
+    for (const [level, column, code] of LEVELS) {
+      const app = await explain(
+        db,
+        `SELECT id, region_code, category, period, title, published_at, published_revision FROM disclosure d
+        WHERE d.status = 'published' AND d.${column} = $1 ORDER BY d.published_at DESC, d.id DESC LIMIT 21`,
+        [code],
+      );
+      const base = await explain(
+        db,
+        `SELECT id, region_code, category, period, title, published_at, published_revision FROM disclosure d
+        WHERE d.status = 'published' AND d.region_code BETWEEN $1::bigint AND $2::bigint ORDER BY d.published_at DESC, d.id DESC LIMIT 21`,
+        [code, String(BigInt(code) + (SPAN[column] as bigint))],
+      );
+      console.log(
+        `| ${level} | ${app.ms.toFixed(3)} | ${base.ms.toFixed(3)} | ${(base.ms / app.ms).toFixed(1)}× | ${app.scans} |`,
+      );
+    }
+  } finally {
+    await db.destroy();
+    const cleanup = new DataSource({ type: 'postgres', url: maintenance.toString() });
+    await cleanup.initialize();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await cleanup.destroy();
+    await server.stop();
+  }
+}
+
+/** Median execution time over RUNS EXPLAIN ANALYZE runs (after one warm-up), and the scan nodes of the plan. */
+async function explain(db: DataSource, sql: string, params: unknown[]): Promise<{ ms: number; scans: string }> {
+  const times: number[] = [];
+  let scans = '';
+  // One warm-up, then the measured runs with the same statement.
+  for (let i = 0; i <= RUNS; i++) {
+    const [row]: { 'QUERY PLAN': { 'Execution Time': number; Plan: PlanNode }[] }[] = await db.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+      params,
+    );
+    const plan = (row as { 'QUERY PLAN': { 'Execution Time': number; Plan: PlanNode }[] })['QUERY PLAN'][0] as {
+      'Execution Time': number;
+      Plan: PlanNode;
+    };
+    if (i > 0) times.push(plan['Execution Time']);
+    scans = nodes(plan.Plan).join(', ');
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)] as number, scans };
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(node: PlanNode): string[] {
+  const own = /Scan/.test(node['Node Type'])
+    ? [`${node['Node Type']}${node['Index Name'] ? ` ${node['Index Name']}` : ''}`]
+    : [];
+  return [...own, ...(node.Plans ?? []).flatMap(nodes)];
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

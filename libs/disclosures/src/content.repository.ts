@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { updated } from './disclosures.repository';
+import type { FinanceLineInput } from './lines/finance-line.format';
+
+export interface FinanceLineRow extends FinanceLineInput {
+  lineNo: number;
+}
+
+export interface SubsidyInput {
+  recipientName: string;
+  villageGroup: string | null;
+  householdSize: number;
+  subsidyType: string;
+  amount: string;
+}
+
+export interface SubsidyRow extends SubsidyInput {
+  lineNo: number;
+  idNumberMasked: string;
+}
+
+export interface AttachmentRow {
+  id: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Totals {
+  direction: 'income' | 'expense';
+  accountCode: string;
+  total: string;
+  lines: number;
+}
+
+const LINE_COLUMNS = `line_no AS "lineNo", direction, account_code AS "accountCode", amount::text AS amount, occurred_on::text AS "occurredOn",
+  counterparty, voucher_no AS "voucherNo", payment_method AS "paymentMethod", note`;
+
+/** SQL over a revision's content: finance lines, subsidy entries, attachments, and their totals. */
+@Injectable()
+export class ContentRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The chart of accounts in force on `date`. */
+  chartOn(date: string): Promise<{ system: string; code: string; direction: 'income' | 'expense' }[]> {
+    return this.db.query(
+      `SELECT system, code, direction FROM account_chart WHERE effective_from <= $1::date AND (effective_to IS NULL OR effective_to > $1::date) ORDER BY code`,
+      [date],
+    );
+  }
+
+  lines(revisionId: string, m: EntityManager = this.db.manager): Promise<FinanceLineRow[]> {
+    return m.query(`SELECT ${LINE_COLUMNS} FROM finance_line WHERE revision_id = $1 ORDER BY line_no`, [revisionId]);
+  }
+
+  /** Appends lines after the last one (one statement, whatever the count). */
+  async addLines(
+    revisionId: string,
+    provinceCode: string,
+    system: string,
+    lines: FinanceLineInput[],
+    m: EntityManager,
+  ): Promise<number[]> {
+    const rows: { line_no: number }[] = await m.query(
+      `INSERT INTO finance_line (revision_id, line_no, province_code, chart_system, direction, account_code, amount, occurred_on, counterparty, voucher_no, payment_method, note)
+       SELECT $1, coalesce((SELECT max(line_no) FROM finance_line WHERE revision_id = $1), 0) + l.ord, $2, $3,
+              l.direction, l.account_code, l.amount::numeric, l.occurred_on::date, l.counterparty, l.voucher_no, l.payment_method, l.note
+       FROM ROWS FROM (jsonb_to_recordset($4::jsonb) AS (direction text, account_code text, amount text, occurred_on text, counterparty text, voucher_no text, payment_method text, note text))
+            WITH ORDINALITY AS l(direction, account_code, amount, occurred_on, counterparty, voucher_no, payment_method, note, ord)
+       RETURNING line_no`,
+      [
+        revisionId,
+        provinceCode,
+        system,
+        JSON.stringify(
+          lines.map((l) => ({
+            direction: l.direction,
+            account_code: l.accountCode,
+            amount: l.amount,
+            occurred_on: l.occurredOn,
+            counterparty: l.counterparty,
+            voucher_no: l.voucherNo,
+            payment_method: l.paymentMethod,
+            note: l.note,
+          })),
+        ),
+      ],
+    );
+    return rows.map((r) => r.line_no);
+  }
+
+  async replaceLine(revisionId: string, lineNo: number, l: FinanceLineInput, m: EntityManager): Promise<boolean> {
+    const rows = await updated(
+      m,
+      `UPDATE finance_line SET direction = $3, account_code = $4, amount = $5::numeric, occurred_on = $6::date, counterparty = $7, voucher_no = $8,
+         payment_method = $9, note = $10 WHERE revision_id = $1 AND line_no = $2 RETURNING line_no`,
+      [
+        revisionId,
+        lineNo,
+        l.direction,
+        l.accountCode,
+        l.amount,
+        l.occurredOn,
+        l.counterparty,
+        l.voucherNo,
+        l.paymentMethod,
+        l.note,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async deleteLine(revisionId: string, lineNo: number, m: EntityManager): Promise<boolean> {
+    const rows = await updated(
+      m,
+      `DELETE FROM finance_line WHERE revision_id = $1 AND line_no = $2 RETURNING line_no`,
+      [revisionId, lineNo],
+    );
+    return rows.length > 0;
+  }
+
+  async deleteAllLines(revisionId: string, m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM finance_line WHERE revision_id = $1`, [revisionId]);
+  }
+
+  /** Totals per direction and account, computed by the database. */
+  totals(revisionId: string, m: EntityManager = this.db.manager): Promise<Totals[]> {
+    return m.query(
+      `SELECT direction, account_code AS "accountCode", sum(amount)::text AS total, count(*)::int AS lines
+       FROM finance_line WHERE revision_id = $1 GROUP BY direction, account_code ORDER BY direction DESC, account_code`,
+      [revisionId],
+    );
+  }
+
+  async copyContent(fromRevision: string, toRevision: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `INSERT INTO finance_line (revision_id, line_no, province_code, chart_system, direction, account_code, amount, occurred_on, counterparty, voucher_no, payment_method, note)
+       SELECT $2, line_no, province_code, chart_system, direction, account_code, amount, occurred_on, counterparty, voucher_no, payment_method, note
+       FROM finance_line WHERE revision_id = $1`,
+      [fromRevision, toRevision],
+    );
+    await m.query(
+      `INSERT INTO subsidy_entry (revision_id, line_no, province_code, recipient_name, village_group, household_size, subsidy_type, amount, id_number_cipher, id_number_hash, id_number_masked)
+       SELECT $2, line_no, province_code, recipient_name, village_group, household_size, subsidy_type, amount, id_number_cipher, id_number_hash, id_number_masked
+       FROM subsidy_entry WHERE revision_id = $1`,
+      [fromRevision, toRevision],
+    );
+    await m.query(
+      `INSERT INTO attachment (revision_id, filename, media_type, size, sha256, content)
+       SELECT $2, filename, media_type, size, sha256, content FROM attachment WHERE revision_id = $1 ORDER BY created_at, id`,
+      [fromRevision, toRevision],
+    );
+  }
+
+  subsidies(revisionId: string, m: EntityManager = this.db.manager): Promise<SubsidyRow[]> {
+    return m.query(
+      `SELECT line_no AS "lineNo", recipient_name AS "recipientName", village_group AS "villageGroup", household_size AS "householdSize",
+         subsidy_type AS "subsidyType", amount::text AS amount, id_number_masked AS "idNumberMasked"
+       FROM subsidy_entry WHERE revision_id = $1 ORDER BY line_no`,
+      [revisionId],
+    );
+  }
+
+  async addSubsidy(
+    revisionId: string,
+    provinceCode: string,
+    s: SubsidyInput,
+    id: { cipher: Buffer; hash: Buffer; masked: string },
+    m: EntityManager,
+  ): Promise<number> {
+    const [{ line_no }]: { line_no: number }[] = await m.query(
+      `INSERT INTO subsidy_entry (revision_id, line_no, province_code, recipient_name, village_group, household_size, subsidy_type, amount, id_number_cipher, id_number_hash, id_number_masked)
+       VALUES ($1, coalesce((SELECT max(line_no) FROM subsidy_entry WHERE revision_id = $1), 0) + 1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10)
+       RETURNING line_no`,
+      [
+        revisionId,
+        provinceCode,
+        s.recipientName,
+        s.villageGroup,
+        s.householdSize,
+        s.subsidyType,
+        s.amount,
+        id.cipher,
+        id.hash,
+        id.masked,
+      ],
+    );
+    return line_no;
+  }
+
+  async deleteSubsidy(revisionId: string, lineNo: number, m: EntityManager): Promise<boolean> {
+    const rows = await updated(
+      m,
+      `DELETE FROM subsidy_entry WHERE revision_id = $1 AND line_no = $2 RETURNING line_no`,
+      [revisionId, lineNo],
+    );
+    return rows.length > 0;
+  }
+
+  attachments(revisionId: string, m: EntityManager = this.db.manager): Promise<AttachmentRow[]> {
+    return m.query(
+      `SELECT id, filename, media_type AS "mediaType", size, encode(sha256, 'hex') AS sha256 FROM attachment WHERE revision_id = $1 ORDER BY created_at, id`,
+      [revisionId],
+    );
+  }
+
+  async addAttachment(
+    revisionId: string,
+    a: { filename: string; mediaType: string; content: Buffer; sha256: Buffer },
+    m: EntityManager,
+  ): Promise<string> {
+    const [{ id }]: { id: string }[] = await m.query(
+      `INSERT INTO attachment (revision_id, filename, media_type, size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [revisionId, a.filename, a.mediaType, a.content.length, a.sha256, a.content],
+    );
+    return id;
+  }
+
+  async deleteAttachment(revisionId: string, id: string, m: EntityManager): Promise<boolean> {
+    const rows = await updated(m, `DELETE FROM attachment WHERE revision_id = $1 AND id = $2 RETURNING id`, [
+      revisionId,
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** An attachment's content, with the disclosure and revision it belongs to. */
+  async attachmentContent(
+    id: string,
+  ): Promise<
+    | { disclosure_id: string; number: number; status: string; filename: string; media_type: string; content: Buffer }
+    | undefined
+  > {
+    const [row] = await this.db.query(
+      `SELECT r.disclosure_id, r.number, r.status, a.filename, a.media_type, a.content
+       FROM attachment a JOIN disclosure_revision r ON r.id = a.revision_id WHERE a.id = $1`,
+      [id],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,33 @@
+import { defineErrors } from '@sunshine/core';
+
+export enum DisclosureErrorCode {
+  NotFound = 'DISCLOSURE_NOT_FOUND',
+  NotAVillage = 'DISCLOSURE_REGION_NOT_A_VILLAGE',
+  InvalidPeriod = 'INVALID_PERIOD',
+  WrongState = 'DISCLOSURE_WRONG_STATE',
+  NotFinance = 'NOT_A_FINANCE_DISCLOSURE',
+  LineNotFound = 'LINE_NOT_FOUND',
+  InvalidLine = 'INVALID_LINE',
+  ImportRejected = 'IMPORT_REJECTED',
+  PersonalDataFound = 'PERSONAL_DATA_FOUND',
+  AttachmentType = 'ATTACHMENT_TYPE_NOT_ALLOWED',
+  AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
+  CorrectionInProgress = 'CORRECTION_IN_PROGRESS',
+  RevisionNotFound = 'REVISION_NOT_FOUND',
+}
+
+export const disclosureError = defineErrors<DisclosureErrorCode>({
+  [DisclosureErrorCode.NotFound]: { status: 404, title: 'Disclosure not found' },
+  [DisclosureErrorCode.NotAVillage]: { status: 400, title: 'Disclosures belong to a village or community' },
+  [DisclosureErrorCode.InvalidPeriod]: { status: 400, title: 'Invalid period' },
+  [DisclosureErrorCode.WrongState]: { status: 409, title: 'Not possible in the disclosure’s current state' },
+  [DisclosureErrorCode.NotFinance]: { status: 409, title: 'Only finance disclosures have finance lines' },
+  [DisclosureErrorCode.LineNotFound]: { status: 404, title: 'Line not found' },
+  [DisclosureErrorCode.InvalidLine]: { status: 400, title: 'Invalid line' },
+  [DisclosureErrorCode.ImportRejected]: { status: 422, title: 'Import rejected: nothing was saved' },
+  [DisclosureErrorCode.PersonalDataFound]: { status: 422, title: 'Personal data found: remove it before submitting' },
+  [DisclosureErrorCode.AttachmentType]: { status: 415, title: 'Attachments are PDF, JPEG or PNG' },
+  [DisclosureErrorCode.AttachmentTooLarge]: { status: 413, title: 'Attachments are at most 10 MB' },
+  [DisclosureErrorCode.CorrectionInProgress]: { status: 409, title: 'A revision is already in progress' },
+  [DisclosureErrorCode.RevisionNotFound]: { status: 404, title: 'Revision not found' },
+});

@@ -1,0 +1,61 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AccessModule, AccessTargets } from '@sunshine/access';
+import { RegionsModule } from '@sunshine/regions';
+import type { FastifyInstance } from 'fastify';
+
+import { ContentRepository } from './content.repository';
+import { DisclosuresRepository } from './disclosures.repository';
+import { LedgerController } from './ledger/ledger.controller';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { PublicationService } from './ledger/publication.service';
+import { OpenDataService } from './public/open-data.service';
+import { PublicController } from './public/public.controller';
+import { PublicRepository } from './public/public.repository';
+import { PublicDisclosuresService } from './public/public-disclosures.service';
+import { ATTACHMENT_MAX_BYTES } from './workflow/attachment-type';
+import { DraftingController } from './workflow/drafting.controller';
+import { DraftingService, XLSX_TYPE } from './workflow/drafting.service';
+import { ReviewController } from './workflow/review.controller';
+import { ReviewService } from './workflow/review.service';
+import { WorkingCopyService } from './workflow/working-copy.service';
+
+/** Raw bodies: attachments and line imports arrive as the file itself. */
+const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream', 'text/csv', XLSX_TYPE];
+
+/** Disclosures: drafting, two-step review, immutable publication with its ledger, public reading and open data. */
+@Module({
+  imports: [RegionsModule, AccessModule],
+  controllers: [DraftingController, ReviewController, PublicController, LedgerController],
+  providers: [
+    ContentRepository,
+    DisclosuresRepository,
+    DraftingService,
+    LedgerRepository,
+    OpenDataService,
+    PublicationService,
+    PublicDisclosuresService,
+    PublicRepository,
+    ReviewService,
+    WorkingCopyService,
+  ],
+})
+export class DisclosuresModule implements OnModuleInit {
+  constructor(
+    private readonly targets: AccessTargets,
+    private readonly disclosures: DisclosuresRepository,
+    private readonly http: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    this.targets.register('disclosure', (id) => this.disclosures.regionOf(id));
+    const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify && !fastify.hasContentTypeParser('application/pdf')) {
+      fastify.addContentTypeParser(
+        FILE_TYPES,
+        { parseAs: 'buffer', bodyLimit: ATTACHMENT_MAX_BYTES },
+        (_req, body, done) => done(null, body),
+      );
+    }
+  }
+}

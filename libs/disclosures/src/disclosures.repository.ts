@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type Category = 'party' | 'village' | 'finance';
+export type RevisionStatus = 'draft' | 'monitor_review' | 'township_review' | 'returned' | 'published';
+
+export interface DisclosureRow {
+  id: string;
+  region_code: string;
+  township_code: string;
+  category: Category;
+  period: string;
+  period_start: string;
+  period_end: string;
+  status: 'draft' | 'published' | 'withdrawn';
+  published_revision: number | null;
+  published_at: Date | null;
+  title: string;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface RevisionRow {
+  id: string;
+  disclosure_id: string;
+  number: number;
+  status: RevisionStatus;
+  title: string;
+  body: string;
+  correction_reason: string | null;
+  version: number;
+  created_by: string;
+  created_at: Date;
+  submitted_at: Date | null;
+  published_at: Date | null;
+  published_by: string | null;
+}
+
+export interface StepRow {
+  revision_number: number;
+  action: string;
+  actor_id: string;
+  at: Date;
+  reason: string | null;
+}
+
+const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
+  d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
+const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
+  r.submitted_at, r.published_at, r.published_by`;
+
+/** Rows of an UPDATE … RETURNING: TypeORM answers `[rows, affected]` for UPDATE and DELETE. */
+export async function updated<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await m.query(sql, params)) as [T[], number];
+  return rows;
+}
+
+/** SQL over disclosures, their revisions and review steps. */
+@Injectable()
+export class DisclosuresRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.db.manager;
+  }
+
+  async insert(
+    d: {
+      regionCode: string;
+      category: Category;
+      period: string;
+      start: string;
+      end: string;
+      title: string;
+      body: string;
+      createdBy: string;
+    },
+    m: EntityManager,
+  ): Promise<{ disclosureId: string; revisionId: string }> {
+    const [{ id }]: { id: string }[] = await m.query(
+      `INSERT INTO disclosure (region_code, township_code, county_code, city_code, province_code, category, period, period_start, period_end, title, created_by)
+       VALUES ($1, $1::bigint / 1000 * 1000, $1::bigint / 1000000 * 1000000, $1::bigint / 100000000 * 100000000,
+               $1::bigint / 10000000000 * 10000000000, $2, $3, $4, $5, $6, $7)
+       RETURNING id`,
+      [d.regionCode, d.category, d.period, d.start, d.end, d.title, d.createdBy],
+    );
+    const revisionId = await this.insertRevision(id, 1, d.title, d.body, null, d.createdBy, m);
+    return { disclosureId: id, revisionId };
+  }
+
+  async insertRevision(
+    disclosureId: string,
+    number: number,
+    title: string,
+    body: string,
+    reason: string | null,
+    by: string,
+    m: EntityManager,
+  ): Promise<string> {
+    const [{ id }]: { id: string }[] = await m.query(
+      `INSERT INTO disclosure_revision (disclosure_id, number, title, body, correction_reason, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [disclosureId, number, title, body, reason, by],
+    );
+    return id;
+  }
+
+  async find(id: string, m: EntityManager = this.db.manager, lock = false): Promise<DisclosureRow | undefined> {
+    const [row] = await m.query(`SELECT ${D_COLUMNS} FROM disclosure d WHERE d.id = $1${lock ? ' FOR UPDATE' : ''}`, [
+      id,
+    ]);
+    return row;
+  }
+
+  async regionOf(id: string): Promise<string | null> {
+    const [row]: { region_code: string }[] = await this.db.query(
+      `SELECT region_code::text FROM disclosure WHERE id = $1`,
+      [id],
+    );
+    return row?.region_code ?? null;
+  }
+
+  /** The revision in the works (draft, under review or returned), if any. */
+  async openRevision(
+    disclosureId: string,
+    m: EntityManager = this.db.manager,
+    lock = false,
+  ): Promise<RevisionRow | undefined> {
+    const [row] = await m.query(
+      `SELECT ${R_COLUMNS} FROM disclosure_revision r WHERE r.disclosure_id = $1 AND r.status <> 'published'${lock ? ' FOR UPDATE' : ''}`,
+      [disclosureId],
+    );
+    return row;
+  }
+
+  async revision(
+    disclosureId: string,
+    number: number,
+    m: EntityManager = this.db.manager,
+  ): Promise<RevisionRow | undefined> {
+    const [row] = await m.query(
+      `SELECT ${R_COLUMNS} FROM disclosure_revision r WHERE r.disclosure_id = $1 AND r.number = $2`,
+      [disclosureId, number],
+    );
+    return row;
+  }
+
+  publishedRevisions(disclosureId: string): Promise<RevisionRow[]> {
+    return this.db.query(
+      `SELECT ${R_COLUMNS} FROM disclosure_revision r WHERE r.disclosure_id = $1 AND r.status = 'published' ORDER BY r.number`,
+      [disclosureId],
+    );
+  }
+
+  async updateDraft(
+    revisionId: string,
+    version: number,
+    fields: { title?: string; body?: string },
+    m: EntityManager,
+  ): Promise<boolean> {
+    const rows = await updated(
+      m,
+      `UPDATE disclosure_revision SET title = coalesce($3, title), body = coalesce($4, body), version = version + 1
+       WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned') RETURNING id`,
+      [revisionId, version, fields.title ?? null, fields.body ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  /** Bumps the draft's version (its lines or attachments changed), so a stale If-Match fails. */
+  async touch(revisionId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE disclosure_revision SET version = version + 1 WHERE id = $1`, [revisionId]);
+  }
+
+  async setStatus(revisionId: string, status: RevisionStatus, m: EntityManager, submitted = false): Promise<void> {
+    await m.query(
+      `UPDATE disclosure_revision SET status = $2, version = version + 1, submitted_at = CASE WHEN $3 THEN now() ELSE submitted_at END WHERE id = $1`,
+      [revisionId, status, submitted],
+    );
+  }
+
+  async markPublished(revisionId: string, by: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE disclosure_revision SET status = 'published', published_at = now(), published_by = $2, version = version + 1 WHERE id = $1`,
+      [revisionId, by],
+    );
+  }
+
+  async setPublished(disclosureId: string, revision: number, title: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE disclosure SET status = 'published', published_revision = $2, published_at = now(), title = $3 WHERE id = $1`,
+      [disclosureId, revision, title],
+    );
+  }
+
+  async setTitle(disclosureId: string, title: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE disclosure SET title = $2 WHERE id = $1 AND status = 'draft'`, [disclosureId, title]);
+  }
+
+  async setWithdrawn(disclosureId: string, m: EntityManager): Promise<void> {
+    await m.query(`UPDATE disclosure SET status = 'withdrawn' WHERE id = $1`, [disclosureId]);
+  }
+
+  async addStep(
+    revisionId: string,
+    action: string,
+    actorId: string,
+    reason: string | null,
+    m: EntityManager,
+  ): Promise<void> {
+    await m.query(`INSERT INTO review_step (revision_id, action, actor_id, reason) VALUES ($1, $2, $3, $4)`, [
+      revisionId,
+      action,
+      actorId,
+      reason,
+    ]);
+  }
+
+  steps(disclosureId: string): Promise<StepRow[]> {
+    return this.db.query(
+      `SELECT r.number AS revision_number, s.action, s.actor_id, s.at, s.reason
+       FROM review_step s JOIN disclosure_revision r ON r.id = s.revision_id WHERE r.disclosure_id = $1 ORDER BY s.id`,
+      [disclosureId],
+    );
+  }
+
+  /** Revisions awaiting a reviewer at `status` inside a township range, oldest first; keyset on (submitted_at, id). */
+  queue(
+    status: 'monitor_review' | 'township_review',
+    from: string,
+    to: string,
+    after: [string, string] | undefined,
+    limit: number,
+  ) {
+    const params: unknown[] = [status, from, to, limit];
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = 'AND (r.submitted_at, r.id) > ($5::timestamptz, $6::uuid)';
+    }
+    return this.db.query(
+      `SELECT ${D_COLUMNS}, r.number AS revision_number, r.submitted_at, r.id AS revision_id, r.title AS revision_title
+       FROM disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id
+       WHERE r.status = $1 AND d.region_code BETWEEN $2::bigint AND $3::bigint ${keyset}
+       ORDER BY r.submitted_at, r.id LIMIT $4`,
+      params,
+    ) as Promise<
+      (DisclosureRow & { revision_number: number; submitted_at: Date; revision_id: string; revision_title: string })[]
+    >;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './content.repository';
+export * from './disclosures.module';
+export * from './disclosures.repository';
+export * from './ledger/ledger.repository';
+export * from './ledger/publication.service';
+export * from './ledger/verify-ledger';

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface LedgerRow {
+  seq: string;
+  disclosure_id: string;
+  revision_number: number;
+  kind: 'publish' | 'correct' | 'withdraw';
+  content_hash: Buffer;
+  at: Date;
+  prev_hash: Buffer;
+  entry_hash: Buffer;
+  entry_ok: boolean;
+}
+
+const COLUMNS = `seq::text, disclosure_id, revision_number, kind, content_hash, at, prev_hash, entry_hash,
+  entry_hash = sha256(prev_hash || convert_to(publication_ledger_canonical(l), 'UTF8')) AS entry_ok`;
+
+/** The append-only publication ledger (numbering and chaining happen in its trigger). */
+@Injectable()
+export class LedgerRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async append(
+    disclosureId: string,
+    revision: number,
+    kind: LedgerRow['kind'],
+    contentHash: Buffer,
+    m: EntityManager,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO publication_ledger (seq, disclosure_id, revision_number, kind, content_hash, at, prev_hash, entry_hash)
+       VALUES (0, $1, $2, $3, $4, now(), '', '')`,
+      [disclosureId, revision, kind, contentHash],
+    );
+  }
+
+  /** The disclosure's latest entry, and the head of the whole ledger. */
+  async receipt(
+    disclosureId: string,
+  ): Promise<{ entry: LedgerRow | undefined; head: { seq: string; entry_hash: Buffer } | undefined }> {
+    const [entry] = await this.db.query(
+      `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [disclosureId],
+    );
+    const [head] = await this.db.query(
+      `SELECT seq::text, entry_hash FROM publication_ledger ORDER BY seq DESC LIMIT 1`,
+    );
+    return { entry, head };
+  }
+
+  entries(disclosureId: string): Promise<LedgerRow[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq`, [
+      disclosureId,
+    ]);
+  }
+
+  batch(afterSeq: string, limit: number): Promise<LedgerRow[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM publication_ledger l WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [
+      afterSeq,
+      limit,
+    ]);
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+import { ContentRepository } from '../content.repository';
+import { DisclosureRow, RevisionRow } from '../disclosures.repository';
+import { CanonicalContent, canonicalContent, contentHash } from './canonical-content';
+import { LedgerRepository, LedgerRow } from './ledger.repository';
+
+/** Appends ledger entries, in the caller's transaction, over the canonical form of a published revision. */
+@Injectable()
+export class PublicationService {
+  constructor(
+    private readonly content: ContentRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  async canonical(d: DisclosureRow, r: RevisionRow, m?: EntityManager): Promise<CanonicalContent> {
+    // One after another: inside a transaction the three share one connection.
+    const lines = await this.content.lines(r.id, m);
+    const subsidies = await this.content.subsidies(r.id, m);
+    const attachments = await this.content.attachments(r.id, m);
+    return canonicalContent(d, r, lines, subsidies, attachments);
+  }
+
+  async record(d: DisclosureRow, r: RevisionRow, kind: LedgerRow['kind'], m: EntityManager): Promise<void> {
+    await this.ledger.append(d.id, r.number, kind, contentHash(await this.canonical(d, r, m)), m);
+  }
+}

@@ -1,0 +1,495 @@
+import { parse } from 'csv-parse/sync';
+import { CellValue, Workbook, Worksheet } from 'exceljs';
+
+/**
+ * The one file format of a finance disclosure's lines, for import and export alike: CSV (UTF-8,
+ * written with a BOM) or XLSX (first sheet), header `收支,科目,金额,日期,对方单位,凭证号,支付方式,备注`.
+ * Amounts stay decimal strings from the file to the reply: nothing here turns an amount into a float.
+ */
+
+export type FinanceDirection = 'income' | 'expense';
+export type PaymentMethod = 'bank' | 'cash';
+
+export interface FinanceLineInput {
+  direction: FinanceDirection;
+  accountCode: string;
+  /** Positive, exactly two decimals once validated: `"1234.50"`. */
+  amount: string;
+  /** YYYY-MM-DD. */
+  occurredOn: string;
+  counterparty: string | null;
+  voucherNo: string | null;
+  paymentMethod: PaymentMethod;
+  note: string | null;
+}
+
+export interface ImportContext {
+  /** Inclusive YYYY-MM-DD. */
+  periodStart: string;
+  /** Inclusive YYYY-MM-DD. */
+  periodEnd: string;
+  /** The village collective chart: each account's name path (`管理费用/办公费`) and side. */
+  accounts: ReadonlyArray<{ code: string; direction: FinanceDirection }>;
+}
+
+/** `row` is the 1-based row of the file as a spreadsheet shows it; the header is row 1. */
+export interface RowError {
+  row: number;
+  reason: string;
+}
+
+export type ParseResult = { ok: true; lines: FinanceLineInput[] } | { ok: false; errors: RowError[] };
+
+export type LineValidation =
+  { ok: true; line: FinanceLineInput } | { ok: false; problems: { field: string; message: string }[] };
+
+export const MAX_LINES = 10000;
+
+type Field = keyof FinanceLineInput;
+
+/** Columns in file order, with their headers. */
+const COLUMNS: ReadonlyArray<readonly [Field, string]> = [
+  ['direction', '收支'],
+  ['accountCode', '科目'],
+  ['amount', '金额'],
+  ['occurredOn', '日期'],
+  ['counterparty', '对方单位'],
+  ['voucherNo', '凭证号'],
+  ['paymentMethod', '支付方式'],
+  ['note', '备注'],
+];
+export const FINANCE_LINE_HEADER: readonly string[] = COLUMNS.map(([, header]) => header);
+const FIELDS: readonly Field[] = COLUMNS.map(([field]) => field);
+const HEADER_OF = new Map<string, string>(COLUMNS);
+
+const MAX_AMOUNT = '9999999999.99';
+const MAX_INTEGER_DIGITS = MAX_AMOUNT.indexOf('.');
+const MAX_LENGTH = { counterparty: 100, voucherNo: 50, note: 500 } as const;
+
+/** How a path names enumerated values: the file in Chinese, the JSON API in English. */
+interface Words {
+  direction: ReadonlyMap<string, FinanceDirection>;
+  paymentMethod: ReadonlyMap<string, PaymentMethod>;
+}
+const FILE_WORDS: Words = {
+  direction: new Map([
+    ['收入', 'income'],
+    ['支出', 'expense'],
+  ]),
+  paymentMethod: new Map([
+    ['银行转账', 'bank'],
+    ['现金', 'cash'],
+  ]),
+};
+const JSON_WORDS: Words = {
+  direction: new Map([
+    ['income', 'income'],
+    ['expense', 'expense'],
+  ]),
+  paymentMethod: new Map([
+    ['bank', 'bank'],
+    ['cash', 'cash'],
+  ]),
+};
+const DIRECTION_WORD = new Map([...FILE_WORDS.direction].map(([word, value]) => [value, word]));
+const PAYMENT_WORD = new Map([...FILE_WORDS.paymentMethod].map(([word, value]) => [value, word]));
+
+// ---------------------------------------------------------------------------------------------
+// The rules, shared by files and JSON
+
+interface Rules {
+  periodStart: string;
+  periodEnd: string;
+  accounts: ReadonlyMap<string, FinanceDirection>;
+  /** Last segment of a name path → the full codes ending in it, to suggest `管理费用/办公费` for `办公费`. */
+  byLeaf: ReadonlyMap<string, string[]>;
+}
+
+function compileRules(ctx: ImportContext): Rules {
+  const accounts = new Map<string, FinanceDirection>();
+  const byLeaf = new Map<string, string[]>();
+  for (const { code, direction } of ctx.accounts) {
+    accounts.set(code, direction);
+    const leaf = code.slice(code.lastIndexOf('/') + 1);
+    if (leaf !== code) byLeaf.set(leaf, [...(byLeaf.get(leaf) ?? []), code]);
+  }
+  return { periodStart: ctx.periodStart, periodEnd: ctx.periodEnd, accounts, byLeaf };
+}
+
+interface Problem {
+  field: string;
+  message: string;
+}
+
+/**
+ * A value per field as text, `''` when empty or absent, or `undefined` when its type was already
+ * refused (the JSON path) so that no second, confusing problem is reported for it.
+ */
+type RawLine = Record<Field, string | undefined>;
+
+function checkLine(raw: RawLine, rules: Rules, words: Words): { line: FinanceLineInput } | { problems: Problem[] } {
+  const problems: Problem[] = [];
+  const fail = (field: Field, message: string): undefined => {
+    problems.push({ field, message });
+    return undefined;
+  };
+  const word = <T>(field: Field, dictionary: ReadonlyMap<string, T>): T | undefined => {
+    const text = raw[field]?.trim();
+    if (text === undefined) return undefined;
+    if (text === '') return fail(field, 'is required');
+    return dictionary.get(text) ?? fail(field, `"${text}" must be ${[...dictionary.keys()].join(' or ')}`);
+  };
+
+  const direction = word('direction', words.direction);
+  const accountCode = checkAccount(raw.accountCode, direction, rules, (m) => fail('accountCode', m));
+  const amount = checkAmount(raw.amount, (m) => fail('amount', m));
+  const occurredOn = checkDate(raw.occurredOn, rules, (m) => fail('occurredOn', m));
+  const counterparty = checkText(raw.counterparty, MAX_LENGTH.counterparty, false, (m) => fail('counterparty', m));
+  const voucherNo = checkText(raw.voucherNo, MAX_LENGTH.voucherNo, false, (m) => fail('voucherNo', m));
+  const paymentMethod = word('paymentMethod', words.paymentMethod);
+  const note = checkText(raw.note, MAX_LENGTH.note, true, (m) => fail('note', m));
+
+  if (
+    problems.length > 0 ||
+    direction === undefined ||
+    accountCode === undefined ||
+    amount === undefined ||
+    occurredOn === undefined ||
+    counterparty === undefined ||
+    voucherNo === undefined ||
+    paymentMethod === undefined ||
+    note === undefined
+  ) {
+    return { problems };
+  }
+  return { line: { direction, accountCode, amount, occurredOn, counterparty, voucherNo, paymentMethod, note } };
+}
+
+function checkAccount(
+  raw: string | undefined,
+  direction: FinanceDirection | undefined,
+  rules: Rules,
+  fail: (message: string) => undefined,
+): string | undefined {
+  if (raw === undefined) return undefined;
+  const code = raw.trim().normalize('NFC');
+  if (code === '') return fail('is required');
+  const side = rules.accounts.get(code);
+  if (direction === undefined) return side === undefined ? fail(`"${code}" is not an account of the chart`) : code;
+  if (side === direction) return code;
+  if (side !== undefined)
+    return fail(`"${code}" is not an ${direction} account of the chart (it is an ${side} account)`);
+  const candidates = (rules.byLeaf.get(code) ?? []).filter((c) => rules.accounts.get(c) === direction);
+  const hint = candidates.length === 1 ? `; did you mean "${candidates[0]}"?` : '';
+  return fail(`"${code}" is not an ${direction} account of the chart${hint}`);
+}
+
+const AMOUNT = /^(\d+)(?:\.(\d+))?$/;
+
+/** Validates and normalises a decimal amount by its digits alone: `"012.5"` → `"12.50"`. */
+function checkAmount(raw: string | undefined, fail: (message: string) => undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (text === '') return fail('is required');
+  const match = AMOUNT.exec(text);
+  if (!match) {
+    if (/^-\d+(\.\d+)?$/.test(text)) return fail(`"${text}" must be positive`);
+    if (/^[\d,]+(\.\d+)?$/.test(text)) return fail(`"${text}" must be written without thousands separators`);
+    return fail(`"${text}" is not an amount`);
+  }
+  const integer = (match[1] ?? '').replace(/^0+(?=\d)/, '');
+  // Zeros past the second decimal change nothing ("12.500" is 12.50); any other digit there would be lost.
+  const fraction = (match[2] ?? '').replace(/(?<=^\d\d)0+$/, '');
+  if (fraction.length > 2) return fail(`"${text}" has more than 2 decimals`);
+  if (integer.length > MAX_INTEGER_DIGITS) return fail(`"${text}" is more than ${MAX_AMOUNT}`);
+  const amount = `${integer}.${fraction.padEnd(2, '0')}`;
+  if (amount === '0.00') return fail(`"${text}" must be more than 0`);
+  return amount;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function checkDate(raw: string | undefined, rules: Rules, fail: (message: string) => undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (text === '') return fail('is required');
+  const match = DATE.exec(text);
+  if (!match) return fail(`"${text}" is not a date in the form YYYY-MM-DD`);
+  const [year, month, day] = [match[1], match[2], match[3]].map((part) => parseInt(part ?? '', 10)) as [
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return fail(`"${text}" is not a real date`);
+  if (text < rules.periodStart || text > rules.periodEnd)
+    return fail(`${text} is outside the period ${rules.periodStart}..${rules.periodEnd}`);
+  return text;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Free text: trimmed, NFC, empty → null; a note may span lines, nothing may hold other control characters. */
+function checkText(
+  raw: string | undefined,
+  maxLength: number,
+  multiline: boolean,
+  fail: (message: string) => undefined,
+): string | null | undefined {
+  if (raw === undefined) return undefined;
+  let text = raw.trim().normalize('NFC');
+  if (multiline) text = text.replace(/\r\n?/g, '\n');
+  if (text === '') return null;
+  const length = [...text].length;
+  if (length > maxLength) return fail(`is longer than ${maxLength} characters (${length})`);
+  if ((multiline ? /[^\P{Cc}\n]/u : /\p{Cc}/u).test(text)) return fail('contains a control character');
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+/**
+ * Checks one line sent as JSON (fields named as in {@link FinanceLineInput}) by the same rules as a
+ * file row. Amounts must be strings: a JSON number is refused, never converted.
+ */
+export function validateFinanceLine(line: Record<string, unknown>, ctx: ImportContext): LineValidation {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(line)) {
+    if (!(FIELDS as readonly string[]).includes(key))
+      problems.push({ field: key, message: 'is not a field of a line' });
+  }
+  const raw = {} as RawLine;
+  for (const field of FIELDS) {
+    const value = line[field];
+    if (value === undefined || value === null) raw[field] = '';
+    else if (typeof value === 'string') raw[field] = value;
+    else {
+      raw[field] = undefined;
+      problems.push({
+        field,
+        message:
+          field === 'amount' && typeof value === 'number'
+            ? 'must be a decimal string such as "1234.56", not a number'
+            : 'must be a string',
+      });
+    }
+  }
+  const result = checkLine(raw, compileRules(ctx), JSON_WORDS);
+  if ('line' in result && problems.length === 0) return { ok: true, line: result.line };
+  const all = [...problems, ...('problems' in result ? result.problems : [])];
+  return { ok: false, problems: all };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a table (CSV or XLSX)
+
+interface TableRow {
+  row: number;
+  cells: string[];
+}
+
+const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
+
+/**
+ * CSV only: a cell starting like a formula is written behind one `'` so that Excel shows it rather
+ * than runs it (CSV injection), and read back without it. Values already starting with quotes before
+ * a formula character get one more, so the pair is exactly reversible. XLSX text cells need neither.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const unguard = (cell: string) => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+const guard = (cell: string) => (FORMULA_START.test(cell) ? `'${cell}` : cell);
+
+/** Checks the header (row 1) and every row below it; `decode` undoes what the file format encoded. */
+function readTable(rows: Iterable<TableRow>, ctx: ImportContext, decode: (cell: string) => string): ParseResult {
+  const rules = compileRules(ctx);
+  const lines: FinanceLineInput[] = [];
+  const errors: RowError[] = [];
+  let headerSeen = false;
+  let count = 0;
+  for (const { row, cells } of rows) {
+    if (row === 1) {
+      headerSeen = true;
+      const problem = checkHeader(cells);
+      if (problem) return { ok: false, errors: [problem] };
+      continue;
+    }
+    if (isBlank(cells)) continue; // blank rows, trailing ones above all, carry nothing
+    if (++count > MAX_LINES) {
+      return {
+        ok: false,
+        errors: [{ row, reason: `the file has more than ${MAX_LINES} lines, the most one import takes` }],
+      };
+    }
+    const width = widthOf(cells);
+    if (width > COLUMNS.length) {
+      errors.push({ row, reason: `has ${width} columns, the header has ${COLUMNS.length}` });
+      continue;
+    }
+    const raw = {} as RawLine;
+    FIELDS.forEach((field, i) => (raw[field] = decode((cells[i] ?? '').trim())));
+    const result = checkLine(raw, rules, FILE_WORDS);
+    if ('line' in result) lines.push(result.line);
+    else
+      for (const p of result.problems)
+        errors.push({ row, reason: `${HEADER_OF.get(p.field) ?? p.field} ${p.message}` });
+  }
+  if (!headerSeen)
+    return {
+      ok: false,
+      errors: [{ row: 1, reason: `the file is empty; row 1 must be the header "${FINANCE_LINE_HEADER.join(',')}"` }],
+    };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
+
+function checkHeader(cells: readonly string[]): RowError | undefined {
+  const header = cells.slice(0, widthOf(cells)).map((cell) => cell.trim());
+  const expected = FINANCE_LINE_HEADER.join(',');
+  if (header.join(',') === expected) return undefined;
+  const found = header.length === 0 ? 'an empty row' : `"${header.join(',')}"`;
+  return { row: 1, reason: `the header must be "${expected}", found ${found}` };
+}
+
+/** The number of columns up to the last non-empty cell. */
+function widthOf(cells: readonly string[]): number {
+  let width = cells.length;
+  while (width > 0 && (cells[width - 1] ?? '').trim() === '') width--;
+  return width;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+/** Reads UTF-8 CSV, with or without a BOM. Rows are records (a quoted line break stays in its row). */
+export function parseFinanceLinesCsv(content: Buffer, ctx: ImportContext): ParseResult {
+  let text: string;
+  let utf8 = true;
+  try {
+    // The decoder drops a leading BOM itself.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    utf8 = false;
+    text = new TextDecoder('utf-8').decode(content);
+  }
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+    }) as string[][];
+  } catch (error) {
+    const row = ((error as { records?: number }).records ?? 0) + 1;
+    return { ok: false, errors: [{ row, reason: `is not valid CSV: ${(error as Error).message}` }] };
+  }
+  if (!utf8) {
+    // Typically a file saved as ANSI/GBK: name every row it garbled rather than a wall of wrong values.
+    const errors = records
+      .map((cells, i) => ({ row: i + 1, cells }))
+      .filter(({ cells }) => cells.some((cell) => cell.includes('\uFFFD')))
+      .map(({ row }) => ({ row, reason: 'is not UTF-8 text; save the file as "CSV UTF-8"' }));
+    return { ok: false, errors };
+  }
+  return readTable(
+    records.map((cells, i) => ({ row: i + 1, cells })),
+    ctx,
+    unguard,
+  );
+}
+
+/** Writes the lines as CSV with a BOM and CRLF line ends, the way Excel reads and writes it. */
+export function financeLinesToCsv(lines: FinanceLineInput[]): string {
+  const rows = [FINANCE_LINE_HEADER, ...lines.map(toCells)];
+  return `\uFEFF${rows.map((cells) => cells.map((cell) => csvField(guard(cell))).join(',')).join('\r\n')}\r\n`;
+}
+
+function csvField(cell: string): string {
+  return /[",\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+function toCells(line: FinanceLineInput): string[] {
+  return [
+    DIRECTION_WORD.get(line.direction) ?? line.direction,
+    line.accountCode,
+    line.amount,
+    line.occurredOn,
+    line.counterparty ?? '',
+    line.voucherNo ?? '',
+    PAYMENT_WORD.get(line.paymentMethod) ?? line.paymentMethod,
+    line.note ?? '',
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// XLSX
+
+/** Reads the first sheet, header in row 1; cells typed as numbers, dates or rich text are read as text. */
+export async function parseFinanceLinesXlsx(content: Buffer, ctx: ImportContext): Promise<ParseResult> {
+  const workbook = new Workbook();
+  try {
+    // exceljs types its input as its own `Buffer` (an ArrayBuffer); at run time it takes Node's Buffer.
+    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  } catch {
+    return { ok: false, errors: [{ row: 1, reason: 'the file is not a readable XLSX workbook' }] };
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return { ok: false, errors: [{ row: 1, reason: 'the workbook has no sheet' }] };
+  return readTable(sheetRows(sheet), ctx, (cell) => cell);
+}
+
+function* sheetRows(sheet: Worksheet): Generator<TableRow> {
+  for (let row = 1; row <= sheet.rowCount; row++) {
+    const values = sheet.findRow(row)?.values;
+    // `values` is indexed by column number from 1 and sparse where cells are missing.
+    const cells = Array.isArray(values) ? Array.from(values.slice(1), (value) => cellText(value)) : [];
+    yield { row, cells };
+  }
+}
+
+/** Writes the first sheet with every cell as text (amounts included), so a round trip is exact. */
+export async function financeLinesToXlsx(lines: FinanceLineInput[]): Promise<Buffer> {
+  const workbook = new Workbook();
+  const sheet = workbook.addWorksheet('收支明细', { views: [{ state: 'frozen', ySplit: 1 }] });
+  // Text format on the columns too, so that rows typed in later in Excel stay text (dates included).
+  const widths = [8, 24, 16, 12, 30, 14, 10, 40];
+  sheet.columns = FINANCE_LINE_HEADER.map((header, i) => ({ header, width: widths[i], style: { numFmt: '@' } }));
+  sheet.getRow(1).font = { bold: true };
+  for (const line of lines) sheet.addRow(toCells(line).map((cell) => (cell === '' ? null : cell)));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function cellText(value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  if ('richText' in value) return value.richText.map((run) => run.text).join('');
+  if ('hyperlink' in value) return cellText(value.text as CellValue);
+  if ('error' in value) return value.error;
+  if ('formula' in value || 'sharedFormula' in value) return cellText(value.result);
+  return '';
+}
+
+/**
+ * A numeric cell as decimal text. Excel holds 15 significant digits and every valid amount has at
+ * most 12, so rounding the binary value to 15 digits gives back exactly what was typed and drops
+ * float noise (`0.1+0.2` → `0.3`), while a typed `12.345` stays `12.345` and is refused later.
+ */
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const precise = value.toPrecision(15);
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(precise);
+  let text = precise;
+  if (match) {
+    const [, sign = '', lead = '', rest = '', exponent = '0'] = match;
+    const digits = lead + rest;
+    const point = 1 + parseInt(exponent, 10);
+    if (point <= 0) text = `${sign}0.${'0'.repeat(-point)}${digits}`;
+    else if (point >= digits.length) text = `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    else text = `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  }
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}

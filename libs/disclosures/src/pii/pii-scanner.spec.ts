@@ -1,0 +1,357 @@
+import { deflateSync } from 'node:zlib';
+
+import { Workbook } from 'exceljs';
+
+import { extractPdfText, type PiiFinding, scanCsv, scanPdf, scanText, scanXlsx } from './pii-scanner';
+
+const ID = '11010519491231002X';
+const ID_MASKED = '110105********002X';
+const MOBILE = '13912345678';
+
+/** Appends the Luhn check digit to `partial` (the reference algorithm, written out independently). */
+function withLuhnDigit(partial: string): string {
+  let sum = 0;
+  [...partial].reverse().forEach((c, i) => {
+    const d = Number(c) * (i % 2 === 0 ? 2 : 1);
+    sum += d > 9 ? d - 9 : d;
+  });
+  return partial + String((10 - (sum % 10)) % 10);
+}
+
+const CARD_19 = withLuhnDigit('622202123456789012'); // 19 digits
+const CARD_16 = withLuhnDigit('622848001234567'); // 16 digits
+const CARD_16_BAD = CARD_16.slice(0, -1) + String((Number(CARD_16.slice(-1)) + 1) % 10);
+const group4 = (digits: string, separator = ' '): string => digits.replace(/(\d{4})(?=\d)/g, `$1${separator}`);
+
+const kinds = (findings: PiiFinding[]) => findings.map((f) => f.kind);
+
+describe('scanText', () => {
+  it('finds a valid identity number with its line, masked', () => {
+    const findings = scanText(`村务公开\n低保名单：张三 ${ID}，住址一组\n`, 'body');
+    expect(findings).toEqual([{ kind: 'id_number', where: 'body', line: 2, excerpt: ID_MASKED }]);
+  });
+
+  it('does not find an 18-digit number whose check character is wrong', () => {
+    expect(scanText('身份证 110105194912310021', 'body')).toEqual([]);
+    expect(scanText('身份证 110105194912310029', 'body')).toEqual([]);
+  });
+
+  it('accepts a lower-case x and masks it upper-case', () => {
+    expect(scanText(`id: ${ID.toLowerCase()}`, 'body')).toEqual([
+      { kind: 'id_number', where: 'body', line: 1, excerpt: ID_MASKED },
+    ]);
+  });
+
+  it('reports a valid identity number only as an identity number', () => {
+    const numeric = '110101199003077571'; // valid, all digits: also the right length for a card
+    expect(scanText(numeric, 'body')).toEqual([
+      { kind: 'id_number', where: 'body', line: 1, excerpt: '110101********7571' },
+    ]);
+  });
+
+  it('does not take random 18-digit order numbers for identity numbers', () => {
+    expect(scanText('订单号 202610011234567890；流水号 100000000000000001', 'body')).toEqual([]);
+  });
+
+  it('counts lines across \\n, \\r\\n and \\r', () => {
+    const findings = scanText(`a\r\nb\rc\n${MOBILE}`, 'body');
+    expect(findings).toEqual([{ kind: 'mobile', where: 'body', line: 4, excerpt: '139****5678' }]);
+  });
+
+  it('finds a Luhn-valid card number contiguous, grouped by spaces and by dashes', () => {
+    expect(CARD_19).toHaveLength(19);
+    const text = [`卡号 ${CARD_19}`, `卡号 ${group4(CARD_19)} 开户行`, `卡号：${group4(CARD_16, '-')}`].join('\n');
+    expect(scanText(text, 'finance line 3, note')).toEqual([
+      { kind: 'bank_card', where: 'finance line 3, note', line: 1, excerpt: `6222 **** **** ${CARD_19.slice(-4)}` },
+      { kind: 'bank_card', where: 'finance line 3, note', line: 2, excerpt: `6222 **** **** ${CARD_19.slice(-4)}` },
+      { kind: 'bank_card', where: 'finance line 3, note', line: 3, excerpt: `6228 **** **** ${CARD_16.slice(-4)}` },
+    ]);
+  });
+
+  it('does not find a Luhn-invalid 16-digit number, grouped or not', () => {
+    expect(scanText(`${CARD_16_BAD} / ${group4(CARD_16_BAD)}`, 'body')).toEqual([]);
+  });
+
+  it('does not find card numbers in badly grouped or over-long digit runs', () => {
+    const text = [
+      `${CARD_16}${CARD_16}`, // 32 digits: never a card
+      `${CARD_16.slice(0, 6)} ${CARD_16.slice(6)}`, // 6 + 10: not grouped in fours
+      `${group4(CARD_16)} 1234`, // a fifth group after a full card
+    ].join('\n');
+    expect(scanText(text, 'body').filter((f) => f.excerpt.endsWith(CARD_16.slice(-4)))).toEqual([]);
+  });
+
+  it('finds mobile numbers, also grouped 3-4-4 and after +86', () => {
+    const text = `电话 ${MOBILE}\n电话 139-1234-5678\n电话 +86 139 1234 5678\n电话 +86${MOBILE}\n(${MOBILE})`;
+    const findings = scanText(text, 'body');
+    expect(findings.map((f) => [f.kind, f.line, f.excerpt])).toEqual([
+      ['mobile', 1, '139****5678'],
+      ['mobile', 2, '139****5678'],
+      ['mobile', 3, '139****5678'],
+      ['mobile', 4, '139****5678'],
+      ['mobile', 5, '139****5678'],
+    ]);
+  });
+
+  it('does not find a mobile inside a longer digit run', () => {
+    expect(scanText(`编号 2${MOBILE}，编号 ${MOBILE}0，编号 0${MOBILE}99`, 'body')).toEqual([]);
+    expect(scanText('12912345678 10012345678', 'body')).toEqual([]); // 12x and 10x are not mobile prefixes
+  });
+
+  it('does not flag amounts, dates, times, voucher numbers or phone-like amounts', () => {
+    const text = [
+      '收入 1234.56 元，支出 12,345,678.90 元，合计 13912345678.00 元',
+      '日期 2026-10-01，2026年10月1日，20261001，时间 20261001123045',
+      '凭证 记-0012，记-0013 号，第 2026-10 期',
+      '座机 010-12345678，0571-88888888',
+      '1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20',
+      '2026 1001 1234 5678',
+    ].join('\n');
+    expect(scanText(text, 'body')).toEqual([]);
+  });
+
+  it('treats full-width digits like ASCII ones', () => {
+    const fullWidth = [...ID].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
+    expect(kinds(scanText(`身份证号：${fullWidth}`, 'body'))).toEqual(['id_number']);
+  });
+
+  it('finds several kinds in one line, in order', () => {
+    const findings = scanText(`张三 ${ID} 电话 ${MOBILE} 卡号 ${CARD_19}`, 'body');
+    expect(kinds(findings)).toEqual(['id_number', 'mobile', 'bank_card']);
+  });
+
+  it('never puts the full value in an excerpt', () => {
+    const values = [ID, ID.toLowerCase(), MOBILE, CARD_19, CARD_16, group4(CARD_19), '139-1234-5678'];
+    const findings = scanText(values.join('\n'), 'body');
+    expect(findings).toHaveLength(values.length);
+    for (const [i, f] of findings.entries()) {
+      const digits = values[i].replace(/[^0-9Xx]/g, '').toUpperCase();
+      expect(f.excerpt.replace(/[^0-9X]/g, '')).not.toContain(digits);
+      expect(f.excerpt).toContain('****');
+    }
+  });
+
+  it('stops at 100 findings', () => {
+    expect(scanText(`${MOBILE}\n`.repeat(150), 'body')).toHaveLength(100);
+  });
+
+  it('reads at most 5 MiB of text', () => {
+    expect(scanText(`${'x'.repeat(5 * 1024 * 1024 - 20)} ${MOBILE}`, 'body')).toHaveLength(1);
+    expect(scanText(`${'x'.repeat(5 * 1024 * 1024)} ${MOBILE}`, 'body')).toEqual([]);
+  });
+
+  it('stays fast on pathological input', () => {
+    const started = Date.now();
+    for (const chunk of ['1 ', '1-', '1234 ', '1'.repeat(17) + 'x ', '9', '.1']) {
+      scanText(chunk.repeat(Math.floor((4 * 1024 * 1024) / chunk.length)), 'body');
+    }
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('scanCsv', () => {
+  it('reports the row of a finding, with the BOM stripped and quoted fields read', async () => {
+    const csv = [
+      '姓名,身份证号,备注',
+      '"李四, 一组",,"说明 ""无"""',
+      '王五,,2026-10-01',
+      `张三,${ID},"电话 ${MOBILE}"`,
+      '赵六,,1234.56',
+    ].join('\r\n');
+    const findings = await scanCsv(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]),
+      'attachment 名单.csv',
+    );
+    expect(findings).toEqual([
+      { kind: 'id_number', where: 'attachment 名单.csv', line: 4, excerpt: ID_MASKED },
+      { kind: 'mobile', where: 'attachment 名单.csv', line: 4, excerpt: '139****5678' },
+    ]);
+  });
+
+  it('counts a record with a line break inside quotes as one row', async () => {
+    const csv = `a,b\n"one\ntwo",x\nc,${MOBILE}\n`;
+    expect((await scanCsv(Buffer.from(csv), 'f.csv')).map((f) => f.line)).toEqual([3]);
+  });
+
+  it('finds nothing in a clean file', async () => {
+    expect(await scanCsv(Buffer.from('日期,金额,凭证\n2026-10-01,1234.56,记-0012\n'), 'f.csv')).toEqual([]);
+  });
+});
+
+describe('scanXlsx', () => {
+  it('finds values in the second sheet, with sheet and row in where', async () => {
+    const workbook = new Workbook();
+    const income = workbook.addWorksheet('收入');
+    income.addRow(['日期', '金额', '凭证']);
+    income.addRow([new Date('2026-10-01'), 1234.56, '记-0012']);
+    const roster = workbook.addWorksheet('名单');
+    roster.addRow(['姓名', '身份证号', '电话']);
+    roster.addRow(['李四', '', '']);
+    roster.addRow(['张三', ID, Number(MOBILE)]);
+    roster.addRow(['王五', { richText: [{ text: '卡号 ' }, { text: CARD_19 }] }, '']);
+    const content = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+
+    const where = 'attachment 名单.xlsx';
+    expect(await scanXlsx(content, where)).toEqual([
+      { kind: 'id_number', where: `${where}, sheet 名单, row 3`, line: 3, excerpt: ID_MASKED },
+      { kind: 'mobile', where: `${where}, sheet 名单, row 3`, line: 3, excerpt: '139****5678' },
+      {
+        kind: 'bank_card',
+        where: `${where}, sheet 名单, row 4`,
+        line: 4,
+        excerpt: `6222 **** **** ${CARD_19.slice(-4)}`,
+      },
+    ]);
+  });
+
+  it('rejects a file that is not a workbook', async () => {
+    await expect(scanXlsx(Buffer.from('not a zip'), 'f.xlsx')).rejects.toThrow();
+  });
+});
+
+/** A PDF written by hand: objects in order (numbered from 1), an xref table and a trailer. */
+function buildPdf(objects: Array<string | { dict: string; stream: Buffer }>): Buffer {
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let length = chunks[0].length;
+  objects.forEach((obj, i) => {
+    offsets.push(length);
+    const chunk =
+      typeof obj === 'string'
+        ? Buffer.from(`${i + 1} 0 obj\n${obj}\nendobj\n`, 'latin1')
+        : Buffer.concat([
+            Buffer.from(`${i + 1} 0 obj\n<< ${obj.dict} /Length ${obj.stream.length} >>\nstream\n`, 'latin1'),
+            obj.stream,
+            Buffer.from('\nendstream\nendobj\n', 'latin1'),
+          ]);
+    chunks.push(chunk);
+    length += chunk.length;
+  });
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
+    'trailer',
+    `<< /Size ${objects.length + 1} /Root 1 0 R >>`,
+    'startxref',
+    String(length),
+    '%%EOF',
+  ];
+  chunks.push(Buffer.from(xref.join('\n') + '\n', 'latin1'));
+  return Buffer.concat(chunks);
+}
+
+/** One page of Helvetica text; the content stream FlateDecode-compressed or not. */
+function onePagePdf(
+  content: string,
+  compress: boolean,
+  font = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+) {
+  const data = Buffer.from(content, 'latin1');
+  return buildPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    compress ? { dict: '/Filter /FlateDecode', stream: deflateSync(data) } : { dict: '', stream: data },
+    font,
+  ]);
+}
+
+describe('extractPdfText and scanPdf', () => {
+  const content = `BT /F1 12 Tf 72 712 Td (${ID}) Tj ET`;
+
+  it('finds an identity number in a FlateDecode content stream', async () => {
+    const pdf = onePagePdf(content, true);
+    expect(pdf.includes(ID)).toBe(false); // really compressed
+    expect(extractPdfText(pdf)).toContain(ID);
+    expect(await scanPdf(pdf, 'attachment 花名册.pdf')).toEqual([
+      { kind: 'id_number', where: 'attachment 花名册.pdf', line: 1, excerpt: ID_MASKED },
+    ]);
+  });
+
+  it('finds an identity number in an uncompressed content stream', async () => {
+    expect(await scanPdf(onePagePdf(content, false), 'a.pdf')).toEqual([
+      { kind: 'id_number', where: 'a.pdf', line: 1, excerpt: ID_MASKED },
+    ]);
+  });
+
+  it('reads hex strings, escaped literal strings, TJ arrays and the \' and " operators on separate lines', () => {
+    const hex = Buffer.from(MOBILE).toString('hex');
+    const text = extractPdfText(
+      onePagePdf(
+        [
+          'BT /F1 12 Tf 14 TL 72 712 Td',
+          `<${hex}> Tj`,
+          String.raw`T* (\(\061\0621\)\\ 10519491231002X) Tj`,
+          `T* [(1101) -20 (0519) 10 (491231002X)] TJ`,
+          "(quote line) '",
+          '0 0 (double quote line) "',
+          'ET',
+        ].join('\n'),
+        true,
+      ),
+    );
+    expect(text.split('\n')).toEqual([
+      MOBILE,
+      String.raw`(121)\ 10519491231002X`,
+      ID,
+      'quote line',
+      'double quote line',
+    ]);
+  });
+
+  it('keeps table cells and lines apart', async () => {
+    const cells = `BT /F1 10 Tf 72 700 Td (1) Tj 40 0 Td (${MOBILE}) Tj 0 -14 Td (2) Tj ET BT /F1 10 Tf 152 686 Td (${ID}) Tj ET`;
+    const pdf = onePagePdf(cells, true);
+    expect(extractPdfText(pdf).split('\n')).toEqual([`1 ${MOBILE}`, `2 ${ID}`]);
+    expect((await scanPdf(pdf, 'a.pdf')).map((f) => [f.kind, f.line])).toEqual([
+      ['mobile', 1],
+      ['id_number', 2],
+    ]);
+  });
+
+  it('decodes text through a ToUnicode CMap (a CID font, as Chinese PDFs use)', async () => {
+    // glyphs 0x10..0x19 are the digits, 0x20 is X, 0x30 is 张
+    const cmap = [
+      '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+      '1 begincodespacerange <0000> <FFFF> endcodespacerange',
+      '2 beginbfchar <0020> <0058> <0030> <5F20> endbfchar',
+      '1 beginbfrange <0010> <0019> <0030> endbfrange',
+      'endcmap CMapName currentdict /CMap defineresource pop end end',
+    ].join('\n');
+    const glyphs = [
+      '0030',
+      ...[...ID].map((c) => (c === 'X' ? '0020' : (0x10 + Number(c)).toString(16).padStart(4, '0'))),
+    ];
+    const pdf = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+      { dict: '/Filter /FlateDecode', stream: deflateSync(`BT /F1 12 Tf 72 712 Td <${glyphs.join('')}> Tj ET`) },
+      '<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>',
+      '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 /W [16 [500 500 500 500 500 500 500 500 500 500] 32 [500]] >>',
+      { dict: '/Filter /FlateDecode', stream: deflateSync(cmap) },
+    ]);
+    expect(extractPdfText(pdf)).toBe(`张${ID}`);
+    expect(kinds(await scanPdf(pdf, 'a.pdf'))).toEqual(['id_number']);
+  });
+
+  it('reads a stream without any object structure', () => {
+    const bare = Buffer.concat([
+      Buffer.from('stream\n'),
+      deflateSync(`BT (${MOBILE}) Tj ET`),
+      Buffer.from('\nendstream\n'),
+    ]);
+    expect(extractPdfText(bare)).toBe(MOBILE);
+  });
+
+  it('returns nothing when there is no text, and survives garbage', async () => {
+    expect(extractPdfText(onePagePdf('0 0 m 100 100 l S', true))).toBe('');
+    expect(extractPdfText(Buffer.from('not a pdf at all'))).toBe('');
+    expect(extractPdfText(Buffer.alloc(0))).toBe('');
+    const broken = onePagePdf(content, true).subarray(0, 300); // cut inside the compressed stream
+    expect(() => extractPdfText(broken)).not.toThrow();
+    expect(await scanPdf(Buffer.from('%PDF-1.4\n1 0 obj << /Length 99999 >> stream\nxx'), 'a.pdf')).toEqual([]);
+  });
+});

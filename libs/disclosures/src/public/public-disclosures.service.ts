@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, Page, toPage } from '@sunshine/core';
+import { RegionsService } from '@sunshine/regions';
+
+import { ContentRepository } from '../content.repository';
+import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
+import { DisclosureRow, DisclosuresRepository, RevisionRow } from '../disclosures.repository';
+import { canonicalJson } from '../ledger/canonical-content';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { PublicationService } from '../ledger/publication.service';
+import { parsePeriod } from '../period';
+import { diffFields, diffLists } from './diff';
+import { LEVEL_COLUMN, ListRow, PublicRepository } from './public.repository';
+
+export interface ListQuery {
+  region: string;
+  category?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** What the public reads: published (and withdrawn, marked) disclosures, never drafts or items under review. */
+@Injectable()
+export class PublicDisclosuresService {
+  constructor(
+    private readonly disclosures: DisclosuresRepository,
+    private readonly reads: PublicRepository,
+    private readonly content: ContentRepository,
+    private readonly publication: PublicationService,
+    private readonly ledger: LedgerRepository,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async list(query: ListQuery): Promise<Page<ListRow>> {
+    const level = await this.regions.levelOf(query.region);
+    if (level === null) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
+    const before = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
+    const rows = await this.reads.list({
+      column: LEVEL_COLUMN[level] as (typeof LEVEL_COLUMN)[1],
+      regionCode: query.region,
+      category: query.category,
+      fromPeriodStart: query.from ? this.period(query.from).start : undefined,
+      toPeriodEnd: query.to ? this.period(query.to).end : undefined,
+      text: query.q,
+      before,
+      limit: query.limit + 1,
+    });
+    return toPage(
+      rows,
+      query.limit,
+      (r) => [r.published_at.toISOString(), r.id],
+      (r) => r,
+    );
+  }
+
+  /** A published or withdrawn disclosure with its current revision and the list of its revisions. */
+  async detail(id: string) {
+    const d = await this.visible(id);
+    const revisions = await this.disclosures.publishedRevisions(id);
+    const current = revisions.find((r) => r.number === d.published_revision) as RevisionRow;
+    return {
+      disclosure: publicDisclosure(d),
+      revision: await this.revisionContent(d, current),
+      revisions: revisions.map((r) => ({
+        number: r.number,
+        publishedAt: r.published_at?.toISOString() ?? null,
+        correctionReason: r.correction_reason,
+      })),
+    };
+  }
+
+  async revision(id: string, number: number) {
+    const d = await this.visible(id);
+    const r = await this.disclosures.revision(id, number);
+    if (!r || r.status !== 'published') throw disclosureError(DisclosureErrorCode.RevisionNotFound);
+    return { disclosure: publicDisclosure(d), revision: await this.revisionContent(d, r) };
+  }
+
+  async diff(id: string, from: number, to: number) {
+    const [a, b] = await Promise.all([this.revision(id, from), this.revision(id, to)]);
+    const x = a.revision.content;
+    const y = b.revision.content;
+    return {
+      from,
+      to,
+      fields: diffFields(x as unknown as Record<string, unknown>, y as unknown as Record<string, unknown>, [
+        'title',
+        'body',
+        'correctionReason',
+      ]),
+      financeLines: diffLists(x.financeLines, y.financeLines, (l) => l.lineNo),
+      subsidies: diffLists(x.subsidies, y.subsidies, (s) => s.lineNo),
+      attachments: diffLists(x.attachments, y.attachments, (f) => f.sha256),
+    };
+  }
+
+  async finances(villageCode: string, from: string, to: string) {
+    if ((await this.regions.levelOf(villageCode)) !== 5) throw disclosureError(DisclosureErrorCode.NotAVillage);
+    const range = { start: this.period(from).start, end: this.period(to).end };
+    const [periods, accounts] = await Promise.all([
+      this.reads.periodTotals(villageCode, range.start, range.end),
+      this.reads.accountTotals(villageCode, range.start, range.end),
+    ]);
+    return { regionCode: villageCode, from, to, periods, accounts };
+  }
+
+  /** The disclosure's latest ledger entry, the ledger head, and the canonical text whose SHA-256 is the entry's content hash. */
+  async receipt(id: string) {
+    const d = await this.visible(id);
+    const { entry, head } = await this.ledger.receipt(id);
+    if (!entry || !head) throw disclosureError(DisclosureErrorCode.NotFound);
+    const r = (await this.disclosures.revision(id, entry.revision_number)) as RevisionRow;
+    return {
+      disclosureId: id,
+      status: d.status,
+      entry: {
+        seq: entry.seq,
+        kind: entry.kind,
+        revision: entry.revision_number,
+        at: entry.at.toISOString(),
+        contentHash: entry.content_hash.toString('hex'),
+        prevHash: entry.prev_hash.toString('hex'),
+        entryHash: entry.entry_hash.toString('hex'),
+      },
+      head: { seq: head.seq, entryHash: head.entry_hash.toString('hex') },
+      canonical: canonicalJson(await this.publication.canonical(d, r)),
+      verify:
+        'contentHash = sha256(canonical), where canonical is the revision’s `content` from GET /api/v1/disclosures/{id}/revisions/{revision} written as JSON with keys sorted and no spaces; ' +
+        'entryHash = sha256(prevHash bytes ‖ UTF-8 of "seq|disclosureId|revision|kind|contentHash hex|at as microseconds since 1970")',
+    };
+  }
+
+  private async revisionContent(d: DisclosureRow, r: RevisionRow) {
+    const content = await this.publication.canonical(d, r);
+    const totals = d.category === 'finance' ? await this.content.totals(r.id) : [];
+    // Attachment ids for downloading sit beside the hashed content, not in it.
+    const attachments = (await this.content.attachments(r.id)).map((a) => ({
+      ...a,
+      url: `/api/v1/disclosures/${d.id}/attachments/${a.id}`,
+    }));
+    return { number: r.number, publishedAt: r.published_at?.toISOString() ?? null, content, totals, attachments };
+  }
+
+  private async visible(id: string): Promise<DisclosureRow> {
+    const d = await this.disclosures.find(id);
+    if (!d || d.status === 'draft') throw disclosureError(DisclosureErrorCode.NotFound);
+    return d;
+  }
+
+  private period(value: string) {
+    const period = parsePeriod(value);
+    if (!period) throw disclosureError(DisclosureErrorCode.InvalidPeriod, `${value} is not YYYY-MM or YYYY-Qn.`);
+    return period;
+  }
+}
+
+/** What the public sees of a disclosure row: no officials' ids, no internal versions. */
+function publicDisclosure(d: DisclosureRow) {
+  return {
+    id: d.id,
+    regionCode: d.region_code,
+    category: d.category,
+    period: d.period,
+    status: d.status,
+    title: d.title,
+    publishedRevision: d.published_revision,
+    publishedAt: d.published_at?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,114 @@
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ParsePositiveIntPipe, Public } from '@sunshine/core';
+import { ParseRegionCodePipe } from '@sunshine/regions';
+import type { FastifyReply } from 'fastify';
+
+import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
+import { DiffQueryDto, DisclosureListQueryDto, ExportQueryDto, PeriodRangeDto } from '../dto/disclosure.dto';
+import { OpenDataService } from './open-data.service';
+import { PublicDisclosuresService } from './public-disclosures.service';
+
+const ID = new ParseUUIDPipe();
+
+/** Anyone: published disclosures of any region subtree, a village's finances, receipts, open data and feeds. */
+@ApiTags('disclosures: public')
+@Public()
+@Controller()
+export class PublicController {
+  constructor(
+    private readonly disclosures: PublicDisclosuresService,
+    private readonly openData: OpenDataService,
+  ) {}
+
+  @Get('disclosures')
+  @ApiOperation({ summary: 'Published disclosures of a region subtree (village … province), newest first' })
+  @ApiProblems(400, 404)
+  list(@Query() query: DisclosureListQueryDto) {
+    return this.disclosures.list(query);
+  }
+
+  @Get('disclosures/:id')
+  @ApiOperation({
+    summary: 'A published (or withdrawn) disclosure: current revision, totals, and the list of revisions',
+  })
+  @ApiProblems(400, 404)
+  detail(@Param('id', ID) id: string) {
+    return this.disclosures.detail(id);
+  }
+
+  @Get('disclosures/:id/revisions/:number')
+  @ApiOperation({ summary: 'One published revision; `content` is what the ledger hashes' })
+  @ApiProblems(400, 404)
+  revision(@Param('id', ID) id: string, @Param('number', ParsePositiveIntPipe) number: number) {
+    return this.disclosures.revision(id, number);
+  }
+
+  @Get('disclosures/:id/diff')
+  @ApiOperation({ summary: 'Field-by-field and line-by-line difference between two published revisions' })
+  @ApiProblems(400, 404)
+  diff(@Param('id', ID) id: string, @Query() query: DiffQueryDto) {
+    return this.disclosures.diff(id, query.from, query.to);
+  }
+
+  @Get('disclosures/:id/receipt')
+  @ApiOperation({
+    summary: 'The ledger entry of the current publication state, the ledger head, and how to recompute both hashes',
+  })
+  @ApiProblems(400, 404)
+  receipt(@Param('id', ID) id: string) {
+    return this.disclosures.receipt(id);
+  }
+
+  @Get('disclosures/:id/attachments/:attachmentId')
+  @ApiOperation({ summary: 'An attachment of a published revision' })
+  @ApiProblems(400, 404)
+  async attachment(
+    @Param('id', ID) id: string,
+    @Param('attachmentId', ID) attachmentId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const file = await this.openData.publishedAttachment(id, attachmentId);
+    void reply
+      .header('content-type', file.media_type)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .header('x-content-type-options', 'nosniff');
+    return file.content;
+  }
+
+  @Get('regions/:code/finances')
+  @ApiOperation({
+    summary:
+      'A village’s published finances: income, expense and surplus per period and per account, computed by the database',
+  })
+  @ApiProblems(400, 404)
+  finances(@Param('code', ParseRegionCodePipe) code: string, @Query() query: PeriodRangeDto) {
+    return this.disclosures.finances(code, query.from, query.to);
+  }
+
+  @Get('regions/:code/feed.atom')
+  @Header('content-type', 'application/atom+xml; charset=utf-8')
+  @ApiProduces('application/atom+xml')
+  @ApiOperation({ summary: 'Atom feed of the latest publications in a region subtree' })
+  @ApiProblems(400, 404)
+  feed(@Param('code', ParseRegionCodePipe) code: string) {
+    return this.openData.feed(code);
+  }
+
+  @Get('open-data/finance-lines')
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOperation({ summary: 'Published finance lines of a subtree and period range, streamed as CSV or JSON' })
+  @ApiProblems(400, 404)
+  async financeLines(@Query() query: ExportQueryDto, @Res() reply: FastifyReply) {
+    const format = query.format ?? 'csv';
+    const stream = await this.openData.financeLines(query.region, query.from, query.to, format);
+    if (!stream) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
+    await reply
+      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .header(
+        'content-disposition',
+        `attachment; filename="finance-lines-${query.region}-${query.from}-${query.to}.${format}"`,
+      )
+      .send(stream);
+  }
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, AuditService } from '@sunshine/access';
+import { decodeCursor, toPage } from '@sunshine/core';
+import { RegionsService } from '@sunshine/regions';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { ContentRepository } from '../content.repository';
+import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
+import { DisclosureRow, DisclosuresRepository, RevisionRow, RevisionStatus } from '../disclosures.repository';
+import { PublicationService } from '../ledger/publication.service';
+
+type Decision = 'monitor_approve' | 'monitor_return' | 'approve' | 'return';
+
+const FROM: Record<Decision, RevisionStatus> = {
+  monitor_approve: 'monitor_review',
+  monitor_return: 'monitor_review',
+  approve: 'township_review',
+  return: 'township_review',
+};
+
+/**
+ * Review: the village monitor checks finance disclosures first, then the township approves
+ * (publishes) or returns with a reason; corrections and withdrawals. Every step is recorded.
+ */
+@Injectable()
+export class ReviewService {
+  constructor(
+    private readonly disclosures: DisclosuresRepository,
+    private readonly content: ContentRepository,
+    private readonly publication: PublicationService,
+    private readonly regions: RegionsService,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async decide(id: string, decision: Decision, reason: string | null, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const { d, r } = await this.inReview(id, FROM[decision], m);
+      if (decision === 'monitor_approve') await this.disclosures.setStatus(r.id, 'township_review', m, true);
+      else if (decision === 'approve') await this.publish(d, r, actor, m);
+      else await this.disclosures.setStatus(r.id, 'returned', m);
+      await this.disclosures.addStep(r.id, decision, actor.userId as string, reason, m);
+      await this.audit.record(
+        actor,
+        {
+          action: `disclosure.${decision}`,
+          result: 'success',
+          targetType: 'disclosure',
+          targetId: d.id,
+          regionCode: d.region_code,
+          detail: { revision: r.number, reason },
+        },
+        m,
+      );
+    });
+  }
+
+  /** A correction: a new revision copied from the published one, with a mandatory reason, reviewed like the first. */
+  async startCorrection(id: string, reason: string, actor: Actor): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const d = await this.disclosures.find(id, m, true);
+      if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
+      if (d.status !== 'published' || d.published_revision === null)
+        throw disclosureError(DisclosureErrorCode.WrongState, 'Only a published disclosure can be corrected.');
+      if (await this.disclosures.openRevision(id, m)) throw disclosureError(DisclosureErrorCode.CorrectionInProgress);
+      const published = (await this.disclosures.revision(id, d.published_revision, m)) as RevisionRow;
+      const number = published.number + 1;
+      const revisionId = await this.disclosures.insertRevision(
+        id,
+        number,
+        published.title,
+        published.body,
+        reason,
+        actor.userId as string,
+        m,
+      );
+      await this.content.copyContent(published.id, revisionId, m);
+      await this.disclosures.addStep(revisionId, 'create', actor.userId as string, reason, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'disclosure.correct',
+          result: 'success',
+          targetType: 'disclosure',
+          targetId: id,
+          regionCode: d.region_code,
+          detail: { revision: number, reason },
+        },
+        m,
+      );
+      return number;
+    });
+  }
+
+  /** Hides a published disclosure from lists; it stays readable, marked withdrawn, and in the ledger. */
+  async withdraw(id: string, reason: string, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const d = await this.disclosures.find(id, m, true);
+      if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
+      if (d.status !== 'published' || d.published_revision === null)
+        throw disclosureError(DisclosureErrorCode.WrongState, 'Only a published disclosure can be withdrawn.');
+      const r = (await this.disclosures.revision(id, d.published_revision, m)) as RevisionRow;
+      await this.disclosures.setWithdrawn(id, m);
+      await this.publication.record(d, r, 'withdraw', m);
+      await this.disclosures.addStep(r.id, 'withdraw', actor.userId as string, reason, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'disclosure.withdraw',
+          result: 'success',
+          targetType: 'disclosure',
+          targetId: id,
+          regionCode: d.region_code,
+          detail: { reason },
+        },
+        m,
+      );
+    });
+  }
+
+  /** What waits for a reviewer of `regionCode` (a township, or a village for monitors), oldest first. */
+  async queue(
+    regionCode: string,
+    stage: 'monitor_review' | 'township_review',
+    cursor: string | undefined,
+    limit: number,
+  ) {
+    const range = await this.regions.subtreeOf(regionCode);
+    const after = cursor ? (decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
+    const rows = await this.disclosures.queue(stage, range.from, range.to, after, limit + 1);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.submitted_at.toISOString(), r.revision_id],
+      (r) => r,
+    );
+  }
+
+  private async publish(d: DisclosureRow, r: RevisionRow, actor: Actor, m: EntityManager): Promise<void> {
+    await this.disclosures.markPublished(r.id, actor.userId as string, m);
+    await this.disclosures.setPublished(d.id, r.number, r.title, m);
+    const published = { ...r, status: 'published' as const };
+    await this.publication.record(d, published, r.number === 1 ? 'publish' : 'correct', m);
+  }
+
+  private async inReview(
+    id: string,
+    status: RevisionStatus,
+    m: EntityManager,
+  ): Promise<{ d: DisclosureRow; r: RevisionRow }> {
+    const d = await this.disclosures.find(id, m, true);
+    if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
+    const r = await this.disclosures.openRevision(id, m, true);
+    if (!r || r.status !== status)
+      throw disclosureError(
+        DisclosureErrorCode.WrongState,
+        `Nothing of this disclosure awaits this review (${r?.status ?? 'no revision in the works'}).`,
+      );
+    return { d, r };
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { etagOf } from '@sunshine/core';
+
+import { ContentRepository } from '../content.repository';
+import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
+import { DisclosuresRepository } from '../disclosures.repository';
+import { financeLinesToCsv, financeLinesToXlsx } from '../lines/finance-line.format';
+
+/** Officials' view of a disclosure: the revision in the works (with its ETag), its lines, totals and review steps. */
+@Injectable()
+export class WorkingCopyService {
+  constructor(
+    private readonly disclosures: DisclosuresRepository,
+    private readonly content: ContentRepository,
+  ) {}
+
+  async get(id: string) {
+    const d = await this.disclosures.find(id);
+    if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
+    const r =
+      (await this.disclosures.openRevision(id)) ??
+      (d.published_revision !== null ? await this.disclosures.revision(id, d.published_revision) : undefined);
+    if (!r) throw disclosureError(DisclosureErrorCode.NotFound);
+    const [lines, totals, subsidies, attachments, steps] = await Promise.all([
+      this.content.lines(r.id),
+      this.content.totals(r.id),
+      this.content.subsidies(r.id),
+      this.content.attachments(r.id),
+      this.disclosures.steps(id),
+    ]);
+    return { etag: etagOf(r.version), disclosure: d, revision: r, lines, totals, subsidies, attachments, steps };
+  }
+
+  /** The working revision's lines in the import format. */
+  async exportLines(id: string, format: 'csv' | 'xlsx'): Promise<string | Buffer> {
+    const { lines } = await this.get(id);
+    return format === 'csv' ? financeLinesToCsv(lines) : financeLinesToXlsx(lines);
+  }
+
+  async attachment(id: string, attachmentId: string) {
+    const file = await this.content.attachmentContent(attachmentId);
+    if (!file || file.disclosure_id !== id) throw disclosureError(DisclosureErrorCode.NotFound);
+    return file;
+  }
+}
