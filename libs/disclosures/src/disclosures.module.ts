@@ -5,6 +5,7 @@ import { RegionsModule } from '@sunshine/regions';
 import type { FastifyInstance } from 'fastify';
 
 import { ContentRepository } from './content.repository';
+import { DemoDisclosuresSeeder } from './demo/demo-disclosures.seeder';
 import { DisclosuresRepository } from './disclosures.repository';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -29,6 +30,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
   controllers: [DraftingController, ReviewController, PublicController, LedgerController],
   providers: [
     ContentRepository,
+    DemoDisclosuresSeeder,
     DisclosuresRepository,
     DraftingService,
     LedgerRepository,
