@@ -5,6 +5,7 @@ export * from './database/data-source.options';
 export * from './database/database.module';
 export * from './database/database-server';
 export * from './database/embedded-postgres';
+export * from './database/updated-rows';
 export * from './database/with-data-source';
 export * from './errors/core.errors';
 export * from './errors/domain-error';

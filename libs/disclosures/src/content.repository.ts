@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { updatedRows } from '@sunshine/core';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { updated } from './disclosures.repository';
 import type { FinanceLineInput } from './lines/finance-line.format';
 
 export interface FinanceLineRow extends FinanceLineInput {
@@ -94,7 +94,7 @@ export class ContentRepository {
   }
 
   async replaceLine(revisionId: string, lineNo: number, l: FinanceLineInput, m: EntityManager): Promise<boolean> {
-    const rows = await updated(
+    const rows = await updatedRows(
       m,
       `UPDATE finance_line SET direction = $3, account_code = $4, amount = $5::numeric, occurred_on = $6::date, counterparty = $7, voucher_no = $8,
          payment_method = $9, note = $10 WHERE revision_id = $1 AND line_no = $2 RETURNING line_no`,
@@ -115,7 +115,7 @@ export class ContentRepository {
   }
 
   async deleteLine(revisionId: string, lineNo: number, m: EntityManager): Promise<boolean> {
-    const rows = await updated(
+    const rows = await updatedRows(
       m,
       `DELETE FROM finance_line WHERE revision_id = $1 AND line_no = $2 RETURNING line_no`,
       [revisionId, lineNo],
@@ -193,7 +193,7 @@ export class ContentRepository {
   }
 
   async deleteSubsidy(revisionId: string, lineNo: number, m: EntityManager): Promise<boolean> {
-    const rows = await updated(
+    const rows = await updatedRows(
       m,
       `DELETE FROM subsidy_entry WHERE revision_id = $1 AND line_no = $2 RETURNING line_no`,
       [revisionId, lineNo],
@@ -221,7 +221,7 @@ export class ContentRepository {
   }
 
   async deleteAttachment(revisionId: string, id: string, m: EntityManager): Promise<boolean> {
-    const rows = await updated(m, `DELETE FROM attachment WHERE revision_id = $1 AND id = $2 RETURNING id`, [
+    const rows = await updatedRows(m, `DELETE FROM attachment WHERE revision_id = $1 AND id = $2 RETURNING id`, [
       revisionId,
       id,
     ]);

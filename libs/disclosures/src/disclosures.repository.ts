@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { updatedRows } from '@sunshine/core';
 import { DataSource, EntityManager } from 'typeorm';
 
 export type Category = 'party' | 'village' | 'finance';
@@ -49,12 +50,6 @@ const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category,
   d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
 const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
   r.submitted_at, r.published_at, r.published_by`;
-
-/** Rows of an UPDATE … RETURNING: TypeORM answers `[rows, affected]` for UPDATE and DELETE. */
-export async function updated<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const [rows] = (await m.query(sql, params)) as [T[], number];
-  return rows;
-}
 
 /** SQL over disclosures, their revisions and review steps. */
 @Injectable()
@@ -158,7 +153,7 @@ export class DisclosuresRepository {
     fields: { title?: string; body?: string },
     m: EntityManager,
   ): Promise<boolean> {
-    const rows = await updated(
+    const rows = await updatedRows(
       m,
       `UPDATE disclosure_revision SET title = coalesce($3, title), body = coalesce($4, body), version = version + 1
        WHERE id = $1 AND version = $2 AND status IN ('draft', 'returned') RETURNING id`,

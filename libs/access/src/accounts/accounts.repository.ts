@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { updatedRows } from '@sunshine/core';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { Assignment, RegionRange } from '../principal';
@@ -92,7 +93,7 @@ export class AccountsRepository {
 
   /** Counts a failure (starting again once a lock has run out); locks at `lockAfter` in a row. */
   async recordFailedLogin(id: string, lockAfter: number, lockMinutes: number): Promise<{ locked: boolean }> {
-    const rows = await updated<{ locked: boolean }>(
+    const rows = await updatedRows<{ locked: boolean }>(
       this.db.manager,
       `UPDATE app_user SET
          failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
@@ -138,7 +139,7 @@ export class AccountsRepository {
 
   /** Marks a resident of `villageCode` verified; false if there is no such unverified resident there. */
   async verifyResident(id: string, villageCode: string, by: string, m: EntityManager): Promise<boolean> {
-    const rows = await updated(
+    const rows = await updatedRows(
       m,
       `UPDATE app_user SET verified_at = now(), verified_by = $3
        WHERE id = $1 AND kind = 'resident' AND home_region_code = $2 AND verified_at IS NULL RETURNING id`,
@@ -193,7 +194,7 @@ export class AccountsRepository {
   }
 
   async revoke(id: string, by: string, m: EntityManager): Promise<AssignmentRow | undefined> {
-    const [row] = await updated<AssignmentRow>(
+    const [row] = await updatedRows<AssignmentRow>(
       m,
       `UPDATE role_assignment SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL
        RETURNING id, user_id, role, region_code`,
@@ -254,10 +255,4 @@ export class AccountsRepository {
       params,
     );
   }
-}
-
-/** Rows of an UPDATE … RETURNING: TypeORM answers `[rows, affected]` for UPDATE and DELETE. */
-async function updated<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const [rows] = (await m.query(sql, params)) as [T[], number];
-  return rows;
 }
