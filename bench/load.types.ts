@@ -1,4 +1,4 @@
-/** The part of autocannon's options and results the region benchmark uses (autocannon has no types). */
+/** The part of autocannon's options and results the benchmarks use (autocannon has no types). */
 export interface LoadOptions {
   url: string;
   connections: number;

@@ -20,7 +20,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     MIGRATIONS_RUN: 'false',
-    BUILTIN_REGIONS_FILE: '',
+    BUILTIN_REGIONS_FILE: 'none',
     LOG_LEVEL: 'silent',
     DATABASE_POOL_SIZE: '4',
     PASSWORD_SCRYPT_LOG_N: '12',

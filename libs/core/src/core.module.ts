@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
 
@@ -12,7 +10,6 @@ import { MetricsController } from './metrics/metrics.controller';
 @Module({
   imports: [AppConfigModule, LoggingModule, DatabaseModule],
   controllers: [HealthController, MetricsController],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
   exports: [AppConfigModule, DatabaseModule],
 })
 export class CoreModule {}

@@ -20,7 +20,7 @@ export class BuiltinRegionsLoader implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.BUILTIN_REGIONS_FILE;
-    if (!file) return;
+    if (file === 'none') return;
     const [{ empty }]: { empty: boolean }[] = await this.dataSource.query(
       'SELECT NOT EXISTS (SELECT 1 FROM region) AS empty',
     );

@@ -71,7 +71,7 @@ export class AppConfig {
   @IsBoolean()
   MIGRATIONS_RUN = true;
 
-  /** Loads this CSV into an empty region table at start (empty string: never). */
+  /** Loads this CSV into an empty region table at start (`none`: never). */
   @IsString()
   BUILTIN_REGIONS_FILE = 'data/regions/liaoning.csv';
 

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
@@ -16,17 +24,22 @@ const IDEMPOTENT = 'sunshine:idempotent';
 const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** A creating write that honours `Idempotency-Key` (kept 24 hours, per user). */
+/**
+ * A creating write that honours `Idempotency-Key` (kept 24 hours, per user). The interceptor is
+ * attached to these handlers only: a global one would put every request through Nest's
+ * interceptor pipeline (measured: about 15% of a cheap public read's throughput).
+ */
 export function Idempotent() {
-  return (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
-    SetMetadata(IDEMPOTENT, true)(target, key, descriptor);
+  return applyDecorators(
+    SetMetadata(IDEMPOTENT, true),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
       description:
         'Retry-safe key: the same key and body replay the first reply; another body is a 422; a retry while the first runs is a 409',
-    })(target, key, descriptor);
-  };
+    }),
+  );
 }
 
 /**

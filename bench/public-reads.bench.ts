@@ -1,0 +1,513 @@
+/**
+ * Benchmark of the public disclosure reads at province scale, app against a raw-`pg` baseline.
+ *
+ * Builds a throwaway database beside the app's (dropped at the end): migrations, Liaoning's 18,248
+ * regions, N published disclosures over its 16,727 villages (BENCH_DISCLOSURES, default 1,000,000;
+ * each with its published revision row; secondary indexes dropped before the load and built after)
+ * and, for every village of one county (BENCH_FINANCE_REGION, default 和平区 210102000000, which
+ * holds the demo village 210102001002), a published finance disclosure for each month of 2026 with
+ * ~20 finance lines and an attachment; June's was corrected once (revision 2, published). Revisions
+ * and lines go in with INSERT…SELECT as drafts, then the revisions are published: the triggers of
+ * migrations/1764180000000-disclosures.ts refuse content under a published revision. (No ledger
+ * entries or review steps: no route measured here reads them.)
+ *
+ * Then starts the real app on that database (createHttpApp(AppModule) with DATABASE_URL set to it,
+ * MIGRATIONS_RUN=false, DEMO_DATA=false, LOG_LEVEL=warn) and measures, with bench/harness.ts, each
+ * public read against a bare `node:http` handler running the same statements in the same order:
+ *   - GET /api/v1/disclosures?region=X&limit=20 for a village, a township, a county, a city, the province;
+ *   - GET /api/v1/disclosures/{id} of the demo village's October finance disclosure;
+ *   - GET /api/v1/regions/210102001002/finances?from=2026-01&to=2026-12.
+ *
+ *   npm run bench:reads                        # embedded PostgreSQL in .data/postgres
+ *   DATABASE_URL=postgres://… npm run bench:reads  # a throwaway database on that server
+ *
+ * Settings (env): BENCH_DISCLOSURES (1000000), BENCH_FINANCE_REGION (210102000000), and those of
+ * bench/harness.ts: BENCH_SECONDS (5), BENCH_ROUNDS (2), BENCH_WARMUP (1), BENCH_CONNECTIONS (16),
+ * BENCH_EXPLAIN_RUNS (50), BENCH_ONLY.
+ */
+import 'reflect-metadata';
+import './quiet-logs';
+
+import { readFile } from 'node:fs/promises';
+
+import { Logger } from '@nestjs/common';
+import {
+  createHttpApp,
+  DatabaseServer,
+  dataSourceOptions,
+  encodeCursor,
+  ensureDatabase,
+  validateConfig,
+} from '@sunshine/core';
+import { RegionImportService } from '@sunshine/regions';
+import { DataSource, QueryRunner } from 'typeorm';
+
+import { AppModule } from '../apps/api/src/app.module';
+import { compareWithBaseline, HttpError, numberSetting, Query, runMain, Scenario, selected, squash } from './harness';
+
+const DISCLOSURES = Math.round(numberSetting('BENCH_DISCLOSURES', 1_000_000, 1));
+const FINANCE_REGION = process.env.BENCH_FINANCE_REGION || '210102000000';
+const DATABASE = 'sunshine_bench_reads';
+const DEMO_VILLAGE = '210102001002';
+const FINANCE_YEAR = 2026;
+/** The month of FINANCE_YEAR whose finance disclosures were corrected once. */
+const CORRECTED_MONTH = 6;
+
+// --- scenarios ------------------------------------------------------------------------------
+
+const list = (region: string): string => `/api/v1/disclosures?region=${region}&limit=20`;
+
+function scenarios(detailId: string): Scenario[] {
+  return [
+    { name: 'list village (20)', path: list(DEMO_VILLAGE) },
+    { name: 'list township (20)', path: list('210102001000') },
+    { name: 'list county (20)', path: list('210102000000') },
+    { name: 'list city (20)', path: list('210100000000') },
+    { name: 'list province (20)', path: list('210000000000') },
+    { name: 'finance disclosure detail', path: `/api/v1/disclosures/${detailId}` },
+    { name: 'village finances 2026', path: `/api/v1/regions/${DEMO_VILLAGE}/finances?from=2026-01&to=2026-12` },
+  ];
+}
+
+// --- baseline: the same SQL through a bare node:http handler and a pg pool -----------------------
+
+const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
+  d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
+const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
+  r.submitted_at, r.published_at, r.published_by`;
+const LINE_COLUMNS = `line_no AS "lineNo", direction, account_code AS "accountCode", amount::text AS amount, occurred_on::text AS "occurredOn",
+  counterparty, voucher_no AS "voucherNo", payment_method AS "paymentMethod", note`;
+const LEVEL_COLUMN = ['', 'province_code', 'city_code', 'county_code', 'township_code', 'region_code'];
+
+/**
+ * The statements of libs/regions/src/regions.repository.ts, libs/disclosures/src/public/public.repository.ts,
+ * libs/disclosures/src/disclosures.repository.ts and libs/disclosures/src/content.repository.ts, copied;
+ * the check before the load proves they still match.
+ */
+const SQL = {
+  regionWithCounts: `SELECT code, name, level, parent_code, code + region_span(level) AS subtree_end, city_count, county_count, township_count, village_count
+    FROM region WHERE code = ANY($1::bigint[]) ORDER BY level`,
+  list: (column: string): string =>
+    `SELECT d.id, d.region_code::text, d.category, d.period, d.title, d.published_at, d.published_revision
+     FROM disclosure d WHERE d.status = 'published' AND d.${column} = $1 ORDER BY d.published_at DESC, d.id DESC LIMIT $2`,
+  disclosure: `SELECT ${D_COLUMNS} FROM disclosure d WHERE d.id = $1`,
+  publishedRevisions: `SELECT ${R_COLUMNS} FROM disclosure_revision r WHERE r.disclosure_id = $1 AND r.status = 'published' ORDER BY r.number`,
+  lines: `SELECT ${LINE_COLUMNS} FROM finance_line WHERE revision_id = $1 ORDER BY line_no`,
+  subsidies: `SELECT line_no AS "lineNo", recipient_name AS "recipientName", village_group AS "villageGroup", household_size AS "householdSize",
+      subsidy_type AS "subsidyType", amount::text AS amount, id_number_masked AS "idNumberMasked"
+    FROM subsidy_entry WHERE revision_id = $1 ORDER BY line_no`,
+  attachments: `SELECT id, filename, media_type AS "mediaType", size, encode(sha256, 'hex') AS sha256 FROM attachment WHERE revision_id = $1 ORDER BY created_at, id`,
+  totals: `SELECT direction, account_code AS "accountCode", sum(amount)::text AS total, count(*)::int AS lines
+    FROM finance_line WHERE revision_id = $1 GROUP BY direction, account_code ORDER BY direction DESC, account_code`,
+  periodTotals: `SELECT d.period,
+      coalesce(sum(l.amount) FILTER (WHERE l.direction = 'income'), 0)::numeric(16, 2)::text AS income,
+      coalesce(sum(l.amount) FILTER (WHERE l.direction = 'expense'), 0)::numeric(16, 2)::text AS expense,
+      (coalesce(sum(l.amount) FILTER (WHERE l.direction = 'income'), 0)
+        - coalesce(sum(l.amount) FILTER (WHERE l.direction = 'expense'), 0))::numeric(16, 2)::text AS surplus
+    FROM disclosure d
+    JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
+    LEFT JOIN finance_line l ON l.revision_id = r.id
+    WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
+      AND d.period_start >= $2::date AND d.period_end <= $3::date
+    GROUP BY d.period ORDER BY d.period`,
+  accountTotals: `SELECT d.period, l.direction, l.account_code, sum(l.amount)::text AS total, count(*)::int AS lines
+    FROM disclosure d
+    JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
+    JOIN finance_line l ON l.revision_id = r.id
+    WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
+      AND d.period_start >= $2::date AND d.period_end <= $3::date
+    GROUP BY d.period, l.direction, l.account_code ORDER BY d.period, l.direction DESC, l.account_code`,
+};
+
+const LABELS = new Map([
+  [squash(SQL.regionWithCounts), 'region level (regions by code)'],
+  ...LEVEL_COLUMN.slice(1).map((c): [string, string] => [squash(SQL.list(c)), `newest published by ${c}`]),
+  [squash(SQL.disclosure), 'disclosure by id'],
+  [squash(SQL.publishedRevisions), 'published revisions'],
+  [squash(SQL.lines), 'finance lines'],
+  [squash(SQL.subsidies), 'subsidy entries'],
+  [squash(SQL.attachments), 'attachments'],
+  [squash(SQL.totals), 'totals per account'],
+  [squash(SQL.periodTotals), 'totals per period'],
+  [squash(SQL.accountTotals), 'totals per period and account'],
+]);
+
+interface DisclosureRow {
+  id: string;
+  region_code: string;
+  category: string;
+  period: string;
+  status: string;
+  published_revision: number | null;
+  published_at: Date | null;
+  title: string;
+}
+
+interface RevisionRow {
+  id: string;
+  number: number;
+  title: string;
+  body: string;
+  correction_reason: string | null;
+  published_at: Date | null;
+}
+
+async function levelOf(query: Query, code: string): Promise<number | null> {
+  const [region] = await query<{ level: number }>(SQL.regionWithCounts, [[code]]);
+  return region?.level ?? null;
+}
+
+/** First and last day of a month (2026-10) or quarter (2026-Q3), as libs/disclosures/src/period.ts. */
+function period(value: string | null): { start: string; end: string } {
+  const match = /^(\d{4})-(0[1-9]|1[0-2]|Q[1-4])$/.exec(value ?? '');
+  if (!match) throw new HttpError(400);
+  const year = Number(match[1]);
+  const [first, last] = match[2].startsWith('Q')
+    ? [(Number(match[2][1]) - 1) * 3 + 1, Number(match[2][1]) * 3]
+    : [Number(match[2]), Number(match[2])];
+  const day = (m: number, d: number) => `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return { start: day(first, 1), end: day(last, new Date(Date.UTC(year, last, 0)).getUTCDate()) };
+}
+
+async function disclosureList(query: Query, params: URLSearchParams) {
+  const region = params.get('region') ?? '';
+  const limit = Number(params.get('limit') ?? 20);
+  if (!/^[1-9]\d{11}$/.test(region) || !Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(400);
+  const level = await levelOf(query, region);
+  if (level === null) throw new HttpError(404);
+  const rows = await query<{ id: string; published_at: Date }>(SQL.list(LEVEL_COLUMN[level]), [region, limit + 1]);
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return { items, nextCursor: more && last ? encodeCursor([last.published_at.toISOString(), last.id]) : null };
+}
+
+async function disclosureDetail(query: Query, id: string) {
+  const [d] = await query<DisclosureRow>(SQL.disclosure, [id]);
+  if (!d || d.status === 'draft') throw new HttpError(404);
+  const revisions = await query<RevisionRow>(SQL.publishedRevisions, [id]);
+  const r = revisions.find((x) => x.number === d.published_revision);
+  if (!r) throw new Error(`disclosure ${id} has no published revision ${d.published_revision}`);
+  const lines = await query(SQL.lines, [r.id]);
+  const subsidies = await query<{ idNumberMasked: string }>(SQL.subsidies, [r.id]);
+  const hashed = await query<{ id: string }>(SQL.attachments, [r.id]);
+  const totals = d.category === 'finance' ? await query(SQL.totals, [r.id]) : [];
+  const attachments = await query<{ id: string }>(SQL.attachments, [r.id]);
+  return {
+    disclosure: {
+      id: d.id,
+      regionCode: d.region_code,
+      category: d.category,
+      period: d.period,
+      status: d.status,
+      title: d.title,
+      publishedRevision: d.published_revision,
+      publishedAt: d.published_at?.toISOString() ?? null,
+    },
+    revision: {
+      number: r.number,
+      publishedAt: r.published_at?.toISOString() ?? null,
+      content: {
+        disclosureId: d.id,
+        regionCode: d.region_code,
+        category: d.category,
+        period: d.period,
+        revision: r.number,
+        title: r.title,
+        body: r.body,
+        correctionReason: r.correction_reason,
+        financeLines: lines,
+        subsidies: subsidies.map(({ idNumberMasked: _masked, ...rest }) => rest),
+        attachments: hashed.map(({ id: _id, ...rest }) => rest),
+      },
+      totals,
+      attachments: attachments.map((a) => ({ ...a, url: `/api/v1/disclosures/${d.id}/attachments/${a.id}` })),
+    },
+    revisions: revisions.map((x) => ({
+      number: x.number,
+      publishedAt: x.published_at?.toISOString() ?? null,
+      correctionReason: x.correction_reason,
+    })),
+  };
+}
+
+async function villageFinances(query: Query, code: string, params: URLSearchParams) {
+  if ((await levelOf(query, code)) !== 5) throw new HttpError(400);
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const range = [code, period(from).start, period(to).end];
+  const [periods, accounts] = await Promise.all([query(SQL.periodTotals, range), query(SQL.accountTotals, range)]);
+  return { regionCode: code, from, to, periods, accounts };
+}
+
+const DETAIL_PATH = /^\/api\/v1\/disclosures\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const FINANCES_PATH = /^\/api\/v1\/regions\/([1-9]\d{11})\/finances$/;
+
+function route(query: Query, { pathname, searchParams }: URL): Promise<unknown> {
+  if (pathname === '/api/v1/disclosures') return disclosureList(query, searchParams);
+  const detail = DETAIL_PATH.exec(pathname);
+  if (detail) return disclosureDetail(query, detail[1]);
+  const finances = FINANCES_PATH.exec(pathname);
+  if (finances) return villageFinances(query, finances[1], searchParams);
+  return Promise.reject(new HttpError(404));
+}
+
+// --- the throwaway database -----------------------------------------------------------------
+
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+interface Rebuild {
+  drop: string;
+  create: string;
+}
+
+/** Secondary indexes and unique constraints of `tables` (not primary keys, which foreign keys need). */
+async function secondaryIndexes(q: QueryRunner, tables: string[]): Promise<Rebuild[]> {
+  const rows: { tbl: string; name: string; index_def: string; constraint_def: string | null }[] = await q.query(
+    `SELECT i.indrelid::regclass::text AS tbl, i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS index_def,
+       pg_get_constraintdef(c.oid) AS constraint_def
+     FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+     WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisprimary`,
+    [tables],
+  );
+  return rows.map((r) =>
+    r.constraint_def
+      ? {
+          drop: `ALTER TABLE ${r.tbl} DROP CONSTRAINT ${r.name}`,
+          create: `ALTER TABLE ${r.tbl} ADD CONSTRAINT ${r.name} ${r.constraint_def}`,
+        }
+      : { drop: `DROP INDEX ${r.name}`, create: r.index_def },
+  );
+}
+
+/** Loads the regions, the bulk disclosures and the finance disclosures; returns the detail scenario's id. */
+async function load(db: DataSource, q: QueryRunner): Promise<{ detailId: string; summary: string }> {
+  let started = Date.now();
+  const regions = await new RegionImportService(db).importCsv(await readFile('data/regions/liaoning.csv', 'utf8'));
+  if (!regions.ok) throw new Error('data/regions/liaoning.csv did not load');
+  await q.query(`SET maintenance_work_mem = '256MB'`);
+  const [{ id: userId }]: { id: string }[] = await q.query(
+    `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
+     VALUES ('official', 'bench', 'bench', 210000000000, 21, 'x') RETURNING id`,
+  );
+  const [finance]: { from: string; to: string; villages: number }[] = await q.query(
+    `SELECT code::text AS from, (code + region_span(level))::text AS to,
+       (SELECT count(*)::int FROM region v WHERE v.level = 5 AND v.code BETWEEN r.code AND r.code + region_span(r.level)) AS villages
+     FROM region r WHERE code = $1`,
+    [FINANCE_REGION],
+  );
+  if (!finance?.villages) throw new Error(`BENCH_FINANCE_REGION ${FINANCE_REGION} is not a region with villages`);
+  console.log(`  regions in ${seconds(started)}`);
+
+  started = Date.now();
+  const rebuild = await secondaryIndexes(q, ['disclosure', 'disclosure_revision']);
+  for (const r of rebuild) await q.query(r.drop);
+
+  // A published disclosure and its published revision 1 per row, 3 years of dates, every village in
+  // turn. In the finance villages the finance rows become village affairs: their finances are below.
+  await q.query(
+    `WITH village AS (SELECT code, name, row_number() OVER (ORDER BY code) - 1 AS n FROM region WHERE level = 5),
+     d AS (
+       INSERT INTO disclosure (region_code, township_code, county_code, city_code, province_code, category, period,
+         period_start, period_end, status, published_revision, published_at, title, created_by)
+       SELECT v.code, v.code / 1000 * 1000, v.code / 1000000 * 1000000, v.code / 100000000 * 100000000,
+         v.code / 10000000000 * 10000000000, c.category, to_char(t.at, 'YYYY-MM'), date_trunc('month', t.at)::date,
+         (date_trunc('month', t.at) + interval '1 month - 1 day')::date, 'published', 1, t.at,
+         v.name || to_char(t.at, 'YYYY"年"FMMM"月"') || CASE c.category WHEN 'party' THEN '党务公开' WHEN 'village' THEN '村务公开' ELSE '财务收支公开' END,
+         $1
+       FROM generate_series(1, $2) AS g
+       CROSS JOIN LATERAL (SELECT timestamptz '2023-11-01' + (g::double precision / $2) * interval '3 years' AS at) t
+       JOIN village v ON v.n = (g::bigint * 7919) % (SELECT count(*) FROM village)
+       CROSS JOIN LATERAL (SELECT CASE WHEN g % 3 = 2 AND v.code BETWEEN $3 AND $4 THEN 'village'
+         ELSE (ARRAY['party', 'village', 'finance'])[1 + g % 3] END AS category) c
+       RETURNING id, title, published_at, created_by
+     )
+     INSERT INTO disclosure_revision (disclosure_id, number, status, title, body, version, created_by, created_at,
+       submitted_at, published_at, published_by)
+     SELECT id, 1, 'published', title, '', 4, created_by, published_at - interval '2 days', published_at - interval '1 day',
+       published_at, created_by
+     FROM d`,
+    [userId, DISCLOSURES, finance.from, finance.to],
+  );
+  console.log(
+    `  ${DISCLOSURES.toLocaleString('en')} published disclosures with their revisions in ${seconds(started)}`,
+  );
+
+  // The finance villages: a finance disclosure per month, published on the 5th of the next month;
+  // the corrected month's revision 2 ten days after revision 1.
+  started = Date.now();
+  await q.query(`CREATE TEMPORARY TABLE bench_finance (id uuid, region_code bigint, month int, period_start date,
+    published_revision int, published_at timestamptz, title text, created_by uuid)`);
+  await q.query(`CREATE TEMPORARY TABLE bench_revision (id uuid, disclosure_id uuid, number int)`);
+  await q.query(
+    `WITH d AS (
+       INSERT INTO disclosure (region_code, township_code, county_code, city_code, province_code, category, period,
+         period_start, period_end, status, published_revision, published_at, title, created_by)
+       SELECT v.code, v.code / 1000 * 1000, v.code / 1000000 * 1000000, v.code / 100000000 * 100000000,
+         v.code / 10000000000 * 10000000000, 'finance', to_char(m, 'YYYY-MM'), m::date, (m + interval '1 month - 1 day')::date,
+         'published', CASE WHEN extract(month FROM m) = $4 THEN 2 ELSE 1 END,
+         m + interval '1 month 4 days 9 hours' + (v.code % 1000) * interval '1 minute'
+           + CASE WHEN extract(month FROM m) = $4 THEN interval '10 days' ELSE interval '0' END,
+         v.name || to_char(m, 'YYYY"年"FMMM"月"') || '财务收支公开', $1
+       FROM region v CROSS JOIN generate_series(make_date($5, 1, 1)::timestamp, make_date($5, 12, 1)::timestamp, interval '1 month') AS m
+       WHERE v.level = 5 AND v.code BETWEEN $2 AND $3
+       RETURNING id, region_code, period_start, published_revision, published_at, title, created_by
+     )
+     INSERT INTO bench_finance SELECT id, region_code, extract(month FROM period_start)::int, period_start, published_revision,
+       published_at, title, created_by FROM d`,
+    [userId, finance.from, finance.to, CORRECTED_MONTH, FINANCE_YEAR],
+  );
+  for (const number of [1, 2]) {
+    // Drafts first: lines and attachments cannot be added under a published revision.
+    await q.query(
+      `WITH r AS (
+         INSERT INTO disclosure_revision (disclosure_id, number, status, title, body, correction_reason, version, created_by, created_at)
+         SELECT f.id, $1, 'draft', f.title, '本月收支明细如下，欢迎村民监督。如有疑问请联系村务监督委员会。',
+           CASE WHEN $1 > 1 THEN '第3行金额有误，更正' END, 1, f.created_by,
+           f.published_at - (f.published_revision - $1) * interval '10 days' - interval '3 days'
+         FROM bench_finance f WHERE f.published_revision >= $1
+         RETURNING id, disclosure_id, number
+       )
+       INSERT INTO bench_revision SELECT id, disclosure_id, number FROM r`,
+      [number],
+    );
+    // 18–22 lines: the first six income, the rest expense, over the accounts of the chart in force.
+    await q.query(
+      `WITH account AS (
+         SELECT direction, array_agg(code ORDER BY code) AS codes FROM account_chart
+         WHERE system = '2004' AND effective_to IS NULL GROUP BY direction
+       )
+       INSERT INTO finance_line (revision_id, line_no, province_code, chart_system, direction, account_code, amount,
+         occurred_on, counterparty, voucher_no, payment_method, note)
+       SELECT r.id, n, f.region_code / 10000000000 * 10000000000, '2004', a.direction,
+         a.codes[1 + (n + f.month) % cardinality(a.codes)],
+         ((n::bigint * 7919 + f.month * 104729 + f.region_code % 1000 * 31) * 2654435761 % 4999900 + 100) / 100.0
+           + CASE WHEN r.number > 1 AND n = 3 THEN 100 ELSE 0 END,
+         f.period_start + (n * 7 + f.month) % 28,
+         CASE WHEN a.direction = 'income' THEN (ARRAY['区财政局', '街道办事处', '承包户', '合作社'])[1 + n % 4]
+           ELSE (ARRAY['文具店', '工程队', '村干部', '物业公司', '餐饮店'])[1 + n % 5] END,
+         '记-' || to_char(f.month, 'FM00') || lpad(n::text, 3, '0'),
+         CASE WHEN n % 5 = 0 THEN 'cash' ELSE 'bank' END,
+         CASE WHEN n % 3 = 0 THEN NULL ELSE '第' || n || '笔' END
+       FROM bench_revision r
+       JOIN bench_finance f ON f.id = r.disclosure_id
+       CROSS JOIN LATERAL generate_series(1, 18 + (f.month + (f.region_code % 7)::int) % 5) AS n
+       JOIN account a ON a.direction = CASE WHEN n <= 6 THEN 'income' ELSE 'expense' END
+       WHERE r.number = $1`,
+      [number],
+    );
+    await q.query(
+      `INSERT INTO attachment (revision_id, filename, media_type, size, sha256, content, created_at)
+       SELECT r.id, '凭证汇总-' || to_char(f.period_start, 'YYYY-MM') || '.pdf', 'application/pdf', octet_length(c.content),
+         sha256(c.content), c.content, f.published_at - (f.published_revision - r.number) * interval '10 days' - interval '3 days'
+       FROM bench_revision r JOIN bench_finance f ON f.id = r.disclosure_id
+       CROSS JOIN LATERAL (SELECT convert_to('%PDF-1.4 凭证汇总 ' || r.id, 'UTF8') AS content) c
+       WHERE r.number = $1`,
+      [number],
+    );
+    await q.query(
+      `UPDATE disclosure_revision x
+       SET status = 'published', version = 4,
+         submitted_at = f.published_at - (f.published_revision - r.number) * interval '10 days' - interval '1 day',
+         published_at = f.published_at - (f.published_revision - r.number) * interval '10 days',
+         published_by = f.created_by
+       FROM bench_revision r JOIN bench_finance f ON f.id = r.disclosure_id
+       WHERE x.id = r.id AND r.number = $1`,
+      [number],
+    );
+  }
+  const [counts]: { disclosures: number; revisions: number; lines: number }[] = await q.query(
+    `SELECT (SELECT count(*)::int FROM bench_finance) AS disclosures, (SELECT count(*)::int FROM bench_revision) AS revisions,
+       (SELECT count(*)::int FROM finance_line) AS lines`,
+  );
+  console.log(
+    `  ${finance.villages} villages of ${FINANCE_REGION} with finances: ${counts.disclosures} finance disclosures, ${counts.revisions} revisions, ${counts.lines.toLocaleString('en')} lines in ${seconds(started)}`,
+  );
+
+  started = Date.now();
+  for (const r of rebuild) await q.query(r.create);
+  console.log(`  indexes of disclosure and disclosure_revision built in ${seconds(started)}`);
+  started = Date.now();
+  await q.query(`VACUUM ANALYZE`);
+  // Write the load's dirty pages now, not during the first measurements (needs a superuser or pg_checkpoint).
+  await q.query(`CHECKPOINT`).catch((error: Error) => console.log(`  (no CHECKPOINT: ${error.message})`));
+  console.log(`  VACUUM ANALYZE and CHECKPOINT in ${seconds(started)}`);
+  const [detail]: { id: string }[] = await q.query(
+    `SELECT id FROM disclosure WHERE region_code = $1 AND category = 'finance' AND period = $2`,
+    [DEMO_VILLAGE, `${FINANCE_YEAR}-10`],
+  );
+  if (!detail) throw new Error(`no finance disclosure of ${DEMO_VILLAGE}: is it in BENCH_FINANCE_REGION?`);
+  return {
+    detailId: detail.id,
+    summary: `${DISCLOSURES.toLocaleString('en')} + ${counts.disclosures} finance disclosures (${counts.lines.toLocaleString('en')} finance lines, ${finance.villages} villages of ${FINANCE_REGION})`,
+  };
+}
+
+// --- main -----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  selected(scenarios('00000000-0000-0000-0000-000000000000')); // fail on a bad BENCH_ONLY before loading
+  const started = Date.now();
+  Logger.overrideLogger(['error', 'warn']); // the embedded server's start-up chatter; the app brings its own logger
+  const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const server = await DatabaseServer.resolve(config);
+  const maintenance = new URL(server.url);
+  maintenance.pathname = '/postgres';
+  const dropDatabase = async () => {
+    const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
+    await admin.initialize();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    } finally {
+      await admin.destroy();
+    }
+  };
+  try {
+    await dropDatabase();
+    const url = await ensureDatabase(maintenance.toString(), DATABASE);
+    console.log(`throwaway database ${DATABASE}: migrating and loading…`);
+    const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
+    await db.initialize();
+    let loaded: Awaited<ReturnType<typeof load>>;
+    try {
+      await db.runMigrations({ transaction: 'each' });
+      const runner = db.createQueryRunner();
+      try {
+        loaded = await load(db, runner);
+      } finally {
+        await runner.release();
+      }
+    } finally {
+      await db.destroy();
+    }
+    console.log(`ready in ${seconds(started)}\n`);
+
+    Object.assign(process.env, {
+      DATABASE_URL: url,
+      MIGRATIONS_RUN: 'false',
+      BUILTIN_REGIONS_FILE: 'none',
+      DEMO_DATA: 'false',
+    });
+    const app = await createHttpApp(AppModule);
+    try {
+      await compareWithBaseline(app, {
+        scenarios: selected(scenarios(loaded.detailId)),
+        route,
+        label: (sql) => LABELS.get(sql),
+        sqlSource:
+          'libs/regions/src/regions.repository.ts and libs/disclosures/src/{public/public,disclosures,content}.repository.ts into bench/public-reads.bench.ts',
+        describe: async () => [
+          `${loaded.summary}; throwaway database ${DATABASE} on ${server.isEmbedded ? 'the embedded server' : "DATABASE_URL's server"}`,
+        ],
+      });
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await dropDatabase().catch((error: unknown) => console.error('dropping the database:', error));
+    await server.stop();
+    console.log(`total ${seconds(started)}`);
+  }
+}
+
+runMain(main);
