@@ -5,6 +5,7 @@ import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signedIn, signIn } from './support/accounts';
+import { expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
 const PROVINCE = '210000000000';
@@ -26,11 +27,6 @@ const ME = '/api/v1/me';
 const USERS = '/api/v1/admin/users';
 const GRANTS = '/api/v1/admin/role-assignments';
 const residentsOf = (village: string) => `/api/v1/villages/${village}/residents`;
-
-function expectProblem(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-}
 
 /** The reply as sent on the wire carries neither the full identity number nor its birth-date part. */
 function expectNoIdNumber(res: Response): void {

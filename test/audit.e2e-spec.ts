@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 
 import { AuditRepository, Role, verifyAuditChain } from '@sunshine/access';
 import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signedIn, signIn, TestAccount } from './support/accounts';
+import { builtScript, runScript } from './support/cli';
+import { expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
 const COUNTY = '210102000000';
@@ -18,10 +16,6 @@ const VILLAGE = '210102001002';
 const SIBLING_VILLAGE = '210102002001';
 
 const AUDIT = '/api/v1/audit';
-const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist/scripts/audit-verify.js');
-
-const run = promisify(execFile);
 
 interface AuditItem {
   id: string;
@@ -36,11 +30,6 @@ interface AuditItem {
   requestId: string | null;
   assisted: boolean;
   detail: Record<string, unknown>;
-}
-
-function expectProblem(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
 }
 
 describe('Audit log', () => {
@@ -305,32 +294,11 @@ describe('Audit log', () => {
 
     const verify = () => verifyAuditChain(new AuditRepository(db), 4);
 
-    async function cli(): Promise<{ code: number; stdout: string; stderr: string }> {
-      try {
-        const { stdout, stderr } = await run(process.execPath, [CLI], {
-          cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: sut.db.url, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-          timeout: 30_000,
-        });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code?: number; stdout: string; stderr: string };
-        return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-      }
-    }
+    let script: string;
+    const cli = () => runScript(script, sut.db.url);
 
     beforeAll(async () => {
-      if (!existsSync(CLI)) {
-        // `npm test` builds first; a bare `jest` run may not have: build what the CLI needs.
-        await run(
-          path.join(ROOT, 'node_modules/.bin/swc'),
-          ['apps', 'libs', 'migrations', 'scripts', '-d', 'dist', '-q'],
-          {
-            cwd: ROOT,
-            timeout: 120_000,
-          },
-        );
-      }
+      script = await builtScript('audit-verify');
       const rows: { id: string }[] = await db.query('SELECT id FROM audit_log ORDER BY id');
       expect(rows.length).toBeGreaterThanOrEqual(6);
       const middle = Math.floor(rows.length / 2);

@@ -3,10 +3,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Role } from '@sunshine/access';
 import { DEV_DEFAULTS } from '@sunshine/core';
 import { authenticator } from 'otplib';
-import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createAccount, signedIn, signIn, TestAccount } from './support/accounts';
+import { expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
 const VILLAGE = '210102001002';
@@ -19,11 +19,6 @@ const LOGOUT = '/api/v1/auth/logout';
 const PASSWORD = '/api/v1/auth/password';
 const ME = '/api/v1/me';
 const AUDIT = '/api/v1/audit';
-
-function expectProblem(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-}
 
 const login = (sut: TestApp, account: Pick<TestAccount, 'login' | 'password'>, extra: Record<string, string> = {}) =>
   sut.http.post(LOGIN).send({ login: account.login, password: account.password, ...extra });

@@ -2,25 +2,10 @@ import { Role } from '@sunshine/access';
 import { Response } from 'supertest';
 
 import { SignedIn, signedIn } from './support/accounts';
+import { COUNTY, financeLine as line, submitAndApprove, TOWNSHIP, VILLAGE, XLSX } from './support/disclosures';
 import { createTestApp, TestApp } from './support/test-app';
 
-const VILLAGE = '210102001002';
-const TOWNSHIP = '210102001000';
-const COUNTY = '210102000000';
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const NIL = '00000000-0000-4000-8000-000000000000';
-
-const line = (over: Record<string, unknown> = {}) => ({
-  direction: 'expense',
-  accountCode: '管理费用/办公费',
-  amount: '120.50',
-  occurredOn: '2026-10-08',
-  counterparty: '某文具店',
-  voucherNo: '记-0001',
-  paymentMethod: 'bank',
-  note: null,
-  ...over,
-});
 const create = { regionCode: VILLAGE, category: 'party', period: '2026-Q4', title: '标题', body: '正文' };
 const cursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
 /** JSON nested `depth` arrays deep, as raw text. */
@@ -409,8 +394,7 @@ describe('Disclosures: hostile input is a 4xx problem, never a 5xx', () => {
     ids.review = await draft('finance', '2026-10');
     await sut.http.post(`/api/v1/disclosures/${ids.review}/submit`).set(auth(callers.clerk)).expect(200);
     ids.published = await draft('party', '2026-Q4');
-    await sut.http.post(`/api/v1/disclosures/${ids.published}/submit`).set(auth(callers.clerk)).expect(200);
-    await sut.http.post(`/api/v1/disclosures/${ids.published}/approve`).set(auth(callers.reviewer)).expect(204);
+    await submitAndApprove(sut.http, ids.published, { clerk: callers.clerk, reviewer: callers.reviewer });
   });
   afterAll(() => sut.close());
 

@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 
 import { Role } from '@sunshine/access';
 import { Client } from 'pg';
 
 import { SignedIn, signedIn } from './support/accounts';
+import { builtScript, runScript } from './support/cli';
+import { COUNTY, financeLine, submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
+import { authed } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
-
-const VILLAGE = '210102001002';
-const TOWNSHIP = '210102001000';
-const COUNTY = '210102000000';
-const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist/scripts/ledger-verify.js');
-
-const run = promisify(execFile);
 
 interface Entry {
   seq: string;
@@ -36,28 +27,13 @@ describe('Publication ledger: tampering behind the triggers is reported', () => 
   let finance: string;
   let party: string;
   let ledger: Entry[];
+  let script: string;
 
-  const as = (who: SignedIn) => ({
-    get: (url: string) => sut.http.get(url).set('authorization', who.bearer),
-    post: (url: string) => sut.http.post(url).set('authorization', who.bearer),
-    put: (url: string) => sut.http.put(url).set('authorization', who.bearer),
-  });
+  const as = (who: SignedIn) => authed(sut.http, who);
 
   const verify = async () => (await as(supervisor).get(`/api/v1/ledger/verify?region=${COUNTY}`).expect(200)).body;
 
-  async function cli(): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI], {
-        cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: sut.db.url, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-        timeout: 30_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code?: number; stdout: string; stderr: string };
-      return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const cli = () => runScript(script, sut.db.url);
 
   const entryOf = (disclosureId: string, kind: string, revision: number) => {
     const e = ledger.find((x) => x.disclosure_id === disclosureId && x.kind === kind && x.revision_number === revision);
@@ -66,17 +42,7 @@ describe('Publication ledger: tampering behind the triggers is reported', () => 
   };
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) {
-      // `npm test` builds first; a bare `jest` run may not have: build what the CLI needs.
-      await run(
-        path.join(ROOT, 'node_modules/.bin/swc'),
-        ['apps', 'libs', 'migrations', 'scripts', '-d', 'dist', '-q'],
-        {
-          cwd: ROOT,
-          timeout: 120_000,
-        },
-      );
-    }
+    script = await builtScript('ledger-verify');
     sut = await createTestApp();
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     monitor = await signedIn(sut, Role.VillageMonitor, VILLAGE);
@@ -95,25 +61,12 @@ describe('Publication ledger: tampering behind the triggers is reported', () => 
         .send({ regionCode: VILLAGE, category: 'finance', period: '2026-10', title: '10月财务', body: '收支如下' })
         .expect(201)
     ).body.disclosure.id;
-    const line = {
-      direction: 'expense',
-      accountCode: '管理费用/办公费',
-      amount: '120.50',
-      occurredOn: '2026-10-08',
-      counterparty: '某文具店',
-      voucherNo: '记-0001',
-      paymentMethod: 'bank',
-      note: null,
-    };
+    const line = financeLine();
     await as(clerk)
       .post(`/api/v1/disclosures/${finance}/draft/lines`)
       .send({ lines: [line, { ...line, voucherNo: '记-0002', amount: '30.00' }] })
       .expect(201);
-    const publishFinance = async () => {
-      await as(clerk).post(`/api/v1/disclosures/${finance}/submit`).expect(200);
-      await as(monitor).post(`/api/v1/disclosures/${finance}/monitor/approve`).expect(204);
-      await as(reviewer).post(`/api/v1/disclosures/${finance}/approve`).expect(204);
-    };
+    const publishFinance = () => submitAndApprove(sut.http, finance, { clerk, monitor, reviewer });
     await publishFinance();
     await as(clerk).post(`/api/v1/disclosures/${finance}/corrections`).send({ reason: '金额有误' }).expect(201);
     const etag = (await as(clerk).get(`/api/v1/disclosures/${finance}/working`).expect(200)).headers.etag as string;
@@ -130,8 +83,7 @@ describe('Publication ledger: tampering behind the triggers is reported', () => 
         .send({ regionCode: VILLAGE, category: 'party', period: '2026-Q3', title: '党费收缴', body: '全部按时收缴。' })
         .expect(201)
     ).body.disclosure.id;
-    await as(clerk).post(`/api/v1/disclosures/${party}/submit`).expect(200);
-    await as(reviewer).post(`/api/v1/disclosures/${party}/approve`).expect(204);
+    await submitAndApprove(sut.http, party, { clerk, reviewer });
     await as(reviewer).post(`/api/v1/disclosures/${party}/withdraw`).send({ reason: '重复' }).expect(204);
 
     ledger = (

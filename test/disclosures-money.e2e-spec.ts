@@ -1,17 +1,13 @@
-import { Stream } from 'node:stream';
-
 import { Role } from '@sunshine/access';
 import { parse } from 'csv-parse/sync';
 import { Workbook } from 'exceljs';
 import { Response } from 'supertest';
 
 import { SignedIn, signedIn } from './support/accounts';
+import { COUNTY, submitAndApprove, TOWNSHIP, VILLAGE, XLSX } from './support/disclosures';
+import { authed, binary } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
-const VILLAGE = '210102001002';
-const TOWNSHIP = '210102001000';
-const COUNTY = '210102000000';
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const HEADER = '收支,科目,金额,日期,对方单位,凭证号,支付方式,备注';
 const LINES = 10_000;
 
@@ -24,13 +20,6 @@ function cents(amount: unknown): bigint {
 }
 
 const sumCents = (amounts: unknown[]): bigint => amounts.reduce<bigint>((sum, a) => sum + cents(a), 0n);
-
-/** Collects a binary reply (XLSX) as a Buffer. */
-function binary(res: Stream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 /** 10,000 income lines of 0.01 inside 2026-10, with notes that test the CSV quoting and formula guard. */
 function pennyCsv(): string {
@@ -65,10 +54,7 @@ describe('Disclosures: exact money and all-or-nothing imports', () => {
   });
   afterAll(() => sut.close());
 
-  const as = (who: SignedIn) => ({
-    get: (url: string) => sut.http.get(url).set('authorization', who.bearer),
-    post: (url: string) => sut.http.post(url).set('authorization', who.bearer),
-  });
+  const as = (who: SignedIn) => authed(sut.http, who);
 
   async function draftFinance(title: string): Promise<string> {
     const res = await as(clerk)
@@ -129,11 +115,7 @@ describe('Disclosures: exact money and all-or-nothing imports', () => {
     });
 
     describe('once published', () => {
-      beforeAll(async () => {
-        await as(clerk).post(`/api/v1/disclosures/${id}/submit`).expect(200);
-        await as(monitor).post(`/api/v1/disclosures/${id}/monitor/approve`).expect(204);
-        await as(reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
-      });
+      beforeAll(() => submitAndApprove(sut.http, id, { clerk, monitor, reviewer }));
 
       it('sum to exactly 100.00 in the public detail and the receipt', async () => {
         const res = await sut.http.get(`/api/v1/disclosures/${id}`).expect(200);

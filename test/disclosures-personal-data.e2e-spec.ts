@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Stream } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 
 import { Role } from '@sunshine/access';
@@ -7,10 +6,10 @@ import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
+import { submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
+import { authed, binary } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
-const VILLAGE = '210102001002';
-const TOWNSHIP = '210102001000';
 const MB10 = 10 * 1024 * 1024;
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -58,12 +57,6 @@ function pdfShowing(text: string): Buffer {
   return Buffer.concat([...chunks, Buffer.from(xref.join('\n'), 'latin1')]);
 }
 
-function binary(res: Stream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
 describe('Disclosures: attachments and personal data', () => {
   let sut: TestApp;
   let clerk: SignedIn;
@@ -78,11 +71,7 @@ describe('Disclosures: attachments and personal data', () => {
   });
   afterAll(() => sut.close());
 
-  const as = (who: SignedIn) => ({
-    get: (url: string) => sut.http.get(url).set('authorization', who.bearer),
-    post: (url: string) => sut.http.post(url).set('authorization', who.bearer),
-    delete: (url: string) => sut.http.delete(url).set('authorization', who.bearer),
-  });
+  const as = (who: SignedIn) => authed(sut.http, who);
 
   async function draft(category: 'party' | 'village' | 'finance', title = '公开事项'): Promise<string> {
     const res = await as(clerk)
@@ -101,10 +90,8 @@ describe('Disclosures: attachments and personal data', () => {
       .send(file);
   }
 
-  async function publish(id: string): Promise<void> {
-    await as(clerk).post(`/api/v1/disclosures/${id}/submit`).expect(200);
-    await as(reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
-  }
+  /** Party and village-affairs items: no monitor step. */
+  const publish = (id: string) => submitAndApprove(sut.http, id, { clerk, reviewer });
 
   describe('attachments', () => {
     it('judges the type from the content: a PDF sent as octet-stream named .png is stored as a PDF', async () => {

@@ -5,21 +5,11 @@ import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
+import { financeLine, VILLAGE } from './support/disclosures';
+import { authed } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
-const VILLAGE = '210102001002';
-
-const line = (over: Record<string, unknown> = {}) => ({
-  direction: 'expense',
-  accountCode: '管理费用/办公费',
-  amount: '120.50',
-  occurredOn: '2026-10-08',
-  counterparty: '某文具店',
-  voucherNo: '记-0001',
-  paymentMethod: 'bank',
-  note: '办公用品',
-  ...over,
-});
+const line = (over: Record<string, unknown> = {}) => financeLine({ note: '办公用品', ...over });
 
 const newKey = () => `key-${randomBytes(8).toString('hex')}`;
 
@@ -41,12 +31,7 @@ describe('Disclosures: idempotent retries and If-Match on lines', () => {
   });
   afterAll(() => sut.close());
 
-  const as = (who: SignedIn) => ({
-    get: (url: string) => http.get(url).set('authorization', who.bearer),
-    post: (url: string) => http.post(url).set('authorization', who.bearer),
-    put: (url: string) => http.put(url).set('authorization', who.bearer),
-    delete: (url: string) => http.delete(url).set('authorization', who.bearer),
-  });
+  const as = (who: SignedIn) => authed(http, who);
 
   const draftBody = (title: string) => ({
     regionCode: VILLAGE,

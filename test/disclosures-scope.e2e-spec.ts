@@ -4,31 +4,26 @@ import { SaxesParser } from 'saxes';
 import { Response } from 'supertest';
 
 import { SignedIn, signedIn } from './support/accounts';
+import {
+  COUNTY,
+  financeLine,
+  OTHER_TOWNSHIP,
+  OTHER_TOWNSHIP_VILLAGE,
+  SIBLING_VILLAGE,
+  submitAndApprove,
+  TOWNSHIP,
+  VILLAGE,
+} from './support/disclosures';
+import { authed } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
-const VILLAGE = '210102001002';
-const SIBLING_VILLAGE = '210102001003';
-const TOWNSHIP = '210102001000';
-const OTHER_TOWNSHIP = '210102002000';
-const OTHER_TOWNSHIP_VILLAGE = '210102002001';
-const COUNTY = '210102000000';
 const LEVELS = [VILLAGE, TOWNSHIP, COUNTY, '210100000000', '210000000000'];
 /** Every title and counterparty of an unpublished item carries this, so a leak shows in any raw reply. */
 const SECRET = '未公开';
 const PUBLISHED_TITLE = `公开 <收支> & "明细" '十月'`;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
-const line = (over: Record<string, unknown> = {}) => ({
-  direction: 'expense',
-  accountCode: '管理费用/办公费',
-  amount: '100.00',
-  occurredOn: '2026-10-08',
-  counterparty: '某文具店',
-  voucherNo: '记-0001',
-  paymentMethod: 'bank',
-  note: null,
-  ...over,
-});
+const line = (over: Record<string, unknown> = {}) => financeLine({ amount: '100.00', ...over });
 
 /** Well-formed Atom (throws otherwise): the feed's entry titles and ids, as an XML reader sees them. */
 function readFeed(xml: string): { titles: string[]; ids: string[] } {
@@ -78,11 +73,7 @@ describe('Disclosures: the public sees only what is published; officials only th
   let correctionAttachment: string;
   let publishedAttachment: string;
 
-  const as = (who: SignedIn) => ({
-    get: (url: string) => sut.http.get(url).set('authorization', who.bearer),
-    post: (url: string) => sut.http.post(url).set('authorization', who.bearer),
-    patch: (url: string) => sut.http.patch(url).set('authorization', who.bearer),
-  });
+  const as = (who: SignedIn) => authed(sut.http, who);
 
   async function create(
     who: SignedIn,
@@ -112,7 +103,6 @@ describe('Disclosures: the public sees only what is published; officials only th
 
   const submit = (id: string) => as(clerk).post(`/api/v1/disclosures/${id}/submit`).expect(200);
   const monitorApprove = (id: string) => as(monitor).post(`/api/v1/disclosures/${id}/monitor/approve`).expect(204);
-  const approve = (id: string) => as(reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
 
   beforeAll(async () => {
     sut = await createTestApp();
@@ -125,15 +115,11 @@ describe('Disclosures: the public sees only what is published; officials only th
 
     shown.published = await create(clerk, 'finance', PUBLISHED_TITLE, [line()]);
     publishedAttachment = await attach(shown.published, '凭证.pdf');
-    await submit(shown.published);
-    await monitorApprove(shown.published);
-    await approve(shown.published);
+    await submitAndApprove(sut.http, shown.published, { clerk, monitor, reviewer });
 
     // Published at 50.00, then a correction (new title, new line) submitted and returned by the monitor.
     shown.corrected = await create(clerk, 'finance', '九月补记', [line({ amount: '50.00', voucherNo: '记-0002' })]);
-    await submit(shown.corrected);
-    await monitorApprove(shown.corrected);
-    await approve(shown.corrected);
+    await submitAndApprove(sut.http, shown.corrected, { clerk, monitor, reviewer });
     await as(clerk).post(`/api/v1/disclosures/${shown.corrected}/corrections`).send({ reason: '补充' }).expect(201);
     const etag = (await as(clerk).get(`/api/v1/disclosures/${shown.corrected}/working`).expect(200)).headers.etag;
     await as(clerk)
@@ -153,8 +139,7 @@ describe('Disclosures: the public sees only what is published; officials only th
       .expect(204);
 
     withdrawn = await create(clerk, 'party', '撤回的党务公开');
-    await submit(withdrawn);
-    await approve(withdrawn);
+    await submitAndApprove(sut.http, withdrawn, { clerk, reviewer });
     await as(reviewer).post(`/api/v1/disclosures/${withdrawn}/withdraw`).send({ reason: '重复' }).expect(204);
 
     const secretLine = (who: string) => [line({ amount: '7777.77', counterparty: `${SECRET}${who}` })];

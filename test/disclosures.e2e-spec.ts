@@ -2,25 +2,19 @@ import { Role } from '@sunshine/access';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
+import {
+  COUNTY,
+  financeLine,
+  OTHER_TOWNSHIP,
+  SIBLING_VILLAGE,
+  submitAndApprove,
+  TOWNSHIP,
+  VILLAGE,
+} from './support/disclosures';
+import { authed } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
-const VILLAGE = '210102001002';
-const SIBLING_VILLAGE = '210102001003';
-const TOWNSHIP = '210102001000';
-const COUNTY = '210102000000';
-const OTHER_TOWNSHIP = '210102002000';
-
-const line = (over: Record<string, unknown> = {}) => ({
-  direction: 'expense',
-  accountCode: '管理费用/办公费',
-  amount: '120.50',
-  occurredOn: '2026-10-08',
-  counterparty: '某文具店',
-  voucherNo: '记-0001',
-  paymentMethod: 'bank',
-  note: '办公用品',
-  ...over,
-});
+const line = (over: Record<string, unknown> = {}) => financeLine({ note: '办公用品', ...over });
 
 describe('Disclosures lifecycle', () => {
   let sut: TestApp;
@@ -38,13 +32,7 @@ describe('Disclosures lifecycle', () => {
   });
   afterAll(() => sut.close());
 
-  const as = (who: SignedIn) => ({
-    get: (url: string) => sut.http.get(url).set('authorization', who.bearer),
-    post: (url: string) => sut.http.post(url).set('authorization', who.bearer),
-    patch: (url: string) => sut.http.patch(url).set('authorization', who.bearer),
-    put: (url: string) => sut.http.put(url).set('authorization', who.bearer),
-    delete: (url: string) => sut.http.delete(url).set('authorization', who.bearer),
-  });
+  const as = (who: SignedIn) => authed(sut.http, who);
 
   async function draftFinance(period = '2026-10', title = '2026年10月财务公开'): Promise<{ id: string; etag: string }> {
     const res = await as(clerk)
@@ -65,9 +53,7 @@ describe('Disclosures lifecycle', () => {
         ],
       })
       .expect(201);
-    await as(clerk).post(`/api/v1/disclosures/${id}/submit`).expect(200);
-    await as(monitor).post(`/api/v1/disclosures/${id}/monitor/approve`).expect(204);
-    await as(reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
+    await submitAndApprove(sut.http, id, { clerk, monitor, reviewer });
     return id;
   }
 
@@ -155,9 +141,7 @@ describe('Disclosures lifecycle', () => {
       .set('if-match', working.headers.etag)
       .send(line({ amount: '102.50' }))
       .expect(204);
-    await as(clerk).post(`/api/v1/disclosures/${id}/submit`).expect(200);
-    await as(monitor).post(`/api/v1/disclosures/${id}/monitor/approve`).expect(204);
-    await as(reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
+    await submitAndApprove(sut.http, id, { clerk, monitor, reviewer });
 
     const pub = await sut.http.get(`/api/v1/disclosures/${id}`).expect(200);
     expect(pub.body.revision.number).toBe(2);

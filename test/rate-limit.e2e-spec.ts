@@ -1,20 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
 import { Role } from '@sunshine/access';
-import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createAccount } from './support/accounts';
+import { expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
 const VILLAGE = '210102001002';
 const LOGIN = '/api/v1/auth/login';
 const REGISTER = '/api/v1/auth/register';
-
-function expectProblem(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-}
 
 const newMobile = () => `139${String(randomBytes(4).readUInt32BE() % 1e8).padStart(8, '0')}`;
 const registration = (mobile: string) => ({

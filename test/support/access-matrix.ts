@@ -6,6 +6,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signIn } from './accounts';
+import { financeLine as aFinanceLine } from './disclosures';
 import { TestApp } from './test-app';
 
 /**
@@ -178,17 +179,7 @@ const PRIVATE_READ: MatrixRow['expect'] = {
 
 const PERIOD = '2026-10';
 /** A finance line of PERIOD, as the JSON API takes it. */
-const financeLine = (over: Record<string, unknown> = {}) => ({
-  direction: 'expense',
-  accountCode: '管理费用/办公费',
-  amount: '120.50',
-  occurredOn: '2026-10-08',
-  counterparty: '某文具店',
-  voucherNo: '记-0001',
-  paymentMethod: 'bank',
-  note: '办公用品',
-  ...over,
-});
+const financeLine = (over: Record<string, unknown> = {}) => aFinanceLine({ note: '办公用品', ...over });
 /** The same, as an import file (finance-line.format.ts). */
 const LINES_CSV = Buffer.from(
   '收支,科目,金额,日期,对方单位,凭证号,支付方式,备注\n支出,管理费用/办公费,12.50,2026-10-08,某文具店,记-1,银行转账,\n',
