@@ -67,8 +67,10 @@ describe('Disclosures: idempotent retries and If-Match on lines', () => {
         const retry = await as(clerk).post('/api/v1/disclosures').set('idempotency-key', key).send(draftBody(title));
         expect(retry.status).toBe(first.status);
         expect(retry.headers['content-type']).toBe(first.headers['content-type']);
+        expect(retry.headers.etag).toBe(first.headers.etag);
         expect(retry.text).toBe(first.text);
       }
+      expect(first.headers.etag).toMatch(/^"\d+"$/);
       // The same body with its keys in another order is the same request.
       const reordered = Object.fromEntries(Object.entries(draftBody(title)).reverse());
       const again = await as(clerk).post('/api/v1/disclosures').set('idempotency-key', key).send(reordered);

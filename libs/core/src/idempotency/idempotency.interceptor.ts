@@ -23,6 +23,8 @@ import { coreError, CoreErrorCode } from '../errors/core.errors';
 const IDEMPOTENT = 'sunshine:idempotent';
 const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Headers of the first reply that a replay repeats (beside its status, content type and body). */
+const REPLAYED_HEADERS = ['etag', 'location'];
 
 /**
  * A creating write that honours `Idempotency-Key` (kept 24 hours, per user). The interceptor is
@@ -75,13 +77,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.claim(userId, key, hash)).pipe(
       mergeMap((stored) => {
         if (stored) {
-          void reply.status(stored.status_code).header('content-type', stored.content_type);
+          void reply.status(stored.status_code).header('content-type', stored.content_type).headers(stored.headers);
           return of(stored.body);
         }
         return next.handle().pipe(
           mergeMap((value: unknown) => {
             const body = JSON.stringify(value ?? null);
-            return from(this.complete(userId, key, status, body)).pipe(
+            const headers = Object.fromEntries(
+              REPLAYED_HEADERS.flatMap((name) => {
+                const v = reply.getHeader(name);
+                return typeof v === 'string' ? [[name, v]] : [];
+              }),
+            );
+            return from(this.complete(userId, key, status, body, headers)).pipe(
               mergeMap(() => {
                 void reply.header('content-type', JSON_TYPE);
                 return of(body);
@@ -99,7 +107,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     userId: string,
     key: string,
     hash: Buffer,
-  ): Promise<{ status_code: number; content_type: string; body: string } | null> {
+  ): Promise<{ status_code: number; content_type: string; body: string; headers: Record<string, string> } | null> {
     // Keys live 24 hours: an older one is replaced, as if new.
     await this.db.query(
       `DELETE FROM idempotency_key WHERE user_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`,
@@ -115,8 +123,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       status_code: number | null;
       content_type: string | null;
       body: string | null;
+      headers: Record<string, string>;
     }[] = await this.db.query(
-      `SELECT request_hash, status_code, content_type, body FROM idempotency_key WHERE user_id = $1 AND key = $2`,
+      `SELECT request_hash, status_code, content_type, body, headers FROM idempotency_key WHERE user_id = $1 AND key = $2`,
       [userId, key],
     );
     if (!row) throw coreError(CoreErrorCode.IdempotencyInProgress, 'Retry in a moment.');
@@ -127,13 +136,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
         CoreErrorCode.IdempotencyInProgress,
         'The first request with this key is still running; retry later.',
       );
-    return { status_code: row.status_code, content_type: row.content_type ?? JSON_TYPE, body: row.body ?? '' };
+    return {
+      status_code: row.status_code,
+      content_type: row.content_type ?? JSON_TYPE,
+      body: row.body ?? '',
+      headers: row.headers,
+    };
   }
 
-  private async complete(userId: string, key: string, status: number, body: string): Promise<void> {
+  private async complete(
+    userId: string,
+    key: string,
+    status: number,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<void> {
     await this.db.query(
-      `UPDATE idempotency_key SET status_code = $3, content_type = $4, body = $5 WHERE user_id = $1 AND key = $2`,
-      [userId, key, status, JSON_TYPE, body],
+      `UPDATE idempotency_key SET status_code = $3, content_type = $4, body = $5, headers = $6 WHERE user_id = $1 AND key = $2`,
+      [userId, key, status, JSON_TYPE, body, JSON.stringify(headers)],
     );
   }
 

@@ -26,6 +26,10 @@ export class IdempotencyKeyEntity {
   @Column({ type: 'text', nullable: true })
   body: string | null;
 
+  /** The first reply's ETag and Location, replayed with the body. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  headers: Record<string, string>;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }
