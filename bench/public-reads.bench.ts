@@ -190,9 +190,8 @@ async function disclosureDetail(query: Query, id: string) {
   if (!r) throw new Error(`disclosure ${id} has no published revision ${d.published_revision}`);
   const lines = await query(SQL.lines, [r.id]);
   const subsidies = await query<{ idNumberMasked: string }>(SQL.subsidies, [r.id]);
-  const hashed = await query<{ id: string }>(SQL.attachments, [r.id]);
-  const totals = d.category === 'finance' ? await query(SQL.totals, [r.id]) : [];
   const attachments = await query<{ id: string }>(SQL.attachments, [r.id]);
+  const totals = d.category === 'finance' ? await query(SQL.totals, [r.id]) : [];
   return {
     disclosure: {
       id: d.id,
@@ -218,7 +217,7 @@ async function disclosureDetail(query: Query, id: string) {
         correctionReason: r.correction_reason,
         financeLines: lines,
         subsidies: subsidies.map(({ idNumberMasked: _masked, ...rest }) => rest),
-        attachments: hashed.map(({ id: _id, ...rest }) => rest),
+        attachments: attachments.map(({ id: _id, ...rest }) => rest),
       },
       totals,
       attachments: attachments.map((a) => ({ ...a, url: `/api/v1/disclosures/${d.id}/attachments/${a.id}` })),

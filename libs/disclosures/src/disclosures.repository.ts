@@ -56,10 +56,6 @@ const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r
 export class DisclosuresRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  get manager(): EntityManager {
-    return this.db.manager;
-  }
-
   async insert(
     d: {
       regionCode: string;

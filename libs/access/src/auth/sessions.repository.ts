@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { Assignment } from '../principal';
+
 export interface SessionState {
   session_id: string;
   user_id: string;
@@ -13,6 +15,7 @@ export interface SessionState {
   idle_seconds: number;
   password_age_days: number;
   totp_enabled: boolean;
+  assignments: Assignment[];
 }
 
 export interface RefreshState {
@@ -41,24 +44,23 @@ export class SessionsRepository {
 
   /** The session and account state the access check needs, in one indexed query. */
   async state(sessionId: string): Promise<SessionState | undefined> {
+    // One statement per request: the session, the account, its active roles, and the activity mark
+    // (at most once a minute; the SELECT still sees the previous mark, so idle time is measured first).
     const [row] = await this.db.query(
-      `SELECT s.id AS session_id, u.id AS user_id, u.kind, u.home_region_code::text,
+      `WITH touched AS (
+         UPDATE auth_session SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '1 minute' RETURNING id)
+       SELECT s.id AS session_id, u.id AS user_id, u.kind, u.home_region_code::text,
          u.disabled_at IS NOT NULL AS disabled, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
          extract(epoch FROM now() - s.last_seen_at)::int AS idle_seconds,
          extract(day FROM now() - u.password_changed_at)::int AS password_age_days,
-         u.totp_enabled_at IS NOT NULL AS totp_enabled
+         u.totp_enabled_at IS NOT NULL AS totp_enabled,
+         coalesce((SELECT json_agg(json_build_object('role', ra.role, 'regionCode', ra.region_code::text, 'regionLevel', ra.region_level)
+                                   ORDER BY ra.region_level, ra.region_code)
+                   FROM role_assignment ra WHERE ra.user_id = u.id AND ra.revoked_at IS NULL), '[]') AS assignments
        FROM auth_session s JOIN app_user u ON u.id = s.user_id WHERE s.id = $1`,
       [sessionId],
     );
     return row;
-  }
-
-  /** Notes activity, at most once a minute per session (idle timeouts count from it). */
-  async touch(sessionId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE auth_session SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '1 minute'`,
-      [sessionId],
-    );
   }
 
   async revoke(sessionId: string, reason: string, m: EntityManager = this.db.manager): Promise<void> {
@@ -95,9 +97,5 @@ export class SessionsRepository {
 
   async markUsed(tokenHash: Buffer, m: EntityManager): Promise<void> {
     await m.query(`UPDATE refresh_token SET used_at = now() WHERE token_hash = $1`, [tokenHash]);
-  }
-
-  async touchNow(sessionId: string, m: EntityManager): Promise<void> {
-    await m.query(`UPDATE auth_session SET last_seen_at = now() WHERE id = $1`, [sessionId]);
   }
 }

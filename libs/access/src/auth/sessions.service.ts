@@ -6,7 +6,6 @@ import { AppConfig } from '@sunshine/core';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { accessError, AccessErrorCode } from '../access.errors';
-import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditService } from '../audit/audit.service';
 import { OFFICIAL_PASSWORD_MAX_AGE_DAYS } from '../crypto/password-policy';
 import { Actor, Principal, Restriction } from '../principal';
@@ -36,7 +35,6 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value).dig
 export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
-    private readonly accounts: AccountsRepository,
     private readonly audit: AuditService,
     private readonly jwt: JwtService,
     private readonly dataSource: DataSource,
@@ -73,7 +71,6 @@ export class SessionsService {
       }
       await this.assertUsable(token.session_id);
       await this.sessions.markUsed(hash, m);
-      await this.sessions.touchNow(token.session_id, m);
       return { pair: await this.tokens(token.user_id, token.session_id, m) };
     });
     if ('error' in outcome) throw accessError(outcome.error as AccessErrorCode);
@@ -114,16 +111,12 @@ export class SessionsService {
       if (state.password_age_days >= OFFICIAL_PASSWORD_MAX_AGE_DAYS) restrictions.push('password_expired');
       if (this.config.TOTP_REQUIRED && !state.totp_enabled) restrictions.push('totp_enrolment_required');
     }
-    const [assignments] = await Promise.all([
-      this.accounts.activeAssignments(state.user_id),
-      this.sessions.touch(state.session_id),
-    ]);
     return {
       userId: state.user_id,
       sessionId: state.session_id,
       kind: state.kind,
       homeRegionCode: state.home_region_code,
-      assignments,
+      assignments: state.assignments,
       restrictions,
     };
   }

@@ -50,12 +50,6 @@ export class LedgerRepository {
     return { entry, head };
   }
 
-  entries(disclosureId: string): Promise<LedgerRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq`, [
-      disclosureId,
-    ]);
-  }
-
   batch(afterSeq: string, limit: number): Promise<LedgerRow[]> {
     return this.db.query(`SELECT ${COLUMNS} FROM publication_ledger l WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [
       afterSeq,

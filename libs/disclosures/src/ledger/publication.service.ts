@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { ContentRepository } from '../content.repository';
+import { AttachmentRow, ContentRepository } from '../content.repository';
 import { DisclosureRow, RevisionRow } from '../disclosures.repository';
 import { CanonicalContent, canonicalContent, contentHash } from './canonical-content';
 import { LedgerRepository, LedgerRow } from './ledger.repository';
@@ -15,11 +15,20 @@ export class PublicationService {
   ) {}
 
   async canonical(d: DisclosureRow, r: RevisionRow, m?: EntityManager): Promise<CanonicalContent> {
+    return (await this.load(d, r, m)).content;
+  }
+
+  /** The canonical content, and the attachment rows it was built from (their ids are not hashed). */
+  async load(
+    d: DisclosureRow,
+    r: RevisionRow,
+    m?: EntityManager,
+  ): Promise<{ content: CanonicalContent; attachments: AttachmentRow[] }> {
     // One after another: inside a transaction the three share one connection.
     const lines = await this.content.lines(r.id, m);
     const subsidies = await this.content.subsidies(r.id, m);
     const attachments = await this.content.attachments(r.id, m);
-    return canonicalContent(d, r, lines, subsidies, attachments);
+    return { content: canonicalContent(d, r, lines, subsidies, attachments), attachments };
   }
 
   async record(d: DisclosureRow, r: RevisionRow, kind: LedgerRow['kind'], m: EntityManager): Promise<void> {

@@ -134,13 +134,10 @@ export class PublicDisclosuresService {
   }
 
   private async revisionContent(d: DisclosureRow, r: RevisionRow) {
-    const content = await this.publication.canonical(d, r);
+    const { content, attachments: rows } = await this.publication.load(d, r);
     const totals = d.category === 'finance' ? await this.content.totals(r.id) : [];
     // Attachment ids for downloading sit beside the hashed content, not in it.
-    const attachments = (await this.content.attachments(r.id)).map((a) => ({
-      ...a,
-      url: `/api/v1/disclosures/${d.id}/attachments/${a.id}`,
-    }));
+    const attachments = rows.map((a) => ({ ...a, url: `/api/v1/disclosures/${d.id}/attachments/${a.id}` }));
     return { number: r.number, publishedAt: r.published_at?.toISOString() ?? null, content, totals, attachments };
   }
 

@@ -36,10 +36,4 @@ export class WorkingCopyService {
     const { lines } = await this.get(id);
     return format === 'csv' ? financeLinesToCsv(lines) : financeLinesToXlsx(lines);
   }
-
-  async attachment(id: string, attachmentId: string) {
-    const file = await this.content.attachmentContent(attachmentId);
-    if (!file || file.disclosure_id !== id) throw disclosureError(DisclosureErrorCode.NotFound);
-    return file;
-  }
 }
