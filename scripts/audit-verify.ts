@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 
 import { AuditRepository, verifyAuditChain } from '@sunshine/access';
-import { validateConfig, withDataSource } from '@sunshine/core';
+import { Db, validateConfig, withDataSource } from '@sunshine/core';
 
 /** npm run audit:verify — exit 0 if the audit chain is intact, 1 naming every altered or unlinked row. */
 async function main(): Promise<number> {
   const config = validateConfig({ ...process.env, MIGRATIONS_RUN: 'false' });
   const { rows, breaks } = await withDataSource(config, (dataSource) =>
-    verifyAuditChain(new AuditRepository(dataSource)),
+    verifyAuditChain(new AuditRepository(new Db(dataSource))),
   );
   for (const b of breaks) {
     console.error(

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { validateConfig, withDataSource } from '@sunshine/core';
+import { Db, validateConfig, withDataSource } from '@sunshine/core';
 import {
   ContentRepository,
   DisclosuresRepository,
@@ -12,7 +12,8 @@ import {
 /** npm run ledger:verify — exit 0 if every publication still matches its ledger entry, 1 naming each that does not. */
 async function main(): Promise<number> {
   const config = validateConfig({ ...process.env, MIGRATIONS_RUN: 'false' });
-  const { entries, breaks } = await withDataSource(config, (ds) => {
+  const { entries, breaks } = await withDataSource(config, (dataSource) => {
+    const ds = new Db(dataSource);
     const ledger = new LedgerRepository(ds);
     return verifyLedger(
       ledger,

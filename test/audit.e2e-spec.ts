@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { AuditRepository, Role, verifyAuditChain } from '@sunshine/access';
+import { Db } from '@sunshine/core';
 import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -292,7 +293,7 @@ describe('Audit log', () => {
       }
     }
 
-    const verify = () => verifyAuditChain(new AuditRepository(db), 4);
+    const verify = () => verifyAuditChain(new AuditRepository(new Db(db)), 4);
 
     let script: string;
     const cli = () => runScript(script, sut.db.url);

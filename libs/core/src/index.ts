@@ -4,6 +4,7 @@ export * from './core.module';
 export * from './database/data-source.options';
 export * from './database/database.module';
 export * from './database/database-server';
+export * from './database/db';
 export * from './database/embedded-postgres';
 export * from './database/updated-rows';
 export * from './database/with-data-source';

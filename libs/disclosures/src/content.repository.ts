@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { updatedRows } from '@sunshine/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db, updatedRows } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 import type { FinanceLineInput } from './lines/finance-line.format';
 
@@ -43,7 +42,7 @@ const LINE_COLUMNS = `line_no AS "lineNo", direction, account_code AS "accountCo
 /** SQL over a revision's content: finance lines, subsidy entries, attachments, and their totals. */
 @Injectable()
 export class ContentRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   /** The chart of accounts in force on `date`. */
   chartOn(date: string): Promise<{ system: string; code: string; direction: 'income' | 'expense' }[]> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { updatedRows } from '@sunshine/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db, updatedRows } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 export type Category = 'party' | 'village' | 'finance';
 export type RevisionStatus = 'draft' | 'monitor_review' | 'township_review' | 'returned' | 'published';
@@ -54,7 +53,7 @@ const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r
 /** SQL over disclosures, their revisions and review steps. */
 @Injectable()
 export class DisclosuresRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   async insert(
     d: {

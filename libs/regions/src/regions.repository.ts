@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Db } from '@sunshine/core';
 
 export interface RegionRow {
   code: string;
@@ -35,7 +34,7 @@ const COLUMNS = 'code, name, level, parent_code';
 /** SQL over the region table. Every query is an index scan: by code, by (parent, code) or by name grams. */
 @Injectable()
 export class RegionsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   findWithCounts(codes: string[]): Promise<RegionCountsRow[]> {
     return this.db.query(

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { updatedRows } from '@sunshine/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db, updatedRows } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 import { Assignment, RegionRange } from '../principal';
 import { regionScopeSql } from '../region-scope.sql';
@@ -56,7 +55,7 @@ const USER_COLUMNS = `id, kind, login, mobile, real_name, home_region_code, id_n
 /** SQL over accounts and role assignments. */
 @Injectable()
 export class AccountsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   async findById(id: string, m: EntityManager = this.db.manager): Promise<UserRow | undefined> {
     const [row] = await m.query(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1`, [id]);

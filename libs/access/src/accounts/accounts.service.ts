@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
+import { Db } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
-import { DataSource } from 'typeorm';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
@@ -41,7 +41,7 @@ export class AccountsService {
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
     private readonly cipher: DataCipher,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   /**
@@ -86,7 +86,7 @@ export class AccountsService {
   }
 
   async setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<UserRow> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const user = await this.accounts.findById(userId, m);
       if (!user) throw accessError(AccessErrorCode.NotFound);
       await this.accounts.setDisabled(userId, disabled, m);
@@ -107,7 +107,7 @@ export class AccountsService {
   }
 
   async unlock(userId: string, actor: Actor): Promise<UserRow> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const user = await this.accounts.findById(userId, m);
       if (!user) throw accessError(AccessErrorCode.NotFound);
       await this.accounts.clearFailedLogins(userId, m);
@@ -127,7 +127,7 @@ export class AccountsService {
   }
 
   async verifyResident(villageCode: string, userId: string, actor: Actor): Promise<UserRow> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const user = await this.accounts.findById(userId, m);
       if (!user || user.kind !== 'resident' || user.home_region_code !== villageCode)
         throw accessError(AccessErrorCode.NotFound);
@@ -172,7 +172,7 @@ export class AccountsService {
     actor: Actor,
     action: string,
   ): Promise<UserRow> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const id = await this.accounts.insert(user, m);
       if (!id) throw accessError(AccessErrorCode.LoginTaken, `${user.login} is already registered.`);
       if (role && region) await this.accounts.grant(id, role, region, actor.userId, m);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, Page, toPage } from '@sunshine/core';
+import { Db, decodeCursor, Page, toPage } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
-import { DataSource } from 'typeorm';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
@@ -19,7 +18,7 @@ export class RolesService {
     private readonly accounts: AccountsRepository,
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async grant(userId: string, role: Role, regionCode: string, actor: Actor): Promise<AssignmentRow> {
@@ -31,7 +30,7 @@ export class RolesService {
         `${role} is assigned at level ${ROLE_LEVELS[role].join(' or ')}, not ${level}.`,
       );
     }
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const user = await this.accounts.findById(userId, m);
       if (!user) throw accessError(AccessErrorCode.NotFound, 'There is no such account.');
       if (user.kind !== 'official' || !OFFICIAL_ROLES.includes(role)) {
@@ -59,7 +58,7 @@ export class RolesService {
   }
 
   async revoke(assignmentId: string, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const row = await this.accounts.revoke(assignmentId, actor.userId as string, m);
       if (!row) throw accessError(AccessErrorCode.NotFound);
       await this.audit.record(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 import { RegionRange } from '../principal';
 import { regionScopeSql } from '../region-scope.sql';
@@ -51,7 +51,7 @@ export interface ChainBreak {
 
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   /** Appends one row; the trigger numbers, times and chains it. Use the caller's transaction. */
   async insert(entry: AuditEntry, manager: EntityManager = this.db.manager): Promise<void> {

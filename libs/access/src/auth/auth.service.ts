@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
+import { Db } from '@sunshine/core';
 import { authenticator } from 'otplib';
-import { DataSource } from 'typeorm';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AccountsRepository, UserRow } from '../accounts/accounts.repository';
@@ -25,7 +25,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
     private readonly cipher: DataCipher,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {
     this.dummyHash = hasher.hash(randomBytes(16).toString('hex'));
   }
@@ -85,7 +85,7 @@ export class AuthService {
   }
 
   async signIn(user: UserRow, actor: Actor): Promise<TokenPair> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       await this.accounts.clearFailedLogins(user.id, m);
       const pair = await this.sessions.open(user, m);
       await this.audit.record(
@@ -113,7 +113,7 @@ export class AuthService {
     if (problems.length)
       throw accessError(AccessErrorCode.WeakPassword, undefined, [{ field: 'newPassword', messages: problems }]);
     const hash = await this.hasher.hash(next);
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       await this.accounts.setPassword(user.id, hash, m);
       await this.sessions.closeOthers(user.id, principal.sessionId, 'password_changed', m);
       await this.audit.record(
@@ -146,7 +146,7 @@ export class AuthService {
     if (user.totp_enabled_at) throw accessError(AccessErrorCode.TotpAlreadyEnabled);
     if (!authenticator.check(code, this.cipher.decrypt(user.totp_secret_cipher)))
       throw accessError(AccessErrorCode.TotpCodeInvalid);
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       await this.accounts.setTotp(user.id, user.totp_secret_cipher, true, m);
       await this.audit.record(
         actor,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 import { Assignment } from '../principal';
 
@@ -28,7 +28,7 @@ export interface RefreshState {
 /** SQL over sessions and their refresh tokens. */
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   async create(userId: string, lifetimeSeconds: number, m: EntityManager): Promise<string> {
     const [row]: { id: string }[] = await m.query(

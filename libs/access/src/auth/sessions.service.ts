@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AppConfig } from '@sunshine/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig, Db } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
@@ -37,7 +37,7 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly audit: AuditService,
     private readonly jwt: JwtService,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly config: AppConfig,
   ) {}
 
@@ -51,7 +51,7 @@ export class SessionsService {
   /** Rotates a refresh token. A spent token presented again ends its whole session. */
   async refresh(refreshToken: string, actor: Actor): Promise<TokenPair> {
     const hash = sha256(refreshToken);
-    const outcome = await this.dataSource.transaction(async (m) => {
+    const outcome = await this.db.transaction(async (m) => {
       const token = await this.sessions.lockRefreshToken(hash, m);
       if (!token) return { error: AccessErrorCode.RefreshTokenInvalid } as const;
       if (token.used) {
@@ -78,7 +78,7 @@ export class SessionsService {
   }
 
   async close(principal: Principal, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       await this.sessions.revoke(principal.sessionId, 'logout', m);
       await this.audit.record(
         actor,

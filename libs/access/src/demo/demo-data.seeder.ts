@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '@sunshine/core';
+import { AppConfig, Db } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
-import { DataSource } from 'typeorm';
 
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { PasswordHasher } from '../crypto/password-hasher';
@@ -17,7 +16,7 @@ export class DemoDataSeeder implements OnApplicationBootstrap {
     private readonly accounts: AccountsRepository,
     private readonly regions: RegionsService,
     private readonly hasher: PasswordHasher,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,7 +27,7 @@ export class DemoDataSeeder implements OnApplicationBootstrap {
       this.logger.warn('demo accounts not seeded: their regions (Liaoning) are not loaded');
       return;
     }
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       for (const [i, a] of DEMO_ACCOUNTS.entries()) {
         const id = await this.accounts.insert(
           {

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
 import { DatabaseServer } from './database-server';
+import { Db } from './db';
 
 @Global()
 @Module({
@@ -14,7 +15,11 @@ import { DatabaseServer } from './database-server';
 })
 class DatabaseServerModule {}
 
-/** The TypeORM data source on the configured (or embedded) server; runs pending migrations at start if MIGRATIONS_RUN. */
+/**
+ * The TypeORM data source on the configured (or embedded) server, and `Db`, the transaction-aware
+ * way to it; runs pending migrations at start if MIGRATIONS_RUN.
+ */
+@Global()
 @Module({
   imports: [
     DatabaseServerModule,
@@ -26,6 +31,7 @@ class DatabaseServerModule {}
       }),
     }),
   ],
-  exports: [DatabaseServerModule],
+  providers: [Db],
+  exports: [DatabaseServerModule, Db],
 })
 export class DatabaseModule {}

@@ -25,14 +25,15 @@ export const coreError = defineErrors<CoreErrorCode>({
   [CoreErrorCode.MethodNotAllowed]: { status: 405, title: 'Method not allowed' },
   [CoreErrorCode.PayloadTooLarge]: { status: 413, title: 'The request body is too large' },
   [CoreErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
-  [CoreErrorCode.TooManyRequests]: { status: 429, title: 'Too many requests' },
+  [CoreErrorCode.TooManyRequests]: { status: 429, title: 'Too many requests', retryAfter: 60 },
   [CoreErrorCode.PreconditionRequired]: { status: 428, title: 'If-Match required' },
   [CoreErrorCode.PreconditionFailed]: { status: 412, title: 'The resource has changed since you read it' },
   [CoreErrorCode.IdempotencyKeyReused]: { status: 422, title: 'Idempotency-Key already used with another request' },
   [CoreErrorCode.IdempotencyInProgress]: {
     status: 409,
     title: 'The first request with this Idempotency-Key is still running',
+    retryAfter: 1,
   },
-  [CoreErrorCode.ServiceUnavailable]: { status: 503, title: 'The service is not available' },
+  [CoreErrorCode.ServiceUnavailable]: { status: 503, title: 'The service is not available', retryAfter: 2 },
   [CoreErrorCode.Internal]: { status: 500, title: 'Internal error' },
 });

@@ -3,13 +3,18 @@ import { ArgumentsHost, Logger, NotFoundException } from '@nestjs/common';
 import { coreError, CoreErrorCode } from './core.errors';
 import { ProblemExceptionFilter } from './problem-exception.filter';
 
-function hostFor(reply: { status: jest.Mock; header: jest.Mock; send: jest.Mock }): ArgumentsHost {
+function hostFor(reply: {
+  status: jest.Mock;
+  header: jest.Mock;
+  send: jest.Mock;
+  hasHeader: jest.Mock;
+}): ArgumentsHost {
   const request = { url: '/api/v1/x?y=1', id: 'req-1' };
   return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
 }
 
 function replyMock() {
-  const reply = { status: jest.fn(), header: jest.fn(), send: jest.fn() };
+  const reply = { status: jest.fn(), header: jest.fn(), send: jest.fn(), hasHeader: jest.fn().mockReturnValue(false) };
   reply.status.mockReturnValue(reply);
   reply.header.mockReturnValue(reply);
   return reply;
@@ -58,5 +63,43 @@ describe(ProblemExceptionFilter.name, () => {
     const reply = replyMock();
     sut.catch(Object.assign(new Error('Connection terminated unexpectedly'), {}), hostFor(reply));
     expect(reply.send.mock.calls[0][0]).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  const socketError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  it.each([
+    ['a reset connection', socketError('ECONNRESET', 'read ECONNRESET')],
+    ['a refused connection', socketError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
+    ['a pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['a pool being closed', new Error('Cannot use a pool after calling end on the pool')],
+    ['a client after a connection error', new Error('Client has encountered a connection error and is not queryable')],
+    ['an administrator shutdown (57P01)', socketError('57P01', 'terminating connection due to administrator command')],
+    ['a server shutting down (57P03)', socketError('57P03', 'the database system is shutting down')],
+    ['a connection failure (08006)', socketError('08006', 'connection failure')],
+    ['too many connections (53300)', socketError('53300', 'sorry, too many clients already')],
+    [
+      'a statement timeout wrapped by TypeORM',
+      Object.assign(new Error('canceling statement due to statement timeout'), { driverError: { code: '57014' } }),
+    ],
+    ['a deadlock (40P01)', socketError('40P01', 'deadlock detected')],
+  ])('answers %s with a 503 problem carrying Retry-After', (_name, error) => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const reply = replyMock();
+    sut.catch(error, hostFor(reply));
+    expect(reply.send.mock.calls[0][0]).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(reply.header).toHaveBeenCalledWith('retry-after', '2');
+  });
+
+  it('sends Retry-After with a 409 while the first request with an Idempotency-Key runs', () => {
+    const reply = replyMock();
+    sut.catch(coreError(CoreErrorCode.IdempotencyInProgress), hostFor(reply));
+    expect(reply.status).toHaveBeenCalledWith(409);
+    expect(reply.header).toHaveBeenCalledWith('retry-after', '1');
+  });
+
+  it('keeps a Retry-After already set (a rate limiter knows its window)', () => {
+    const reply = replyMock();
+    reply.hasHeader.mockReturnValue(true);
+    sut.catch(coreError(CoreErrorCode.TooManyRequests), hostFor(reply));
+    expect(reply.header).not.toHaveBeenCalledWith('retry-after', expect.anything());
   });
 });

@@ -15,8 +15,16 @@ const CODE_BY_STATUS: Record<number, CoreErrorCode> = {
   503: CoreErrorCode.ServiceUnavailable,
 };
 
-/** PostgreSQL failures that mean "not now" rather than "broken": connection loss, shutdown, timeouts. */
-const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006']);
+/**
+ * PostgreSQL failures that mean "not now" rather than "broken": connection exceptions (class 08),
+ * insufficient resources (53), operator intervention (57: shutdown, query cancelled by the
+ * statement timeout), and serialization failures or deadlocks (40001, 40P01) that a retry resolves.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57)|^40001$|^40P01$/;
+/** Socket and driver failures of a database that went away or cannot be reached in time. */
+const UNAVAILABLE_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)|Driver not Connected|Query runner already released|Connection is closed/i;
 
 /** Turns anything thrown into an RFC 9457 problem reply. Unexpected errors become a bare 500. */
 @Catch()
@@ -38,6 +46,8 @@ export class ProblemExceptionFilter implements ExceptionFilter {
       requestId: String(request.id),
       ...(error.errors ? { errors: error.errors } : {}),
     };
+    if (error.spec.retryAfter !== undefined && !reply.hasHeader('retry-after'))
+      void reply.header('retry-after', String(error.spec.retryAfter));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
@@ -76,14 +86,15 @@ function clientMessage(exception: unknown): string {
   return exception instanceof Error ? exception.message : 'Bad request.';
 }
 
-function isUnavailable(exception: unknown): boolean {
-  const code = (exception as { code?: unknown; driverError?: { code?: unknown } } | null) ?? {};
-  const sqlState = code.driverError?.code ?? code.code;
-  if (typeof sqlState === 'string' && UNAVAILABLE_SQLSTATES.has(sqlState)) return true;
-  return (
-    exception instanceof Error &&
-    /Connection terminated|ECONNREFUSED|timeout exceeded when trying to connect/.test(exception.message)
-  );
+/** True for an error that a database outage causes (also when wrapped by TypeORM as `driverError`). */
+export function isUnavailable(exception: unknown): boolean {
+  for (let e = exception as Record<string, unknown> | null, depth = 0; e && depth < 4; depth++) {
+    const code = e.code;
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    e = (e.driverError ?? e.cause ?? null) as Record<string, unknown> | null;
+  }
+  return false;
 }
 
 function describe(exception: unknown): { name?: string; message: string; stack?: string } {

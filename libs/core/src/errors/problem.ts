@@ -2,6 +2,8 @@
 export interface ProblemSpec {
   status: number;
   title: string;
+  /** Seconds a client should wait before retrying, sent as `Retry-After` (503, 429, 409 in progress). */
+  retryAfter?: number;
 }
 
 /** A context's error codes mapped to their specs; a code missing from the map fails to compile. */

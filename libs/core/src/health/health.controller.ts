@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
+import { Db } from '../database/db';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../http/posture';
@@ -11,7 +10,7 @@ import { Public } from '../http/posture';
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   @Get('live')
   @HttpCode(200)
@@ -27,7 +26,7 @@ export class HealthController {
   @ApiProblems(503)
   async ready(): Promise<{ status: string; database: string }> {
     try {
-      await this.dataSource.query('SELECT 1');
+      await this.db.query('SELECT 1');
     } catch {
       throw coreError(CoreErrorCode.ServiceUnavailable, 'The database does not answer.');
     }

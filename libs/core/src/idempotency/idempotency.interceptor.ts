@@ -12,12 +12,11 @@ import {
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, Observable, of } from 'rxjs';
-import { catchError, mergeMap } from 'rxjs/operators';
-import { DataSource } from 'typeorm';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { EntityManager } from 'typeorm';
 
+import { Db } from '../database/db';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 
 const IDEMPOTENT = 'sunshine:idempotent';
@@ -39,21 +38,23 @@ export function Idempotent() {
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Retry-safe key: the same key and body replay the first reply; another body is a 422; a retry while the first runs is a 409',
+        'Retry-safe key: the same key and body replay the first reply; another body is a 422; a retry while the first runs is a 409 with Retry-After',
     }),
   );
 }
 
 /**
- * Replays the first reply, byte for byte, to a retry with the same key and body. The key is
- * claimed by inserting it before the handler runs, so concurrent retries see it and get 409; a
- * failed first attempt releases the key. Applies to signed-in callers (the key is per user).
+ * Replays the first reply, byte for byte, to a retry with the same key and body. The handler runs
+ * in one transaction with the stored reply: a committed write always has its replay, and a write
+ * that rolls back (an error, a lost database) leaves no key behind. A transaction-scoped advisory
+ * lock on the key makes a concurrent retry a 409 (with `Retry-After`) instead of a second write.
+ * Applies to signed-in callers (the key is per user).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Db,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -74,95 +75,74 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${request.method} ${request.url}\n${stableJson(request.body)}`)
       .digest();
 
-    return from(this.claim(userId, key, hash)).pipe(
-      mergeMap((stored) => {
+    return from(
+      this.db.transaction(async (m) => {
+        const stored = await this.claim(m, userId, key, hash);
         if (stored) {
           void reply.status(stored.status_code).header('content-type', stored.content_type).headers(stored.headers);
-          return of(stored.body);
+          return stored.body;
         }
-        return next.handle().pipe(
-          mergeMap((value: unknown) => {
-            const body = JSON.stringify(value ?? null);
-            const headers = Object.fromEntries(
-              REPLAYED_HEADERS.flatMap((name) => {
-                const v = reply.getHeader(name);
-                return typeof v === 'string' ? [[name, v]] : [];
-              }),
-            );
-            return from(this.complete(userId, key, status, body, headers)).pipe(
-              mergeMap(() => {
-                void reply.header('content-type', JSON_TYPE);
-                return of(body);
-              }),
-            );
+        // Called here, the handler runs in this transaction's async context: its writes join it.
+        const value = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const body = JSON.stringify(value ?? null);
+        const headers = Object.fromEntries(
+          REPLAYED_HEADERS.flatMap((name) => {
+            const v = reply.getHeader(name);
+            return typeof v === 'string' ? [[name, v]] : [];
           }),
-          catchError((error: unknown) => from(this.release(userId, key)).pipe(mergeMap(() => Promise.reject(error)))),
         );
+        await m.query(
+          `INSERT INTO idempotency_key (user_id, key, request_hash, status_code, content_type, body, headers, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+           ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code,
+             content_type = EXCLUDED.content_type, body = EXCLUDED.body, headers = EXCLUDED.headers, created_at = now()`,
+          [userId, key, hash, status, JSON_TYPE, body, JSON.stringify(headers)],
+        );
+        void reply.header('content-type', JSON_TYPE);
+        return body;
       }),
     );
   }
 
-  /** Claims the key; returns the stored reply of a finished first request, or throws for a mismatch or a running one. */
-  private async claim(
-    userId: string,
-    key: string,
-    hash: Buffer,
-  ): Promise<{ status_code: number; content_type: string; body: string; headers: Record<string, string> } | null> {
-    // Keys live 24 hours: an older one is replaced, as if new.
-    await this.db.query(
-      `DELETE FROM idempotency_key WHERE user_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'`,
+  /**
+   * Returns the stored reply of an earlier request with the key, or null after taking the key's
+   * lock for this transaction; throws for another body, or while a request with the key runs.
+   */
+  private async claim(m: EntityManager, userId: string, key: string, hash: Buffer): Promise<StoredReply | null> {
+    const stored = await this.stored(m, userId, key, hash);
+    if (stored) return stored;
+    const [{ locked }]: { locked: boolean }[] = await m.query(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0)) AS locked`,
       [userId, key],
     );
-    const inserted: unknown[] = await this.db.query(
-      `INSERT INTO idempotency_key (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
-      [userId, key, hash],
-    );
-    if (inserted.length > 0) return null;
-    const [row]: {
-      request_hash: Buffer;
-      status_code: number | null;
-      content_type: string | null;
-      body: string | null;
-      headers: Record<string, string>;
-    }[] = await this.db.query(
-      `SELECT request_hash, status_code, content_type, body, headers FROM idempotency_key WHERE user_id = $1 AND key = $2`,
-      [userId, key],
-    );
-    if (!row) throw coreError(CoreErrorCode.IdempotencyInProgress, 'Retry in a moment.');
-    if (!row.request_hash.equals(hash))
-      throw coreError(CoreErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used for a different request.');
-    if (row.status_code === null)
+    if (!locked)
       throw coreError(
         CoreErrorCode.IdempotencyInProgress,
         'The first request with this key is still running; retry later.',
       );
-    return {
-      status_code: row.status_code,
-      content_type: row.content_type ?? JSON_TYPE,
-      body: row.body ?? '',
-      headers: row.headers,
-    };
+    // The first request may have committed between the read above and the lock.
+    return this.stored(m, userId, key, hash);
   }
 
-  private async complete(
-    userId: string,
-    key: string,
-    status: number,
-    body: string,
-    headers: Record<string, string>,
-  ): Promise<void> {
-    await this.db.query(
-      `UPDATE idempotency_key SET status_code = $3, content_type = $4, body = $5, headers = $6 WHERE user_id = $1 AND key = $2`,
-      [userId, key, status, JSON_TYPE, body, JSON.stringify(headers)],
+  /** The reply stored under the key within its 24 hours (an older key counts as new). */
+  private async stored(m: EntityManager, userId: string, key: string, hash: Buffer): Promise<StoredReply | null> {
+    const [row]: (StoredReply & { request_hash: Buffer })[] = await m.query(
+      `SELECT request_hash, status_code, content_type, body, headers FROM idempotency_key
+       WHERE user_id = $1 AND key = $2 AND created_at >= now() - interval '24 hours'`,
+      [userId, key],
     );
+    if (!row) return null;
+    if (!row.request_hash.equals(hash))
+      throw coreError(CoreErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used for a different request.');
+    return row;
   }
+}
 
-  private async release(userId: string, key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_key WHERE user_id = $1 AND key = $2 AND status_code IS NULL`, [
-      userId,
-      key,
-    ]);
-  }
+interface StoredReply {
+  status_code: number;
+  content_type: string;
+  body: string;
+  headers: Record<string, string>;
 }
 
 /** JSON with object keys sorted, so the same body hashes the same whatever its key order. */

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Actor, DEMO_ACCOUNTS } from '@sunshine/access';
-import { AppConfig } from '@sunshine/core';
-import { DataSource } from 'typeorm';
+import { AppConfig, Db } from '@sunshine/core';
 
 import { DraftingService } from '../workflow/drafting.service';
 import { ReviewService } from '../workflow/review.service';
@@ -20,19 +19,19 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly drafting: DraftingService,
     private readonly review: ReviewService,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demoData) return;
-    const [{ seeded }]: { seeded: boolean }[] = await this.dataSource.query(
+    const [{ seeded }]: { seeded: boolean }[] = await this.db.query(
       `SELECT EXISTS (SELECT 1 FROM disclosure WHERE region_code = $1) AS seeded`,
       [VILLAGE],
     );
     if (seeded) return;
     const ids = new Map<string, string>(
       (
-        (await this.dataSource.query(`SELECT login, id FROM app_user WHERE login = ANY($1)`, [
+        (await this.db.query(`SELECT login, id FROM app_user WHERE login = ANY($1)`, [
           DEMO_ACCOUNTS.map((a) => a.login),
         ])) as {
           login: string;

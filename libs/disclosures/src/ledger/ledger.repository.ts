@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 export interface LedgerRow {
   seq: string;
@@ -20,7 +20,7 @@ const COLUMNS = `seq::text, disclosure_id, revision_number, kind, content_hash, 
 /** The append-only publication ledger (numbering and chaining happen in its trigger). */
 @Injectable()
 export class LedgerRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   async append(
     disclosureId: string,

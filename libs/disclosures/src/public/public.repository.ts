@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Db } from '@sunshine/core';
 import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
 
 export interface ListFilter {
   /** The ancestor column matching the region's level, and the region's code. */
@@ -53,7 +52,7 @@ export const LEVEL_COLUMN: Record<number, ListFilter['column']> = {
 /** Public reads: published disclosures only. Every list is a scan of one ancestor-column index, newest first. */
 @Injectable()
 export class PublicRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   list(f: ListFilter): Promise<ListRow[]> {
     const params: unknown[] = [f.regionCode, f.limit];

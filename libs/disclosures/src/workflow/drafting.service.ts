@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, DataCipher, isValidIdNumber, maskIdNumber, normaliseIdNumber } from '@sunshine/access';
-import { assertIfMatch, coreError, CoreErrorCode } from '@sunshine/core';
+import { assertIfMatch, coreError, CoreErrorCode, Db } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { ContentRepository, SubsidyInput } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
@@ -31,7 +31,7 @@ export class DraftingService {
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly cipher: DataCipher,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async create(
@@ -41,7 +41,7 @@ export class DraftingService {
     if ((await this.regions.levelOf(input.regionCode)) !== 5) throw disclosureError(DisclosureErrorCode.NotAVillage);
     const period = parsePeriod(input.period);
     if (!period) throw disclosureError(DisclosureErrorCode.InvalidPeriod, 'A period is YYYY-MM or YYYY-Qn.');
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const { disclosureId, revisionId } = await this.disclosures.insert(
         { ...input, start: period.start, end: period.end, createdBy: actor.userId as string },
         m,
@@ -204,7 +204,7 @@ export class DraftingService {
    * after the personal-data check of its text, lines and PDF attachments.
    */
   async submit(id: string, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const { d, r } = await this.open(id, m);
       const findings = await this.scan(r, m);
       if (findings.length) {
@@ -272,7 +272,7 @@ export class DraftingService {
     edit: (d: DisclosureRow, r: RevisionRow, m: EntityManager) => Promise<T>,
     bump = true,
   ): Promise<T> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const { d, r } = await this.open(id, m);
       if (r.status !== 'draft' && r.status !== 'returned')
         throw disclosureError(

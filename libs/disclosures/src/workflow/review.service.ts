@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService } from '@sunshine/access';
-import { decodeCursor, toPage } from '@sunshine/core';
+import { Db, decodeCursor, toPage } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
@@ -30,11 +30,11 @@ export class ReviewService {
     private readonly publication: PublicationService,
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async decide(id: string, decision: Decision, reason: string | null, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const { d, r } = await this.inReview(id, FROM[decision], m);
       if (decision === 'monitor_approve') await this.disclosures.setStatus(r.id, 'township_review', m, true);
       else if (decision === 'approve') await this.publish(d, r, actor, m);
@@ -57,7 +57,7 @@ export class ReviewService {
 
   /** A correction: a new revision copied from the published one, with a mandatory reason, reviewed like the first. */
   async startCorrection(id: string, reason: string, actor: Actor): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const d = await this.disclosures.find(id, m, true);
       if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
       if (d.status !== 'published' || d.published_revision === null)
@@ -94,7 +94,7 @@ export class ReviewService {
 
   /** Hides a published disclosure from lists; it stays readable, marked withdrawn, and in the ledger. */
   async withdraw(id: string, reason: string, actor: Actor): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const d = await this.disclosures.find(id, m, true);
       if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
       if (d.status !== 'published' || d.published_revision === null)

@@ -21,13 +21,13 @@ export class WorkingCopyService {
       (await this.disclosures.openRevision(id)) ??
       (d.published_revision !== null ? await this.disclosures.revision(id, d.published_revision) : undefined);
     if (!r) throw disclosureError(DisclosureErrorCode.NotFound);
-    const [lines, totals, subsidies, attachments, steps] = await Promise.all([
-      this.content.lines(r.id),
-      this.content.totals(r.id),
-      this.content.subsidies(r.id),
-      this.content.attachments(r.id),
-      this.disclosures.steps(id),
-    ]);
+    // One after another: inside a transaction (an idempotent write replying with this view) they
+    // share one connection, and outside one a request should not hold five pool connections.
+    const lines = await this.content.lines(r.id);
+    const totals = await this.content.totals(r.id);
+    const subsidies = await this.content.subsidies(r.id);
+    const attachments = await this.content.attachments(r.id);
+    const steps = await this.disclosures.steps(id);
     return { etag: etagOf(r.version), disclosure: d, revision: r, lines, totals, subsidies, attachments, steps };
   }
 

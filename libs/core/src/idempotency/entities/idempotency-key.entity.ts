@@ -16,15 +16,15 @@ export class IdempotencyKeyEntity {
   @Column({ type: 'bytea' })
   requestHash: Buffer;
 
-  /** Null while the first request is still running. */
-  @Column({ type: 'smallint', nullable: true })
-  statusCode: number | null;
+  /** Written with the reply, in the transaction of the write it describes. */
+  @Column({ type: 'smallint' })
+  statusCode: number;
 
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  contentType: string | null;
+  @Column({ type: 'varchar', length: 100 })
+  contentType: string;
 
-  @Column({ type: 'text', nullable: true })
-  body: string | null;
+  @Column({ type: 'text' })
+  body: string;
 
   /** The first reply's ETag and Location, replayed with the body. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
