@@ -81,6 +81,12 @@ describe(ProblemExceptionFilter.name, () => {
       Object.assign(new Error('canceling statement due to statement timeout'), { driverError: { code: '57014' } }),
     ],
     ['a deadlock (40P01)', socketError('40P01', 'deadlock detected')],
+    [
+      'a query runner released after its connection broke',
+      new Error(
+        'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.',
+      ),
+    ],
   ])('answers %s with a 503 problem carrying Retry-After', (_name, error) => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const reply = replyMock();

@@ -24,7 +24,7 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57)|^40001$|^40P01$/;
 /** Socket and driver failures of a database that went away or cannot be reached in time. */
 const UNAVAILABLE_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)|Driver not Connected|Query runner already released|Connection is closed/i;
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)|Driver not Connected|already released|Connection is closed/i;
 
 /** Turns anything thrown into an RFC 9457 problem reply. Unexpected errors become a bare 500. */
 @Catch()
