@@ -345,6 +345,12 @@ describe('Accounts', () => {
         role: Role.VillageClerk,
         region: VILLAGE,
       });
+      // The admin chose the first password: it must be changed before anything else.
+      await sut.http
+        .post('/api/v1/auth/password')
+        .set('authorization', holder.bearer)
+        .send({ currentPassword: 'Clerk-Pass-2026', newPassword: 'Clerk-Own-Pass-2026' })
+        .expect(204);
       await sut.http
         .post(residentsOf(VILLAGE))
         .set('authorization', holder.bearer)

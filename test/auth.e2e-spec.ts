@@ -79,16 +79,17 @@ describe('Sign-in and sessions', () => {
   });
   afterAll(() => sut.close());
 
-  describe('lockout', () => {
-    it('locks an account after five wrong passwords: the sixth attempt is refused with 423 even with the right password', async () => {
+  describe('lockout (per client address and login)', () => {
+    it('locks the address out of the login after five wrong passwords: the sixth attempt from it is refused with 423 even with the right password', async () => {
       const resident = await createAccount(sut, Role.Resident, VILLAGE);
       await failFiveTimes(sut, resident);
       const res = await login(sut, resident);
       expectProblem(res, 423, 'ACCOUNT_LOCKED');
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
       expect(res.body.accessToken).toBeUndefined();
     });
 
-    it('lets an admin of the county unlock the account, after which the right password works', async () => {
+    it('lets an admin of the county unlock the login, after which the right password works from that address', async () => {
       const resident = await createAccount(sut, Role.Resident, VILLAGE);
       await failFiveTimes(sut, resident);
       expectProblem(await login(sut, resident), 423, 'ACCOUNT_LOCKED');
@@ -107,6 +108,16 @@ describe('Sign-in and sessions', () => {
         .expect(200);
       expect(unlocked.body).toMatchObject({ id: resident.id, locked: false });
       await login(sut, resident).expect(200);
+    });
+
+    it('tells the admin, in the account reply, that the login is locked from some address', async () => {
+      const resident = await createAccount(sut, Role.Resident, VILLAGE);
+      await failFiveTimes(sut, resident);
+      const before = await sut.http
+        .post(`/api/v1/admin/users/${resident.id}/disable`)
+        .set('authorization', countyAdmin.bearer)
+        .expect(200);
+      expect(before.body.locked).toBe(true);
     });
 
     it('records the lockout and the unlock in the audit log of the county', async () => {
@@ -136,26 +147,32 @@ describe('Sign-in and sessions', () => {
       );
     });
 
-    it('lifts the lock by itself after 15 minutes', async () => {
+    it('lifts the first lock by itself after 15 minutes', async () => {
       const resident = await createAccount(sut, Role.Resident, VILLAGE);
       await failFiveTimes(sut, resident);
       const [{ minutes }]: { minutes: number }[] = await db.query(
-        `SELECT round(extract(epoch FROM locked_until - now()) / 60)::int AS minutes FROM app_user WHERE id = $1`,
-        [resident.id],
+        `SELECT round(extract(epoch FROM locked_until - now()) / 60)::int AS minutes
+         FROM auth_throttle WHERE kind = 'sign_in' AND subject = $1`,
+        [resident.login],
       );
       expect(minutes).toBe(15);
       expectProblem(await login(sut, resident), 423, 'ACCOUNT_LOCKED');
 
-      await db.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [resident.id]);
+      await db.query(`UPDATE auth_throttle SET locked_until = now() - interval '1 second' WHERE subject = $1`, [
+        resident.login,
+      ]);
       await login(sut, resident).expect(200);
     });
 
-    it('after the lock has expired, a single wrong password does not lock the account again', async () => {
+    it('after a lock has run out and the owner signed in, counts failures from zero again', async () => {
       const resident = await createAccount(sut, Role.Resident, VILLAGE);
       await failFiveTimes(sut, resident);
-      await db.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [resident.id]);
+      await db.query(`UPDATE auth_throttle SET locked_until = now() - interval '1 second' WHERE subject = $1`, [
+        resident.login,
+      ]);
+      await login(sut, resident).expect(200);
 
-      expectProblem(await login(sut, { ...resident, password: 'one-more-typo' }), 401, 'INVALID_CREDENTIALS');
+      for (let i = 0; i < 4; i++) await login(sut, { ...resident, password: 'one-more-typo' }).expect(401);
       await login(sut, resident).expect(200);
     });
 
@@ -477,6 +494,8 @@ describe('Sign-in and sessions', () => {
       const wrong = await login(sut, supervisor, { totp: otherCode(await currentCode(secret)) });
       expectProblem(wrong, 401, 'TOTP_CODE_INVALID');
       expect(wrong.body.accessToken).toBeUndefined();
+      // The confirming code is spent (a code works once): sign in as if its 30-second step had passed.
+      await db.query(`UPDATE app_user SET totp_last_step = totp_last_step - 1 WHERE id = $1`, [supervisor.id]);
       const right = await login(sut, supervisor, { totp: await currentCode(secret) }).expect(200);
       await sut.http.get(AUDIT).set('authorization', `Bearer ${right.body.accessToken}`).expect(200);
     });

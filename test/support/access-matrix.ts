@@ -108,6 +108,8 @@ export interface MatrixRow {
 
 const PUBLIC: Posture = { kind: 'public' };
 const SELF_SERVICE: Posture = { kind: 'authenticated', selfService: true };
+/** Self-service that stays open while an admin-set password must be changed: /me, the change, sign-out. */
+const ESSENTIAL: Posture = { kind: 'authenticated', selfService: true, whilePasswordChangeRequired: true };
 const VILLAGE_PARAM = { param: 'code' };
 const REGION_BODY = { body: 'regionCode' };
 const REGION_QUERY = { query: 'region', optional: true };
@@ -291,14 +293,14 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // The caller's own account and session: anyone signed in.
   {
     route: 'POST /api/v1/auth/logout',
-    posture: SELF_SERVICE,
+    posture: ESSENTIAL,
     at: ANY,
     request: async ({ ownAccount }) => ({ path: '/api/v1/auth/logout', as: await ownAccount() }),
     expect: signedIn(204),
   },
   {
     route: 'POST /api/v1/auth/password',
-    posture: SELF_SERVICE,
+    posture: ESSENTIAL,
     at: ANY,
     request: async ({ ownAccount, make }) => {
       const me = await ownAccount();
@@ -334,7 +336,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   },
   {
     route: 'GET /api/v1/me',
-    posture: SELF_SERVICE,
+    posture: ESSENTIAL,
     at: ANY,
     request: () => ({ path: '/api/v1/me' }),
     expect: signedIn(200),
@@ -1122,10 +1124,9 @@ export class Factory {
     const login = kind === 'resident' ? this.mobile() : this.login();
     const [{ id }]: { id: string }[] = await this.db.query(
       `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, province_code, password_hash,
-         verified_at, disabled_at, failed_logins, locked_until)
+         verified_at, disabled_at)
        VALUES ($1, $2, $3, '测试目标', $4, $4::bigint / 10000000000, $5,
-         CASE WHEN $6 THEN now() END, CASE WHEN $7 THEN now() END,
-         CASE WHEN $8 THEN 5 ELSE 0 END, CASE WHEN $8 THEN now() + interval '15 minutes' END)
+         CASE WHEN $6 THEN now() END, CASE WHEN $7 THEN now() END)
        RETURNING id`,
       [
         kind,
@@ -1135,9 +1136,16 @@ export class Factory {
         this.passwordHash,
         state.verified ?? kind === 'resident',
         state.disabled ?? false,
-        state.locked ?? false,
       ],
     );
+    if (state.locked) {
+      // Locked out from one client address after five failed sign-ins.
+      await this.db.query(
+        `INSERT INTO auth_throttle (kind, subject, client, failures, locked_until)
+         VALUES ('sign_in', $1, '192.0.2.1', 5, now() + interval '15 minutes')`,
+        [login],
+      );
+    }
     return id;
   }
 

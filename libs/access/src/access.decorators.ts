@@ -1,11 +1,12 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiProblems, POSTURE_KEY, Public, PublicPosture } from '@sunshine/core';
 import type { FastifyRequest } from 'fastify';
 
 import { LocalAuthGuard } from './auth/local.strategy';
-import { Actor, Principal } from './principal';
+import { Actor, Principal, Restriction } from './principal';
 import { Permission } from './roles';
 
 /** Where a request's target region is: a route parameter, a body or query field, or an id a context resolves. */
@@ -14,29 +15,48 @@ export type TargetSpec =
 
 export type Posture =
   | PublicPosture
-  | { kind: 'authenticated'; selfService: boolean }
+  | { kind: 'authenticated'; selfService: boolean; whilePasswordChangeRequired?: true }
   | { kind: 'allow'; permission: Permission; target: TargetSpec; hide: boolean };
 
 /** Public, and limited per client address (registration, token refresh). */
 export function RateLimited() {
-  return applyDecorators(Public(), UseGuards(ThrottlerGuard), ApiProblems(429));
+  return applyDecorators(Public(), UseGuards(ThrottlerGuard), ApiProblems(429, 503));
 }
 
 /** The sign-in route: rate limited, then the password (and second factor) checked by passport-local. */
 export function SignIn() {
-  return applyDecorators(Public(), UseGuards(ThrottlerGuard, LocalAuthGuard), ApiProblems(400, 401, 423, 429));
+  return applyDecorators(Public(), UseGuards(ThrottlerGuard, LocalAuthGuard), ApiProblems(400, 401, 423, 429, 503));
 }
 
 /**
- * Any signed-in user, acting on their own account. `selfService` routes stay open while the account
- * must first change its password or enrol a second factor.
+ * Fastify route config of routes that need a bearer token: a large body sent to one without a valid
+ * token is refused before it is read (see anonymous-body.hook.ts).
  */
-export function Authenticated(options: { selfService?: boolean } = {}) {
+export const BEARER_ROUTE = 'bearerRequired';
+
+/**
+ * Any signed-in user, acting on their own account. `selfService` routes stay open while the account
+ * must first change an expired password or enrol a second factor; `whilePasswordChangeRequired`
+ * ones (/me, the password change, sign-out) also while an admin-set password must be changed.
+ */
+export function Authenticated(options: { selfService?: boolean; whilePasswordChangeRequired?: boolean } = {}) {
+  const posture: Posture = options.whilePasswordChangeRequired
+    ? { kind: 'authenticated', selfService: true, whilePasswordChangeRequired: true }
+    : { kind: 'authenticated', selfService: options.selfService ?? false };
   return applyDecorators(
-    SetMetadata(POSTURE_KEY, { kind: 'authenticated', selfService: options.selfService ?? false } satisfies Posture),
+    SetMetadata(POSTURE_KEY, posture),
+    RouteConfig({ [BEARER_ROUTE]: true }),
     ApiBearerAuth(),
     ApiProblems(401),
   );
+}
+
+/** Whether a route of `posture` stays open to a principal under `restriction`. */
+export function openDuring(posture: Posture, restriction: Restriction): boolean {
+  if (posture.kind !== 'authenticated') return false;
+  return restriction === 'password_change_required'
+    ? posture.whilePasswordChangeRequired === true
+    : posture.selfService;
 }
 
 /**
@@ -46,6 +66,7 @@ export function Authenticated(options: { selfService?: boolean } = {}) {
 export function Allow(permission: Permission, target: TargetSpec, options: { hide?: boolean } = {}) {
   return applyDecorators(
     SetMetadata(POSTURE_KEY, { kind: 'allow', permission, target, hide: options.hide ?? false } satisfies Posture),
+    RouteConfig({ [BEARER_ROUTE]: true }),
     ApiBearerAuth(),
     ApiProblems(401, 403, 404),
   );

@@ -3,14 +3,20 @@ import { Reflector } from '@nestjs/core';
 import { coreError, CoreErrorCode, POSTURE_KEY } from '@sunshine/core';
 import { REGION_CODE_PATTERN } from '@sunshine/regions';
 
-import { AccessRequest, actorOf, Posture, TargetSpec } from './access.decorators';
+import { AccessRequest, actorOf, openDuring, Posture, TargetSpec } from './access.decorators';
 import { accessError, AccessErrorCode } from './access.errors';
 import { AccessTargets } from './access-targets';
 import { AuditService } from './audit/audit.service';
 import { JwtAuthGuard } from './auth/jwt.strategy';
-import { Principal, scopeCovers, scopeOf } from './principal';
+import { Principal, Restriction, scopeCovers, scopeOf } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const RESTRICTION_ERRORS: Record<Restriction, AccessErrorCode> = {
+  password_change_required: AccessErrorCode.PasswordChangeRequired,
+  password_expired: AccessErrorCode.PasswordExpired,
+  totp_enrolment_required: AccessErrorCode.TotpEnrolmentRequired,
+};
 
 /**
  * The one access check, in front of every route. Denied by default: a route that declares no
@@ -40,12 +46,8 @@ export class AccessGuard implements CanActivate {
     const principal = request.user as Principal;
     request.principal = principal;
 
-    const restriction = principal.restrictions[0];
-    if (restriction && !(posture.kind === 'authenticated' && posture.selfService)) {
-      throw accessError(
-        restriction === 'password_expired' ? AccessErrorCode.PasswordExpired : AccessErrorCode.TotpEnrolmentRequired,
-      );
-    }
+    const restriction = principal.restrictions.find((r) => !openDuring(posture, r));
+    if (restriction) throw accessError(RESTRICTION_ERRORS[restriction]);
     if (posture.kind === 'authenticated') return true;
 
     const scope = scopeOf(principal, posture.permission);

@@ -1,10 +1,11 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
+import { JwtModule, JwtService } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '@sunshine/core';
 import { RegionsModule } from '@sunshine/regions';
+import type { FastifyInstance } from 'fastify';
 
 import { AccessGuard } from './access.guard';
 import { AccessTargets } from './access-targets';
@@ -17,8 +18,10 @@ import { RolesService } from './accounts/roles.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
+import { refuseLargeAnonymousBodies } from './auth/anonymous-body.hook';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { AuthThrottleRepository } from './auth/auth-throttle.repository';
 import { JwtAuthGuard, JwtStrategy } from './auth/jwt.strategy';
 import { LocalStrategy } from './auth/local.strategy';
 import { SessionsRepository } from './auth/sessions.repository';
@@ -53,6 +56,7 @@ import { DemoDataSeeder } from './demo/demo-data.seeder';
     AuditRepository,
     AuditService,
     AuthService,
+    AuthThrottleRepository,
     DataCipher,
     DemoDataSeeder,
     JwtAuthGuard,
@@ -71,10 +75,14 @@ export class AccessModule implements OnModuleInit {
     private readonly targets: AccessTargets,
     private readonly accounts: AccountsService,
     private readonly roles: RolesService,
+    private readonly http: HttpAdapterHost,
+    private readonly jwt: JwtService,
   ) {}
 
   onModuleInit(): void {
     this.targets.register('user', (id) => this.accounts.regionsOf(id));
     this.targets.register('assignment', (id) => this.roles.regionOf(id));
+    const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify) refuseLargeAnonymousBodies(fastify, this.jwt);
   }
 }

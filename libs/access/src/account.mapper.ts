@@ -16,7 +16,8 @@ export function toAccountDto(row: UserRow): AccountDto {
     verified: row.verified_at !== null,
     assisted: row.assisted_by !== null,
     disabled: row.disabled_at !== null,
-    locked: row.locked_until !== null && row.locked_until > new Date(),
+    locked: row.locked,
+    passwordChangeRequired: row.password_change_required,
     totpEnabled: row.totp_enabled_at !== null,
     createdAt: row.created_at.toISOString(),
   };

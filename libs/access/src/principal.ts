@@ -23,8 +23,11 @@ export function rangeContains(range: RegionRange, code: string): boolean {
   return c >= BigInt(range.from) && c <= BigInt(range.to);
 }
 
-/** What stands between a signed-in user and ordinary use: self-service routes stay open. */
-export type Restriction = 'password_expired' | 'totp_enrolment_required';
+/**
+ * What stands between a signed-in user and ordinary use. Self-service routes stay open, except
+ * while an admin-set password must be changed: then only /me, the change and sign-out are.
+ */
+export type Restriction = 'password_change_required' | 'password_expired' | 'totp_enrolment_required';
 
 /** The signed-in caller, loaded fresh on every request. */
 export interface Principal {

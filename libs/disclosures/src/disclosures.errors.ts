@@ -14,6 +14,7 @@ export enum DisclosureErrorCode {
   AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
   CorrectionInProgress = 'CORRECTION_IN_PROGRESS',
   RevisionNotFound = 'REVISION_NOT_FOUND',
+  SelfApproval = 'SELF_APPROVAL_FORBIDDEN',
 }
 
 export const disclosureError = defineErrors<DisclosureErrorCode>({
@@ -30,4 +31,8 @@ export const disclosureError = defineErrors<DisclosureErrorCode>({
   [DisclosureErrorCode.AttachmentTooLarge]: { status: 413, title: 'Attachments are at most 10 MB' },
   [DisclosureErrorCode.CorrectionInProgress]: { status: 409, title: 'A revision is already in progress' },
   [DisclosureErrorCode.RevisionNotFound]: { status: 404, title: 'Revision not found' },
+  [DisclosureErrorCode.SelfApproval]: {
+    status: 403,
+    title: 'Whoever drafted or submitted a revision cannot approve it',
+  },
 });

@@ -206,6 +206,22 @@ export class DisclosuresRepository {
     ]);
   }
 
+  /** Records `userId` as a maker of the revision (created, edited or submitted it); once per person. */
+  async addMaker(revisionId: string, userId: string, m: EntityManager): Promise<void> {
+    await m.query(`INSERT INTO revision_maker (revision_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      revisionId,
+      userId,
+    ]);
+  }
+
+  async isMaker(revisionId: string, userId: string, m: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM revision_maker WHERE revision_id = $1 AND user_id = $2`, [
+      revisionId,
+      userId,
+    ]);
+    return rows.length > 0;
+  }
+
   steps(disclosureId: string): Promise<StepRow[]> {
     return this.db.query(
       `SELECT r.number AS revision_number, s.action, s.actor_id, s.at, s.reason

@@ -16,8 +16,9 @@ export interface UserRow {
   id_number_masked: string | null;
   password_hash: string;
   password_changed_at: Date;
-  failed_logins: number;
-  locked_until: Date | null;
+  password_change_required: boolean;
+  /** Sign-in is locked for this login from some client address (see auth_throttle). */
+  locked: boolean;
   disabled_at: Date | null;
   totp_secret_cipher: Buffer | null;
   totp_enabled_at: Date | null;
@@ -35,6 +36,8 @@ export interface NewUser {
   idNumber: { cipher: Buffer; hash: Buffer; masked: string } | null;
   passwordHash: string;
   assistedBy: string | null;
+  /** The password was chosen by someone else (an admin): the owner must change it first. */
+  passwordChangeRequired?: boolean;
 }
 
 export interface AssignmentRow {
@@ -50,7 +53,9 @@ export interface AssignmentRow {
 }
 
 const USER_COLUMNS = `id, kind, login, mobile, real_name, home_region_code, id_number_masked, password_hash, password_changed_at,
-  failed_logins, locked_until, disabled_at, totp_secret_cipher, totp_enabled_at, verified_at, assisted_by, created_at`;
+  password_change_required, disabled_at, totp_secret_cipher, totp_enabled_at, verified_at, assisted_by, created_at,
+  EXISTS (SELECT 1 FROM auth_throttle t
+          WHERE t.kind = 'sign_in' AND t.subject = app_user.login AND t.locked_until > now()) AS locked`;
 
 /** SQL over accounts and role assignments. */
 @Injectable()
@@ -71,8 +76,8 @@ export class AccountsRepository {
   async insert(user: NewUser, m: EntityManager): Promise<string | null> {
     const rows: { id: string }[] = await m.query(
       `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, province_code, id_number_cipher, id_number_hash,
-         id_number_masked, password_hash, assisted_by)
-       VALUES ($1, $2, $3, $4, $5, $5::bigint / 10000000000, $6, $7, $8, $9, $10)
+         id_number_masked, password_hash, assisted_by, password_change_required)
+       VALUES ($1, $2, $3, $4, $5, $5::bigint / 10000000000, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (login) DO NOTHING RETURNING id`,
       [
         user.kind,
@@ -85,29 +90,10 @@ export class AccountsRepository {
         user.idNumber?.masked ?? null,
         user.passwordHash,
         user.assistedBy,
+        user.passwordChangeRequired ?? false,
       ],
     );
     return rows[0]?.id ?? null;
-  }
-
-  /** Counts a failure (starting again once a lock has run out); locks at `lockAfter` in a row. */
-  async recordFailedLogin(id: string, lockAfter: number, lockMinutes: number): Promise<{ locked: boolean }> {
-    const rows = await updatedRows<{ locked: boolean }>(
-      this.db.manager,
-      `UPDATE app_user SET
-         failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
-         locked_until = CASE
-           WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= $2 THEN now() + make_interval(mins => $3)
-           WHEN locked_until <= now() THEN NULL
-           ELSE locked_until END
-       WHERE id = $1 RETURNING coalesce(locked_until > now(), false) AS locked`,
-      [id, lockAfter, lockMinutes],
-    );
-    return { locked: rows[0]?.locked ?? false };
-  }
-
-  async clearFailedLogins(id: string, m: EntityManager = this.db.manager): Promise<void> {
-    await m.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [id]);
   }
 
   async setDisabled(id: string, disabled: boolean, m: EntityManager): Promise<void> {
@@ -118,10 +104,24 @@ export class AccountsRepository {
   }
 
   async setPassword(id: string, passwordHash: string, m: EntityManager): Promise<void> {
-    await m.query(`UPDATE app_user SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [
-      id,
-      passwordHash,
-    ]);
+    await m.query(
+      `UPDATE app_user SET password_hash = $2, password_changed_at = now(), password_change_required = false WHERE id = $1`,
+      [id, passwordHash],
+    );
+  }
+
+  /**
+   * Takes a TOTP time step for the account: true if it is later than the last one taken, so each
+   * code is accepted once (two concurrent uses: the row lock lets exactly one through).
+   */
+  async takeTotpStep(id: string, step: number, m: EntityManager = this.db.manager): Promise<boolean> {
+    const rows = await updatedRows(
+      m,
+      `UPDATE app_user SET totp_last_step = $2
+       WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+      [id, step],
+    );
+    return rows.length > 0;
   }
 
   async setTotp(

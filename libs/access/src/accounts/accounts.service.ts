@@ -6,6 +6,7 @@ import { RegionsService } from '@sunshine/regions';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
+import { AuthThrottleRepository } from '../auth/auth-throttle.repository';
 import { SessionsRepository } from '../auth/sessions.repository';
 import { DataCipher } from '../crypto/data-cipher';
 import { isValidIdNumber, maskIdNumber, normaliseIdNumber } from '../crypto/identity-number';
@@ -42,6 +43,7 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly cipher: DataCipher,
     private readonly db: Db,
+    private readonly throttle: AuthThrottleRepository,
   ) {}
 
   /**
@@ -62,7 +64,7 @@ export class AccountsService {
       realName: input.realName,
       homeRegionCode: input.villageCode,
       idNumber: input.idNumber ? this.sealIdNumber(input.idNumber) : null,
-      passwordHash: await this.hasher.hash(input.password ?? randomBytes(32).toString('base64')),
+      passwordHash: await this.hasher.hash(input.password ?? randomBytes(32).toString('base64'), 'account'),
       assistedBy,
     };
     return this.create(user, Role.Resident, { code: input.villageCode, level: 5 }, actor, 'account.register');
@@ -79,8 +81,10 @@ export class AccountsService {
       realName: input.realName,
       homeRegionCode: input.regionCode,
       idNumber: null,
-      passwordHash: await this.hasher.hash(input.password),
+      passwordHash: await this.hasher.hash(input.password, 'account'),
       assistedBy: null,
+      // The admin knows this password: the owner must replace it before doing anything else.
+      passwordChangeRequired: true,
     };
     return this.create(user, null, null, actor, 'account.create_official');
   }
@@ -110,7 +114,9 @@ export class AccountsService {
     return this.db.transaction(async (m) => {
       const user = await this.accounts.findById(userId, m);
       if (!user) throw accessError(AccessErrorCode.NotFound);
-      await this.accounts.clearFailedLogins(userId, m);
+      // Lifts the sign-in locks of every client address, and the hold on password changes.
+      await this.throttle.clearSubject('sign_in', user.login, m);
+      await this.throttle.clearSubject('password_change', userId, m);
       await this.audit.record(
         actor,
         {

@@ -54,7 +54,7 @@ export class AuthController {
 
   @Post('auth/logout')
   @HttpCode(204)
-  @Authenticated({ selfService: true })
+  @Authenticated({ whilePasswordChangeRequired: true })
   @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
   @ApiNoContentResponse()
   logout(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
@@ -63,10 +63,12 @@ export class AuthController {
 
   @Post('auth/password')
   @HttpCode(204)
-  @Authenticated({ selfService: true })
-  @ApiOperation({ summary: 'Change your password; your other sessions end' })
+  @Authenticated({ whilePasswordChangeRequired: true })
+  @ApiOperation({
+    summary: 'Change your password; your other sessions end. Five wrong current passwords in a row: 429 for a while',
+  })
   @ApiNoContentResponse()
-  @ApiProblems(400)
+  @ApiProblems(400, 429, 503)
   changePassword(
     @Body() body: ChangePasswordDto,
     @CurrentPrincipal() principal: Principal,
@@ -100,7 +102,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @Authenticated({ selfService: true })
+  @Authenticated({ whilePasswordChangeRequired: true })
   @ApiOperation({ summary: 'Your profile and role assignments' })
   @ApiOkResponse({ type: ProfileDto })
   async me(@CurrentPrincipal() principal: Principal): Promise<ProfileDto> {

@@ -11,12 +11,24 @@ import { DataCipher } from '../crypto/data-cipher';
 import { PasswordHasher } from '../crypto/password-hasher';
 import { passwordProblems } from '../crypto/password-policy';
 import { Actor, Principal } from '../principal';
+import { AuthThrottleRepository, ThrottlePolicy } from './auth-throttle.repository';
+import { clientKey } from './client-key';
 import { SessionsService, TokenPair } from './sessions.service';
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
+/** Five wrong passwords in a row from one client lock that client out of that login for 15 minutes, then 30, 60… */
+export const SIGN_IN_THROTTLE: ThrottlePolicy = { threshold: 5, lockMinutes: 15 };
+/** Five wrong current passwords in a row (from anywhere) hold the account's password change for 15 minutes, then 30… */
+export const PASSWORD_CHANGE_THROTTLE: ThrottlePolicy = { threshold: 5, lockMinutes: 15 };
 
-/** Sign-in with lockout, the second factor, and password changes. */
+/** The TOTP time step `code` belongs to (window 0: the current one), or null if it is not the current code. */
+function totpStep(code: string, secret: string): number | null {
+  const epoch = Date.now(); // one clock reading for the check and the step, so they agree at a boundary
+  const totp = authenticator.clone({ epoch });
+  const delta = totp.checkDelta(code, secret);
+  return delta === null ? null : Math.floor(epoch / 1000 / totp.allOptions().step) + delta;
+}
+
+/** Sign-in with per-client throttling, the second factor, and password changes. */
 @Injectable()
 export class AuthService {
   constructor(
@@ -26,6 +38,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly cipher: DataCipher,
     private readonly db: Db,
+    private readonly throttle: AuthThrottleRepository,
   ) {
     this.dummyHash = hasher.hash(randomBytes(16).toString('hex'));
   }
@@ -34,12 +47,28 @@ export class AuthService {
   private readonly dummyHash: Promise<string>;
 
   /**
-   * Checks a login: five failures in a row lock the account for 15 minutes (the owner gets back in
-   * by waiting, or an admin unlocks it); an enrolled second factor needs its current code.
+   * Checks a login. Attempts are counted per (login, client address) before the password is
+   * checked: after five in a row that client is locked out of that login (423, Retry-After) for a
+   * time that doubles with each further failure, while the owner signs in from anywhere else; the
+   * account itself is never locked, so knowing a login is not enough to shut its owner out. Unknown
+   * logins are counted alike. An enrolled second factor needs a code not used before.
    */
   async checkCredentials(login: string, password: string, totp: string | undefined, actor: Actor): Promise<UserRow> {
+    const attempt = await this.throttle.reserve('sign_in', login, clientKey(actor.ip), SIGN_IN_THROTTLE);
     const user = await this.accounts.findByLogin(login);
     const failure = async (code: AccessErrorCode, detail: Record<string, unknown> = {}) => {
+      if (attempt.allowed && attempt.locksIfFailed) {
+        await this.audit.record(
+          { ...actor, userId: user?.id ?? null },
+          {
+            action: 'auth.lockout',
+            result: 'success',
+            targetType: user ? 'user' : undefined,
+            targetId: user?.id,
+            regionCode: user?.home_region_code,
+          },
+        );
+      }
       await this.audit.record(
         { ...actor, userId: user?.id ?? null },
         {
@@ -51,42 +80,30 @@ export class AuthService {
       );
       return accessError(code);
     };
+    if (!attempt.allowed)
+      throw (await failure(AccessErrorCode.AccountLocked)).withHeaders({
+        'retry-after': String(attempt.retryAfterSeconds),
+      });
     if (!user) {
-      await this.hasher.verify(password, await this.dummyHash);
+      await this.hasher.verify(password, await this.dummyHash, 'sign_in');
       throw await failure(AccessErrorCode.InvalidCredentials);
     }
-    if (user.locked_until && user.locked_until > new Date()) throw await failure(AccessErrorCode.AccountLocked);
-    if (!(await this.hasher.verify(password, user.password_hash))) {
-      const { locked } = await this.accounts.recordFailedLogin(user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-      if (locked) {
-        await this.audit.record(
-          { ...actor, userId: user.id },
-          {
-            action: 'auth.lockout',
-            result: 'success',
-            targetType: 'user',
-            targetId: user.id,
-            regionCode: user.home_region_code,
-          },
-        );
-      }
+    if (!(await this.hasher.verify(password, user.password_hash, 'sign_in')))
       throw await failure(AccessErrorCode.InvalidCredentials);
-    }
     if (user.disabled_at) throw await failure(AccessErrorCode.AccountDisabled);
     if (user.totp_enabled_at && user.totp_secret_cipher) {
       if (!totp)
         throw accessError(AccessErrorCode.TotpCodeRequired, 'Send the current code of your authenticator as `totp`.');
-      if (!authenticator.check(totp, this.cipher.decrypt(user.totp_secret_cipher))) {
-        await this.accounts.recordFailedLogin(user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-        throw await failure(AccessErrorCode.TotpCodeInvalid);
-      }
+      const step = totpStep(totp, this.cipher.decrypt(user.totp_secret_cipher));
+      if (step === null) throw await failure(AccessErrorCode.TotpCodeInvalid);
+      if (!(await this.accounts.takeTotpStep(user.id, step))) throw await failure(AccessErrorCode.TotpCodeReused);
     }
     return user;
   }
 
   async signIn(user: UserRow, actor: Actor): Promise<TokenPair> {
     return this.db.transaction(async (m) => {
-      await this.accounts.clearFailedLogins(user.id, m);
+      await this.throttle.clear('sign_in', user.login, clientKey(actor.ip), m);
       const pair = await this.sessions.open(user, m);
       await this.audit.record(
         { ...actor, userId: user.id },
@@ -103,16 +120,37 @@ export class AuthService {
     });
   }
 
-  /** Changes the caller's password (also the way out of an expired one); other sessions end. */
+  /**
+   * Changes the caller's password (also the way out of an expired or initial one); other sessions
+   * end. Wrong current passwords are counted per account, before the check, so parallel guessing
+   * gets five checks, then 429 with Retry-After; the scrypt work runs in its own lane, apart from
+   * sign-in's.
+   */
   async changePassword(principal: Principal, current: string, next: string, actor: Actor): Promise<void> {
     const user = await this.accounts.findById(principal.userId);
-    if (!user || !(await this.hasher.verify(current, user.password_hash)))
+    if (!user) throw accessError(AccessErrorCode.Unauthenticated);
+    const attempt = await this.throttle.reserve('password_change', user.id, '*', PASSWORD_CHANGE_THROTTLE);
+    if (!attempt.allowed)
+      throw accessError(AccessErrorCode.TooManyPasswordAttempts).withHeaders({
+        'retry-after': String(attempt.retryAfterSeconds),
+      });
+    if (!(await this.hasher.verify(current, user.password_hash, 'account'))) {
+      await this.audit.record(actor, {
+        action: 'auth.password_change',
+        result: 'failure',
+        targetType: 'user',
+        targetId: user.id,
+        regionCode: user.home_region_code,
+        detail: { reason: AccessErrorCode.InvalidCredentials },
+      });
       throw accessError(AccessErrorCode.InvalidCredentials, 'The current password is wrong.');
+    }
+    await this.throttle.clear('password_change', user.id, '*');
     const problems = passwordProblems(next, user.kind);
     if (current === next) problems.push('must differ from the current password');
     if (problems.length)
       throw accessError(AccessErrorCode.WeakPassword, undefined, [{ field: 'newPassword', messages: problems }]);
-    const hash = await this.hasher.hash(next);
+    const hash = await this.hasher.hash(next, 'account');
     await this.db.transaction(async (m) => {
       await this.accounts.setPassword(user.id, hash, m);
       await this.sessions.closeOthers(user.id, principal.sessionId, 'password_changed', m);
@@ -144,9 +182,11 @@ export class AuthService {
     const user = await this.accounts.findById(principal.userId);
     if (!user?.totp_secret_cipher) throw accessError(AccessErrorCode.TotpCodeInvalid, 'Start the enrolment first.');
     if (user.totp_enabled_at) throw accessError(AccessErrorCode.TotpAlreadyEnabled);
-    if (!authenticator.check(code, this.cipher.decrypt(user.totp_secret_cipher)))
-      throw accessError(AccessErrorCode.TotpCodeInvalid);
+    const step = totpStep(code, this.cipher.decrypt(user.totp_secret_cipher));
+    if (step === null) throw accessError(AccessErrorCode.TotpCodeInvalid);
     await this.db.transaction(async (m) => {
+      // The confirming code is spent too: it cannot sign in afterwards.
+      if (!(await this.accounts.takeTotpStep(user.id, step, m))) throw accessError(AccessErrorCode.TotpCodeReused);
       await this.accounts.setTotp(user.id, user.totp_secret_cipher, true, m);
       await this.audit.record(
         actor,

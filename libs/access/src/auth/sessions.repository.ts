@@ -14,6 +14,7 @@ export interface SessionState {
   expired: boolean;
   idle_seconds: number;
   password_age_days: number;
+  password_change_required: boolean;
   totp_enabled: boolean;
   assignments: Assignment[];
 }
@@ -52,7 +53,7 @@ export class SessionsRepository {
        SELECT s.id AS session_id, u.id AS user_id, u.kind, u.home_region_code::text,
          u.disabled_at IS NOT NULL AS disabled, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
          extract(epoch FROM now() - s.last_seen_at)::int AS idle_seconds,
-         extract(day FROM now() - u.password_changed_at)::int AS password_age_days,
+         extract(day FROM now() - u.password_changed_at)::int AS password_age_days, u.password_change_required,
          u.totp_enabled_at IS NOT NULL AS totp_enabled,
          coalesce((SELECT json_agg(json_build_object('role', ra.role, 'regionCode', ra.region_code::text, 'regionLevel', ra.region_level)
                                    ORDER BY ra.region_level, ra.region_code)

@@ -107,6 +107,7 @@ export class SessionsService {
     const state = await this.assertUsable(claims.sid);
     if (state.user_id !== claims.sub) throw accessError(AccessErrorCode.Unauthenticated);
     const restrictions: Restriction[] = [];
+    if (state.password_change_required) restrictions.push('password_change_required');
     if (state.kind === 'official') {
       if (state.password_age_days >= OFFICIAL_PASSWORD_MAX_AGE_DAYS) restrictions.push('password_expired');
       if (this.config.TOTP_REQUIRED && !state.totp_enabled) restrictions.push('totp_enrolment_required');

@@ -132,7 +132,10 @@ export class AccountDto {
   @ApiProperty() verified: boolean;
   @ApiProperty({ description: 'Registered by a clerk on the resident’s behalf' }) assisted: boolean;
   @ApiProperty() disabled: boolean;
-  @ApiProperty() locked: boolean;
+  @ApiProperty({ description: 'Sign-in is locked for this login from at least one client address' })
+  locked: boolean;
+  @ApiProperty({ description: 'The password was set by an admin and must be changed before anything else' })
+  passwordChangeRequired: boolean;
   @ApiProperty() totpEnabled: boolean;
   @ApiProperty() createdAt: string;
 }

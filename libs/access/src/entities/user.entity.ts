@@ -6,7 +6,6 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Index('app_user_id_number_hash_idx', ['idNumberHash'], { where: 'id_number_hash IS NOT NULL' })
 @Check('app_user_kind_check', "kind IN ('resident', 'official')")
 @Check('app_user_mobile_check', "mobile ~ '^1[3-9][0-9]{9}$'")
-@Check('app_user_failed_logins_check', 'failed_logins >= 0')
 @Check('app_user_id_number_check', '(id_number_cipher IS NULL) = (id_number_hash IS NULL)')
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -49,11 +48,9 @@ export class UserEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt: Date;
 
-  @Column({ type: 'integer', default: 0 })
-  failedLogins: number;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
+  /** The admin chose the password (a new official's account): it must be changed before anything else. */
+  @Column({ type: 'boolean', default: false })
+  passwordChangeRequired: boolean;
 
   @Column({ type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
@@ -63,6 +60,10 @@ export class UserEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   totpEnabledAt: Date | null;
+
+  /** The last accepted TOTP time step (unix time / 30): codes of it or earlier are refused. */
+  @Column({ type: 'bigint', nullable: true })
+  totpLastStep: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   verifiedAt: Date | null;

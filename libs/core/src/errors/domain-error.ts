@@ -2,6 +2,9 @@ import { FieldError, ProblemCatalog, ProblemSpec } from './problem';
 
 /** An expected outcome a client must handle, carried to the reply as a problem. */
 export class DomainError extends Error {
+  /** Reply headers the problem needs (`Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Record<string, string> = {};
+
   constructor(
     readonly code: string,
     readonly spec: ProblemSpec,
@@ -14,6 +17,12 @@ export class DomainError extends Error {
 
   get detail(): string {
     return this.message;
+  }
+
+  /** Adds reply headers, e.g. `throw accessError(…).withHeaders({ 'retry-after': '60' })`. */
+  withHeaders(headers: Record<string, string>): this {
+    Object.assign(this.headers, headers);
+    return this;
   }
 }
 

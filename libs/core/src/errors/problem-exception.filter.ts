@@ -46,6 +46,9 @@ export class ProblemExceptionFilter implements ExceptionFilter {
       requestId: String(request.id),
       ...(error.errors ? { errors: error.errors } : {}),
     };
+    // RFC 9110: a 401 names the scheme that would succeed; the only one here is a bearer token.
+    const headers = body.status === 401 ? { 'www-authenticate': 'Bearer', ...error.headers } : error.headers;
+    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
     if (error.spec.retryAfter !== undefined && !reply.hasHeader('retry-after'))
       void reply.header('retry-after', String(error.spec.retryAfter));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);

@@ -47,6 +47,7 @@ export class DraftingService {
         m,
       );
       await this.disclosures.addStep(revisionId, 'create', actor.userId as string, null, m);
+      await this.disclosures.addMaker(revisionId, actor.userId as string, m);
       await this.audit.record(
         actor,
         {
@@ -216,6 +217,7 @@ export class DraftingService {
       }
       await this.disclosures.setStatus(r.id, d.category === 'finance' ? 'monitor_review' : 'township_review', m, true);
       await this.disclosures.addStep(r.id, 'submit', actor.userId as string, null, m);
+      await this.disclosures.addMaker(r.id, actor.userId as string, m);
       await this.audit.record(
         actor,
         {
@@ -283,6 +285,7 @@ export class DraftingService {
       if (precondition !== 'adds only') assertIfMatch(precondition.ifMatch, r.version);
       const result = await edit(d, r, m);
       if (bump) await this.disclosures.touch(r.id, m);
+      await this.disclosures.addMaker(r.id, actor.userId as string, m); // an editor is a maker: never its approver
       await this.audit.record(
         actor,
         {

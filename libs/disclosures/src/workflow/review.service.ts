@@ -11,6 +11,9 @@ import { PublicationService } from '../ledger/publication.service';
 
 type Decision = 'monitor_approve' | 'monitor_return' | 'approve' | 'return';
 
+/** The decisions that let a revision go on; its makers may not take them. */
+const APPROVALS: ReadonlySet<Decision> = new Set(['monitor_approve', 'approve']);
+
 const FROM: Record<Decision, RevisionStatus> = {
   monitor_approve: 'monitor_review',
   monitor_return: 'monitor_review',
@@ -33,9 +36,29 @@ export class ReviewService {
     private readonly db: Db,
   ) {}
 
+  /**
+   * A reviewer's decision. Separation of duties: whoever made the revision (created, edited or
+   * submitted it) cannot approve it, at the monitor's check or the township's, whatever roles they
+   * hold: 403, and the refusal is audited. Returning stays open to them (it approves nothing).
+   */
   async decide(id: string, decision: Decision, reason: string | null, actor: Actor): Promise<void> {
-    await this.db.transaction(async (m) => {
+    const refused = await this.db.transaction(async (m) => {
       const { d, r } = await this.inReview(id, FROM[decision], m);
+      if (APPROVALS.has(decision) && (await this.disclosures.isMaker(r.id, actor.userId as string, m))) {
+        await this.audit.record(
+          actor,
+          {
+            action: `disclosure.${decision}`,
+            result: 'denied',
+            targetType: 'disclosure',
+            targetId: d.id,
+            regionCode: d.region_code,
+            detail: { revision: r.number, reason: DisclosureErrorCode.SelfApproval },
+          },
+          m,
+        );
+        return true;
+      }
       if (decision === 'monitor_approve') await this.disclosures.setStatus(r.id, 'township_review', m, true);
       else if (decision === 'approve') await this.publish(d, r, actor, m);
       else await this.disclosures.setStatus(r.id, 'returned', m);
@@ -52,7 +75,13 @@ export class ReviewService {
         },
         m,
       );
+      return false;
     });
+    if (refused)
+      throw disclosureError(
+        DisclosureErrorCode.SelfApproval,
+        'You drafted or submitted this revision; another reviewer must approve it.',
+      );
   }
 
   /** A correction: a new revision copied from the published one, with a mandatory reason, reviewed like the first. */
@@ -76,6 +105,7 @@ export class ReviewService {
       );
       await this.content.copyContent(published.id, revisionId, m);
       await this.disclosures.addStep(revisionId, 'create', actor.userId as string, reason, m);
+      await this.disclosures.addMaker(revisionId, actor.userId as string, m);
       await this.audit.record(
         actor,
         {

@@ -1,0 +1,24 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+
+import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+
+/**
+ * Someone who made a revision (created, edited or submitted it): they never approve it.
+ * Schema: migrations/…-revision-makers.ts
+ */
+@Entity('revision_maker')
+export class RevisionMakerEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  revisionId: string;
+
+  @ManyToOne(() => DisclosureRevisionEntity, { nullable: false })
+  @JoinColumn({ name: 'revision_id' })
+  revision?: DisclosureRevisionEntity;
+
+  @PrimaryColumn({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne('UserEntity', { nullable: false })
+  @JoinColumn({ name: 'user_id' })
+  user?: unknown;
+}
