@@ -140,7 +140,7 @@ describe('scanText', () => {
     expect(scanText(`${'x'.repeat(5 * 1024 * 1024)} ${MOBILE}`, 'body')).toEqual([]);
   });
 
-  // Speed belongs in benchmarks (no test depends on wall time): this one shows that 4 MiB of input
+  // Speed belongs in benchmarks (no test depends on wall time): this shows that 4 MiB of input
   // built to make a backtracking pattern explode is read to the end with the right answer; an
   // exponential pattern would never finish (the run's timeout catches that, whatever the machine).
   it.each(['1 ', '1-', '1234 ', '1'.repeat(17) + 'x ', '9', '.1'])(
@@ -150,4 +150,211 @@ describe('scanText', () => {
       expect(scanText(`${text} ${MOBILE}`, 'body').map((f) => f.kind)).toEqual(['mobile']);
     },
   );
+});
+
+describe('scanCsv', () => {
+  it('reports the row of a finding, with the BOM stripped and quoted fields read', async () => {
+    const csv = [
+      '姓名,身份证号,备注',
+      '"李四, 一组",,"说明 ""无"""',
+      '王五,,2026-10-01',
+      `张三,${ID},"电话 ${MOBILE}"`,
+      '赵六,,1234.56',
+    ].join('\r\n');
+    const findings = await scanCsv(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]),
+      'attachment 名单.csv',
+    );
+    expect(findings).toEqual([
+      { kind: 'id_number', where: 'attachment 名单.csv', line: 4, excerpt: ID_MASKED },
+      { kind: 'mobile', where: 'attachment 名单.csv', line: 4, excerpt: '139****5678' },
+    ]);
+  });
+
+  it('counts a record with a line break inside quotes as one row', async () => {
+    const csv = `a,b\n"one\ntwo",x\nc,${MOBILE}\n`;
+    expect((await scanCsv(Buffer.from(csv), 'f.csv')).map((f) => f.line)).toEqual([3]);
+  });
+
+  it('finds nothing in a clean file', async () => {
+    expect(await scanCsv(Buffer.from('日期,金额,凭证\n2026-10-01,1234.56,记-0012\n'), 'f.csv')).toEqual([]);
+  });
+});
+
+describe('scanXlsx', () => {
+  it('finds values in the second sheet, with sheet and row in where', async () => {
+    const workbook = new Workbook();
+    const income = workbook.addWorksheet('收入');
+    income.addRow(['日期', '金额', '凭证']);
+    income.addRow([new Date('2026-10-01'), 1234.56, '记-0012']);
+    const roster = workbook.addWorksheet('名单');
+    roster.addRow(['姓名', '身份证号', '电话']);
+    roster.addRow(['李四', '', '']);
+    roster.addRow(['张三', ID, Number(MOBILE)]);
+    roster.addRow(['王五', { richText: [{ text: '卡号 ' }, { text: CARD_19 }] }, '']);
+    const content = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+
+    const where = 'attachment 名单.xlsx';
+    expect(await scanXlsx(content, where)).toEqual([
+      { kind: 'id_number', where: `${where}, sheet 名单, row 3`, line: 3, excerpt: ID_MASKED },
+      { kind: 'mobile', where: `${where}, sheet 名单, row 3`, line: 3, excerpt: '139****5678' },
+      {
+        kind: 'bank_card',
+        where: `${where}, sheet 名单, row 4`,
+        line: 4,
+        excerpt: `6222 **** **** ${CARD_19.slice(-4)}`,
+      },
+    ]);
+  });
+
+  it('rejects a file that is not a workbook', async () => {
+    await expect(scanXlsx(Buffer.from('not a zip'), 'f.xlsx')).rejects.toThrow();
+  });
+});
+
+/** A PDF written by hand: objects in order (numbered from 1), an xref table and a trailer. */
+function buildPdf(objects: Array<string | { dict: string; stream: Buffer }>): Buffer {
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let length = chunks[0].length;
+  objects.forEach((obj, i) => {
+    offsets.push(length);
+    const chunk =
+      typeof obj === 'string'
+        ? Buffer.from(`${i + 1} 0 obj\n${obj}\nendobj\n`, 'latin1')
+        : Buffer.concat([
+            Buffer.from(`${i + 1} 0 obj\n<< ${obj.dict} /Length ${obj.stream.length} >>\nstream\n`, 'latin1'),
+            obj.stream,
+            Buffer.from('\nendstream\nendobj\n', 'latin1'),
+          ]);
+    chunks.push(chunk);
+    length += chunk.length;
+  });
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
+    'trailer',
+    `<< /Size ${objects.length + 1} /Root 1 0 R >>`,
+    'startxref',
+    String(length),
+    '%%EOF',
+  ];
+  chunks.push(Buffer.from(xref.join('\n') + '\n', 'latin1'));
+  return Buffer.concat(chunks);
+}
+
+/** One page of Helvetica text; the content stream FlateDecode-compressed or not. */
+function onePagePdf(
+  content: string,
+  compress: boolean,
+  font = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+) {
+  const data = Buffer.from(content, 'latin1');
+  return buildPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    compress ? { dict: '/Filter /FlateDecode', stream: deflateSync(data) } : { dict: '', stream: data },
+    font,
+  ]);
+}
+
+describe('extractPdfText and scanPdf', () => {
+  const content = `BT /F1 12 Tf 72 712 Td (${ID}) Tj ET`;
+
+  it('finds an identity number in a FlateDecode content stream', async () => {
+    const pdf = onePagePdf(content, true);
+    expect(pdf.includes(ID)).toBe(false); // really compressed
+    expect(extractPdfText(pdf)).toContain(ID);
+    expect(await scanPdf(pdf, 'attachment 花名册.pdf')).toEqual([
+      { kind: 'id_number', where: 'attachment 花名册.pdf', line: 1, excerpt: ID_MASKED },
+    ]);
+  });
+
+  it('finds an identity number in an uncompressed content stream', async () => {
+    expect(await scanPdf(onePagePdf(content, false), 'a.pdf')).toEqual([
+      { kind: 'id_number', where: 'a.pdf', line: 1, excerpt: ID_MASKED },
+    ]);
+  });
+
+  it('reads hex strings, escaped literal strings, TJ arrays and the \' and " operators on separate lines', () => {
+    const hex = Buffer.from(MOBILE).toString('hex');
+    const text = extractPdfText(
+      onePagePdf(
+        [
+          'BT /F1 12 Tf 14 TL 72 712 Td',
+          `<${hex}> Tj`,
+          String.raw`T* (\(\061\0621\)\\ 10519491231002X) Tj`,
+          `T* [(1101) -20 (0519) 10 (491231002X)] TJ`,
+          "(quote line) '",
+          '0 0 (double quote line) "',
+          'ET',
+        ].join('\n'),
+        true,
+      ),
+    );
+    expect(text.split('\n')).toEqual([
+      MOBILE,
+      String.raw`(121)\ 10519491231002X`,
+      ID,
+      'quote line',
+      'double quote line',
+    ]);
+  });
+
+  it('keeps table cells and lines apart', async () => {
+    const cells = `BT /F1 10 Tf 72 700 Td (1) Tj 40 0 Td (${MOBILE}) Tj 0 -14 Td (2) Tj ET BT /F1 10 Tf 152 686 Td (${ID}) Tj ET`;
+    const pdf = onePagePdf(cells, true);
+    expect(extractPdfText(pdf).split('\n')).toEqual([`1 ${MOBILE}`, `2 ${ID}`]);
+    expect((await scanPdf(pdf, 'a.pdf')).map((f) => [f.kind, f.line])).toEqual([
+      ['mobile', 1],
+      ['id_number', 2],
+    ]);
+  });
+
+  it('decodes text through a ToUnicode CMap (a CID font, as Chinese PDFs use)', async () => {
+    // glyphs 0x10..0x19 are the digits, 0x20 is X, 0x30 is 张
+    const cmap = [
+      '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+      '1 begincodespacerange <0000> <FFFF> endcodespacerange',
+      '2 beginbfchar <0020> <0058> <0030> <5F20> endbfchar',
+      '1 beginbfrange <0010> <0019> <0030> endbfrange',
+      'endcmap CMapName currentdict /CMap defineresource pop end end',
+    ].join('\n');
+    const glyphs = [
+      '0030',
+      ...[...ID].map((c) => (c === 'X' ? '0020' : (0x10 + Number(c)).toString(16).padStart(4, '0'))),
+    ];
+    const pdf = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+      { dict: '/Filter /FlateDecode', stream: deflateSync(`BT /F1 12 Tf 72 712 Td <${glyphs.join('')}> Tj ET`) },
+      '<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>',
+      '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 /W [16 [500 500 500 500 500 500 500 500 500 500] 32 [500]] >>',
+      { dict: '/Filter /FlateDecode', stream: deflateSync(cmap) },
+    ]);
+    expect(extractPdfText(pdf)).toBe(`张${ID}`);
+    expect(kinds(await scanPdf(pdf, 'a.pdf'))).toEqual(['id_number']);
+  });
+
+  it('reads a stream without any object structure', () => {
+    const bare = Buffer.concat([
+      Buffer.from('stream\n'),
+      deflateSync(`BT (${MOBILE}) Tj ET`),
+      Buffer.from('\nendstream\n'),
+    ]);
+    expect(extractPdfText(bare)).toBe(MOBILE);
+  });
+
+  it('returns nothing when there is no text, and survives garbage', async () => {
+    expect(extractPdfText(onePagePdf('0 0 m 100 100 l S', true))).toBe('');
+    expect(extractPdfText(Buffer.from('not a pdf at all'))).toBe('');
+    expect(extractPdfText(Buffer.alloc(0))).toBe('');
+    const broken = onePagePdf(content, true).subarray(0, 300); // cut inside the compressed stream
+    expect(() => extractPdfText(broken)).not.toThrow();
+    expect(await scanPdf(Buffer.from('%PDF-1.4\n1 0 obj << /Length 99999 >> stream\nxx'), 'a.pdf')).toEqual([]);
+  });
 });
