@@ -21,5 +21,6 @@ export * from './logging/logging.module';
 export * from './metrics/metrics.controller';
 export * from './pagination/cursor';
 export * from './pagination/page';
+export * from './spreadsheet';
 export * from './validation/parse-int.pipe';
 export * from './validation/transforms';

@@ -78,24 +78,24 @@ async function xlsxWith(rows: unknown[][]): Promise<Buffer> {
 }
 
 describe('finance line CSV', () => {
-  it('round-trips lines exactly through write and parse', () => {
+  it('round-trips lines exactly through write and parse', async () => {
     const written = financeLinesToCsv(sample);
-    expect(linesOf(parseFinanceLinesCsv(Buffer.from(written, 'utf8'), ctx))).toEqual(sample);
+    expect(linesOf(await parseFinanceLinesCsv(Buffer.from(written, 'utf8'), ctx))).toEqual(sample);
   });
 
-  it('writes a BOM, the Chinese header and the Chinese words', () => {
+  it('writes a BOM, the Chinese header and the Chinese words', async () => {
     const written = financeLinesToCsv([line({ paymentMethod: 'cash' })]);
     expect(written.startsWith(`\uFEFF${HEADER}\r\n`)).toBe(true);
     expect(written).toContain('支出,管理费用/办公费,1234.56,2026-10-03,某某文具店,记-0012,现金,\r\n');
   });
 
-  it('keeps a cell that Excel would run as a formula from being one, and reads it back unchanged', () => {
+  it('keeps a cell that Excel would run as a formula from being one, and reads it back unchanged', async () => {
     const written = financeLinesToCsv([line({ counterparty: '=HYPERLINK("http://x")', note: '@SUM(A1)' })]);
     expect(written).toContain(`,"'=HYPERLINK(""http://x"")",`);
     expect(written).toContain(",'@SUM(A1)\r\n");
   });
 
-  it('reads a file with or without a BOM alike', () => {
+  it('reads a file with or without a BOM alike', async () => {
     const withoutBom = csv('收入,经营收入,10,2026-10-05,,,现金,');
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), withoutBom]);
     const expected = line({
@@ -107,28 +107,28 @@ describe('finance line CSV', () => {
       voucherNo: null,
       paymentMethod: 'cash',
     });
-    expect(linesOf(parseFinanceLinesCsv(withBom, ctx))).toEqual([expected]);
-    expect(linesOf(parseFinanceLinesCsv(withoutBom, ctx))).toEqual([expected]);
+    expect(linesOf(await parseFinanceLinesCsv(withBom, ctx))).toEqual([expected]);
+    expect(linesOf(await parseFinanceLinesCsv(withoutBom, ctx))).toEqual([expected]);
   });
 
-  it('parses 10,000 lines of 0.01 that sum exactly to 100.00', () => {
+  it('parses 10,000 lines of 0.01 that sum exactly to 100.00', async () => {
     const rows = Array.from(
       { length: MAX_LINES },
       (_, i) => `支出,其他支出,0.01,2026-10-${String((i % 31) + 1).padStart(2, '0')},,,现金,`,
     );
-    const lines = linesOf(parseFinanceLinesCsv(csv(...rows), ctx));
+    const lines = linesOf(await parseFinanceLinesCsv(csv(...rows), ctx));
     expect(lines).toHaveLength(MAX_LINES);
     expect(sumAmounts(lines.map((l) => l.amount))).toBe('100.00');
   });
 
-  it('refuses more than MAX_LINES lines', () => {
+  it('refuses more than MAX_LINES lines', async () => {
     const rows = Array.from({ length: MAX_LINES + 1 }, () => '支出,其他支出,0.01,2026-10-03,,,现金,');
-    expect(errorsOf(parseFinanceLinesCsv(csv(...rows), ctx))).toEqual([
+    expect(errorsOf(await parseFinanceLinesCsv(csv(...rows), ctx))).toEqual([
       { row: MAX_LINES + 2, reason: `the file has more than ${MAX_LINES} lines, the most one import takes` },
     ]);
   });
 
-  it('names every bad row with its reason and imports nothing', () => {
+  it('names every bad row with its reason and imports nothing', async () => {
     const file = csv(
       '支出,管理费用/办公费,10.00,2026-10-03,,,银行转账,', // row 2: good
       '支出,招待,10.00,2026-10-03,,,银行转账,', // row 3
@@ -137,7 +137,7 @@ describe('finance line CSV', () => {
       '支出,管理费用/办公费,abc,2026-10-03,,,银行转账,', // row 6
       '收入,管理费用/办公费,10.00,2026-10-03,,,银行转账,', // row 7
     );
-    expect(errorsOf(parseFinanceLinesCsv(file, ctx))).toEqual([
+    expect(errorsOf(await parseFinanceLinesCsv(file, ctx))).toEqual([
       { row: 3, reason: '科目 "招待" is not an expense account of the chart' },
       { row: 4, reason: '金额 "12.345" has more than 2 decimals' },
       { row: 5, reason: '日期 2026-11-02 is outside the period 2026-10-01..2026-10-31' },
@@ -146,16 +146,16 @@ describe('finance line CSV', () => {
     ]);
   });
 
-  it('reports each problem of a row and suggests the full account path', () => {
+  it('reports each problem of a row and suggests the full account path', async () => {
     const file = csv('支付,办公费,,2026-02-30,,,支付宝,');
-    expect(errorsOf(parseFinanceLinesCsv(file, ctx))).toEqual([
+    expect(errorsOf(await parseFinanceLinesCsv(file, ctx))).toEqual([
       { row: 2, reason: '收支 "支付" must be 收入 or 支出' },
       { row: 2, reason: '科目 "办公费" is not an account of the chart' },
       { row: 2, reason: '金额 is required' },
       { row: 2, reason: '日期 "2026-02-30" is not a real date' },
       { row: 2, reason: '支付方式 "支付宝" must be 银行转账 or 现金' },
     ]);
-    expect(errorsOf(parseFinanceLinesCsv(csv('支出,办公费,1,2026-10-03,,,现金,'), ctx))).toEqual([
+    expect(errorsOf(await parseFinanceLinesCsv(csv('支出,办公费,1,2026-10-03,,,现金,'), ctx))).toEqual([
       { row: 2, reason: '科目 "办公费" is not an expense account of the chart; did you mean "管理费用/办公费"?' },
     ]);
   });
@@ -168,46 +168,46 @@ describe('finance line CSV', () => {
     ],
     ['科目,收支,金额,日期,对方单位,凭证号,支付方式,备注', '"科目,收支,金额,日期,对方单位,凭证号,支付方式,备注"'],
     ['', 'an empty row'],
-  ])('refuses a wrong header with one error on row 1: %s', (header, found) => {
+  ])('refuses a wrong header with one error on row 1: %s', async (header, found) => {
     const file = Buffer.from(`${header}\n支出,其他支出,1.00,2026-10-03,,,现金,\n支出,x,y,z,,,现金,\n`);
-    expect(errorsOf(parseFinanceLinesCsv(file, ctx))).toEqual([
+    expect(errorsOf(await parseFinanceLinesCsv(file, ctx))).toEqual([
       { row: 1, reason: `the header must be "${HEADER}", found ${found}` },
     ]);
   });
 
-  it('refuses an empty file on row 1', () => {
-    expect(errorsOf(parseFinanceLinesCsv(Buffer.from('\uFEFF'), ctx))).toEqual([
+  it('refuses an empty file on row 1', async () => {
+    expect(errorsOf(await parseFinanceLinesCsv(Buffer.from('\uFEFF'), ctx))).toEqual([
       { row: 1, reason: `the file is empty; row 1 must be the header "${HEADER}"` },
     ]);
   });
 
-  it('ignores blank rows, trailing ones included, and keeps numbering rows as the file does', () => {
+  it('ignores blank rows, trailing ones included, and keeps numbering rows as the file does', async () => {
     const file = Buffer.from(
       `${HEADER}\r\n支出,其他支出,1,2026-10-03,,,现金,\r\n\r\n,,,,,,,\r\n支出,其他支出,x,2026-10-03,,,现金,\r\n\r\n\r\n,,,\r\n`,
     );
-    expect(errorsOf(parseFinanceLinesCsv(file, ctx))).toEqual([{ row: 5, reason: '金额 "x" is not an amount' }]);
+    expect(errorsOf(await parseFinanceLinesCsv(file, ctx))).toEqual([{ row: 5, reason: '金额 "x" is not an amount' }]);
   });
 
-  it('refuses a row with values beyond the last column', () => {
-    expect(errorsOf(parseFinanceLinesCsv(csv('支出,其他支出,1,2026-10-03,,,现金,,extra'), ctx))).toEqual([
+  it('refuses a row with values beyond the last column', async () => {
+    expect(errorsOf(await parseFinanceLinesCsv(csv('支出,其他支出,1,2026-10-03,,,现金,,extra'), ctx))).toEqual([
       { row: 2, reason: 'has 9 columns, the header has 8' },
     ]);
   });
 
-  it('names the rows of a file that is not UTF-8 (Excel "CSV" saved as GBK)', () => {
+  it('names the rows of a file that is not UTF-8 (Excel "CSV" saved as GBK)', async () => {
     // "支出" in GBK is D6 A7 B3 F6: not valid UTF-8.
     const gbkRow = Buffer.concat([
       Buffer.from([0xd6, 0xa7, 0xb3, 0xf6]),
       Buffer.from(',其他支出,1,2026-10-03,,,现金,\n'),
     ]);
     const file = Buffer.concat([Buffer.from(`${HEADER}\n支出,其他支出,1,2026-10-03,,,现金,\n`), gbkRow]);
-    expect(errorsOf(parseFinanceLinesCsv(file, ctx))).toEqual([
+    expect(errorsOf(await parseFinanceLinesCsv(file, ctx))).toEqual([
       { row: 3, reason: 'is not UTF-8 text; save the file as "CSV UTF-8"' },
     ]);
   });
 
-  it('names the row where the CSV itself breaks', () => {
-    const errors = errorsOf(parseFinanceLinesCsv(csv('支出,其他支出,1,2026-10-03,"open,,现金,'), ctx));
+  it('names the row where the CSV itself breaks', async () => {
+    const errors = errorsOf(await parseFinanceLinesCsv(csv('支出,其他支出,1,2026-10-03,"open,,现金,'), ctx));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.row).toBe(2);
     expect(errors[0]?.reason).toMatch(/^is not valid CSV: /);

@@ -1,5 +1,14 @@
-import { parse } from 'csv-parse/sync';
-import { CellValue, Workbook, Worksheet } from 'exceljs';
+import {
+  CSV_MEDIA_TYPE,
+  NO_SHEET_REASON,
+  readSpreadsheet,
+  SheetRow,
+  spreadsheetFailureError,
+  SpreadsheetLimits,
+  SpreadsheetMediaType,
+  XLSX_MEDIA_TYPE,
+} from '@sunshine/core';
+import { Workbook } from 'exceljs';
 
 /**
  * The one file format of a finance disclosure's lines, for import and export alike: CSV (UTF-8,
@@ -44,6 +53,17 @@ export type LineValidation =
   { ok: true; line: FinanceLineInput } | { ok: false; problems: { field: string; message: string }[] };
 
 export const MAX_LINES = 10000;
+
+/**
+ * What one import file may cost to read (see the core spreadsheet reader): the header and
+ * {@link MAX_LINES} lines, values in the first 64 columns (a row wider than the header is named as
+ * a bad row), and the reader's defaults for the rest (10 MiB in, 32 MiB uncompressed, 1,000 archive
+ * entries, 32,767 characters a cell).
+ */
+export const FINANCE_FILE_LIMITS: Readonly<Partial<SpreadsheetLimits>> = Object.freeze({
+  maxRows: MAX_LINES + 1,
+  maxColumns: 64,
+});
 
 type Field = keyof FinanceLineInput;
 
@@ -286,10 +306,7 @@ export function validateFinanceLine(line: Record<string, unknown>, ctx: ImportCo
 // ---------------------------------------------------------------------------------------------
 // Reading a table (CSV or XLSX)
 
-interface TableRow {
-  row: number;
-  cells: string[];
-}
+const TOO_MANY_LINES = `the file has more than ${MAX_LINES} lines, the most one import takes`;
 
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
@@ -303,26 +320,22 @@ const unguard = (cell: string) => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) :
 const guard = (cell: string) => (FORMULA_START.test(cell) ? `'${cell}` : cell);
 
 /** Checks the header (row 1) and every row below it; `decode` undoes what the file format encoded. */
-function readTable(rows: Iterable<TableRow>, ctx: ImportContext, decode: (cell: string) => string): ParseResult {
+function readTable(rows: Iterable<SheetRow>, ctx: ImportContext, decode: (cell: string) => string): ParseResult {
   const rules = compileRules(ctx);
   const lines: FinanceLineInput[] = [];
   const errors: RowError[] = [];
   let headerSeen = false;
   let count = 0;
   for (const { row, cells } of rows) {
-    if (row === 1) {
+    if (!headerSeen) {
+      // Blank rows are not read: a first row past row 1 means row 1, the header, is empty.
       headerSeen = true;
-      const problem = checkHeader(cells);
+      const problem = checkHeader(row === 1 ? cells : []);
       if (problem) return { ok: false, errors: [problem] };
       continue;
     }
     if (isBlank(cells)) continue; // blank rows, trailing ones above all, carry nothing
-    if (++count > MAX_LINES) {
-      return {
-        ok: false,
-        errors: [{ row, reason: `the file has more than ${MAX_LINES} lines, the most one import takes` }],
-      };
-    }
+    if (++count > MAX_LINES) return { ok: false, errors: [{ row, reason: TOO_MANY_LINES }] };
     const width = widthOf(cells);
     if (width > COLUMNS.length) {
       errors.push({ row, reason: `has ${width} columns, the header has ${COLUMNS.length}` });
@@ -362,41 +375,67 @@ function widthOf(cells: readonly string[]): number {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-/** Reads UTF-8 CSV, with or without a BOM. Rows are records (a quoted line break stays in its row). */
-export function parseFinanceLinesCsv(content: Buffer, ctx: ImportContext): ParseResult {
-  let text: string;
-  let utf8 = true;
-  try {
-    // The decoder drops a leading BOM itself.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    utf8 = false;
-    text = new TextDecoder('utf-8').decode(content);
-  }
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-    }) as string[][];
-  } catch (error) {
-    const row = ((error as { records?: number }).records ?? 0) + 1;
-    return { ok: false, errors: [{ row, reason: `is not valid CSV: ${(error as Error).message}` }] };
-  }
-  if (!utf8) {
+/**
+ * Reads UTF-8 CSV, with or without a BOM. Rows are records (a quoted line break stays in its row).
+ * Throws a spreadsheet DomainError (413 or 422) when the file breaks a limit no row can be blamed
+ * for; see {@link readFinanceFile}.
+ */
+export async function parseFinanceLinesCsv(content: Buffer, ctx: ImportContext): Promise<ParseResult> {
+  const read = await readFinanceFile(content, CSV_MEDIA_TYPE);
+  if (!read.ok) return read;
+  if (read.malformedText) {
     // Typically a file saved as ANSI/GBK: name every row it garbled rather than a wall of wrong values.
-    const errors = records
-      .map((cells, i) => ({ row: i + 1, cells }))
+    const errors = read.rows
       .filter(({ cells }) => cells.some((cell) => cell.includes('\uFFFD')))
       .map(({ row }) => ({ row, reason: 'is not UTF-8 text; save the file as "CSV UTF-8"' }));
     return { ok: false, errors };
   }
-  return readTable(
-    records.map((cells, i) => ({ row: i + 1, cells })),
-    ctx,
-    unguard,
-  );
+  return readTable(read.rows, ctx, unguard);
+}
+
+/**
+ * Reads an import file through the kernel's bounded reader. Limits a row is to blame for (too many
+ * lines or columns) and a file that is not CSV or XLSX at all come back as row errors, as the
+ * rules' own findings do; a file too large to read (413) or holding a cell longer than any field
+ * could take (422) is refused as a whole by a thrown spreadsheet DomainError.
+ */
+async function readFinanceFile(
+  content: Buffer,
+  mediaType: SpreadsheetMediaType,
+): Promise<{ ok: true; rows: SheetRow[]; malformedText: boolean } | { ok: false; errors: RowError[] }> {
+  const result = await readSpreadsheet(content, mediaType, FINANCE_FILE_LIMITS);
+  if (result.ok) return result;
+  const { failure } = result;
+  switch (failure.kind) {
+    case 'tooManyRows':
+      return { ok: false, errors: [{ row: failure.row, reason: TOO_MANY_LINES }] };
+    case 'tooManyColumns':
+      return {
+        ok: false,
+        errors: [
+          { row: failure.row, reason: `has more than ${failure.limit} columns, the header has ${COLUMNS.length}` },
+        ],
+      };
+    case 'invalid':
+      if (mediaType === CSV_MEDIA_TYPE)
+        return { ok: false, errors: [{ row: failure.row ?? 1, reason: `is not valid CSV: ${failure.reason}` }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            row: 1,
+            reason: failure.reason === NO_SHEET_REASON ? NO_SHEET_REASON : 'the file is not a readable XLSX workbook',
+          },
+        ],
+      };
+    case 'tooLarge':
+    case 'cellTooLong':
+      throw spreadsheetFailureError(failure);
+    default: {
+      const unhandled: never = failure;
+      throw new Error(`unhandled spreadsheet failure ${JSON.stringify(unhandled)}`);
+    }
+  }
 }
 
 /** Writes the lines as CSV with a BOM and CRLF line ends, the way Excel reads and writes it. */
@@ -425,27 +464,14 @@ function toCells(line: FinanceLineInput): string[] {
 // ---------------------------------------------------------------------------------------------
 // XLSX
 
-/** Reads the first sheet, header in row 1; cells typed as numbers, dates or rich text are read as text. */
+/**
+ * Reads the first sheet, header in row 1; cells typed as numbers, dates or rich text are read as
+ * text (see the kernel's cell-text rules). Parsed in a worker thread; throws like
+ * {@link parseFinanceLinesCsv} when the file is refused as a whole.
+ */
 export async function parseFinanceLinesXlsx(content: Buffer, ctx: ImportContext): Promise<ParseResult> {
-  const workbook = new Workbook();
-  try {
-    // exceljs types its input as its own `Buffer` (an ArrayBuffer); at run time it takes Node's Buffer.
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  } catch {
-    return { ok: false, errors: [{ row: 1, reason: 'the file is not a readable XLSX workbook' }] };
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { ok: false, errors: [{ row: 1, reason: 'the workbook has no sheet' }] };
-  return readTable(sheetRows(sheet), ctx, (cell) => cell);
-}
-
-function* sheetRows(sheet: Worksheet): Generator<TableRow> {
-  for (let row = 1; row <= sheet.rowCount; row++) {
-    const values = sheet.findRow(row)?.values;
-    // `values` is indexed by column number from 1 and sparse where cells are missing.
-    const cells = Array.isArray(values) ? Array.from(values.slice(1), (value) => cellText(value)) : [];
-    yield { row, cells };
-  }
+  const read = await readFinanceFile(content, XLSX_MEDIA_TYPE);
+  return read.ok ? readTable(read.rows, ctx, (cell) => cell) : read;
 }
 
 /** Writes the first sheet with every cell as text (amounts included), so a round trip is exact. */
@@ -458,38 +484,4 @@ export async function financeLinesToXlsx(lines: FinanceLineInput[]): Promise<Buf
   sheet.getRow(1).font = { bold: true };
   for (const line of lines) sheet.addRow(toCells(line).map((cell) => (cell === '' ? null : cell)));
   return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-function cellText(value: CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return numberText(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
-  if ('richText' in value) return value.richText.map((run) => run.text).join('');
-  if ('hyperlink' in value) return cellText(value.text as CellValue);
-  if ('error' in value) return value.error;
-  if ('formula' in value || 'sharedFormula' in value) return cellText(value.result);
-  return '';
-}
-
-/**
- * A numeric cell as decimal text. Excel holds 15 significant digits and every valid amount has at
- * most 12, so rounding the binary value to 15 digits gives back exactly what was typed and drops
- * float noise (`0.1+0.2` → `0.3`), while a typed `12.345` stays `12.345` and is refused later.
- */
-function numberText(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const precise = value.toPrecision(15);
-  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(precise);
-  let text = precise;
-  if (match) {
-    const [, sign = '', lead = '', rest = '', exponent = '0'] = match;
-    const digits = lead + rest;
-    const point = 1 + parseInt(exponent, 10);
-    if (point <= 0) text = `${sign}0.${'0'.repeat(-point)}${digits}`;
-    else if (point >= digits.length) text = `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    else text = `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-  }
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }

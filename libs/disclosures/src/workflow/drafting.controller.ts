@@ -143,7 +143,7 @@ export class DraftingController {
   })
   @ApiConsumes('text/csv', XLSX_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiProblems(409, 412, 415, 422, 428)
+  @ApiProblems(409, 412, 413, 415, 422, 428)
   async importLines(
     @Param('id', ID) id: string,
     @Req() request: FastifyRequest,

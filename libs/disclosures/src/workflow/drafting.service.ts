@@ -139,7 +139,7 @@ export class DraftingService {
   ): Promise<number> {
     return this.editing(id, { ifMatch }, actor, 'disclosure.lines_import', async (d, r, m) => {
       const ctx = await this.importContext(d);
-      const parsed = mediaType === XLSX_TYPE ? await parseFinanceLinesXlsx(file, ctx) : parseFinanceLinesCsv(file, ctx);
+      const parsed = await (mediaType === XLSX_TYPE ? parseFinanceLinesXlsx : parseFinanceLinesCsv)(file, ctx);
       if (!parsed.ok) {
         throw disclosureError(
           DisclosureErrorCode.ImportRejected,

@@ -1,0 +1,4 @@
+export * from './spreadsheet.errors';
+export * from './spreadsheet.types';
+export * from './spreadsheet-fixtures';
+export * from './spreadsheet-reader';
