@@ -137,16 +137,20 @@ export class DraftingService {
     mediaType: string,
     actor: Actor,
   ): Promise<number> {
+    // Parse before the transaction: a file is read in a worker (up to its deadline) without holding
+    // a connection or the draft's lock. The period, which picks the chart of accounts, never changes.
+    const draft = await this.disclosures.find(id);
+    if (!draft) throw disclosureError(DisclosureErrorCode.NotFound);
+    const parse = mediaType === XLSX_TYPE ? parseFinanceLinesXlsx : parseFinanceLinesCsv;
+    const parsed = await parse(file, await this.importContext(draft));
+    if (!parsed.ok) {
+      throw disclosureError(
+        DisclosureErrorCode.ImportRejected,
+        `${parsed.errors.length} bad row(s); nothing was saved.`,
+        parsed.errors.map((e) => ({ field: `row ${e.row}`, messages: [e.reason] })),
+      );
+    }
     return this.editing(id, { ifMatch }, actor, 'disclosure.lines_import', async (d, r, m) => {
-      const ctx = await this.importContext(d);
-      const parsed = await (mediaType === XLSX_TYPE ? parseFinanceLinesXlsx : parseFinanceLinesCsv)(file, ctx);
-      if (!parsed.ok) {
-        throw disclosureError(
-          DisclosureErrorCode.ImportRejected,
-          `${parsed.errors.length} bad row(s); nothing was saved.`,
-          parsed.errors.map((e) => ({ field: `row ${e.row}`, messages: [e.reason] })),
-        );
-      }
       await this.content.deleteAllLines(r.id, m);
       return (await this.insertLines(d, r, parsed.lines, m)).length;
     });
