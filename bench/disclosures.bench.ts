@@ -7,18 +7,33 @@
  *   - the baseline: a filter over one global (published_at DESC) index with the subtree as a code range.
  * Prints median EXPLAIN ANALYZE execution times, the ratio, and the plan's scan nodes.
  *
+ * Then the title search (`q`) as the app runs it (PublicRepository#list: the newest window, the GIN
+ * title index, the walk), per level and kind of word: median and p99 of BENCH_EXPLAIN_RUNS calls, and
+ * 16 concurrent clients searching the province for a missing word for BENCH_SEARCH_SECONDS
+ * (default 5) against the old plan (strpos on the walk of the province index), timed once.
+ *
  *   npm run bench:disclosures        # embedded PostgreSQL (or DATABASE_URL's server)
  */
 import 'reflect-metadata';
 
 import { readFile } from 'node:fs/promises';
 
-import { DatabaseServer, dataSourceOptions, ensureDatabase, validateConfig } from '@sunshine/core';
+import { DatabaseServer, dataSourceOptions, Db, ensureDatabase, validateConfig } from '@sunshine/core';
+import { ListFilter, publicListSql, PublicRepository } from '@sunshine/disclosures';
 import { RegionImportService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
 const N = Number(process.env.BENCH_DISCLOSURES ?? 3_680_000);
 const RUNS = Number(process.env.BENCH_EXPLAIN_RUNS ?? 30);
+const SEARCH_SECONDS = Number(process.env.BENCH_SEARCH_SECONDS ?? 5);
+const SEARCH_CLIENTS = 16;
+/** Words: one no title holds, one in about 1 title in 10,000 (368 at full size), one in every title, one character. */
+const WORDS: [string, string][] = [
+  ['missing', '不存在的词'],
+  ['rare', '光伏'],
+  ['common', '公开'],
+  ['one character', '伏'],
+];
 const LEVELS: [string, string, string][] = [
   ['village', 'region_code', '210102001002'],
   ['township', 'township_code', '210102001000'],
@@ -65,7 +80,9 @@ async function main(): Promise<void> {
          status, published_revision, published_at, title, created_by)
        SELECT v.code, v.code / 1000 * 1000, v.code / 1000000 * 1000000, v.code / 100000000 * 100000000, v.code / 10000000000 * 10000000000,
          (ARRAY['party', 'village', 'finance'])[1 + g % 3], to_char(d, 'YYYY-MM'), date_trunc('month', d)::date,
-         (date_trunc('month', d) + interval '1 month - 1 day')::date, 'published', 1, d, '公开 ' || g, $1
+         (date_trunc('month', d) + interval '1 month - 1 day')::date, 'published', 1, d,
+         to_char(d, 'YYYY"年"MM"月"') || (ARRAY['党务', '村务', '财务'])[1 + g % 3] || '公开'
+           || CASE WHEN g % 10000 = 0 THEN '：光伏项目收益' ELSE '' END || ' 第' || g || '号', $1
        FROM generate_series(1, $2) AS g
        JOIN LATERAL (SELECT timestamptz '2023-11-01' + (g::double precision / $2) * interval '3 years' AS d) t ON true
        JOIN (SELECT code, row_number() OVER (ORDER BY code) - 1 AS n FROM region WHERE level = 5) v
@@ -101,6 +118,7 @@ async function main(): Promise<void> {
         `| ${level} | ${app.ms.toFixed(3)} | ${base.ms.toFixed(3)} | ${(base.ms / app.ms).toFixed(1)}× | ${app.scans} |`,
       );
     }
+    await benchSearch(db, url);
   } finally {
     await db.destroy();
     const cleanup = new DataSource({ type: 'postgres', url: maintenance.toString() });
@@ -111,12 +129,79 @@ async function main(): Promise<void> {
   }
 }
 
+/** The title search as the app runs it, per level and word; then 16 clients on a missing word at the province. */
+async function benchSearch(db: DataSource, url: string): Promise<void> {
+  const search = new DataSource(dataSourceOptions(url, { poolSize: SEARCH_CLIENTS, applicationName: 'bench-search' }));
+  await search.initialize();
+  try {
+    const repository = new PublicRepository(new Db(search));
+    const filter = (column: string, code: string, text: string): ListFilter => ({
+      column: column as ListFilter['column'],
+      regionCode: code,
+      text,
+      limit: 21,
+      timeoutMs: 5000,
+    });
+    console.log('\n| level | word | median ms | p99 ms | rows |');
+    console.log('| --- | --- | ---: | ---: | ---: |');
+    for (const [level, column, code] of LEVELS) {
+      for (const [kind, word] of WORDS) {
+        const times: number[] = [];
+        let rows = 0;
+        for (let i = 0; i <= RUNS; i++) {
+          const started = performance.now();
+          rows = (await repository.list(filter(column, code, word))).length;
+          if (i > 0) times.push(performance.now() - started);
+        }
+        times.sort((a, b) => a - b);
+        const at = (q: number) =>
+          (times[Math.min(times.length - 1, Math.floor(times.length * q))] as number).toFixed(2);
+        console.log(`| ${level} | ${kind} (${word}) | ${at(0.5)} | ${at(0.99)} | ${rows} |`);
+      }
+    }
+
+    const province = filter('province_code', '210000000000', WORDS[0]?.[1] as string);
+    const latencies: number[] = [];
+    let failures = 0;
+    const until = performance.now() + SEARCH_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: SEARCH_CLIENTS }, async () => {
+        while (performance.now() < until) {
+          const started = performance.now();
+          await repository.list(province).then(
+            () => latencies.push(performance.now() - started),
+            () => failures++,
+          );
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const p = (q: number) => (latencies[Math.floor(latencies.length * q)] ?? NaN).toFixed(2);
+    console.log(
+      `\n${SEARCH_CLIENTS} clients, province search for a missing word, ${SEARCH_SECONDS} s: ` +
+        `${(latencies.length / SEARCH_SECONDS).toFixed(0)} searches/s, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, ${failures} failed`,
+    );
+    const old = publicListSql.walk(province);
+    const walked = await explain(db, old.sql, old.params, 1);
+    console.log(
+      `the old plan for it (strpos over the walk of the province index): ${walked.ms.toFixed(0)} ms, ${walked.scans}`,
+    );
+  } finally {
+    await search.destroy();
+  }
+}
+
 /** Median execution time over RUNS EXPLAIN ANALYZE runs (after one warm-up), and the scan nodes of the plan. */
-async function explain(db: DataSource, sql: string, params: unknown[]): Promise<{ ms: number; scans: string }> {
+async function explain(
+  db: DataSource,
+  sql: string,
+  params: unknown[],
+  runs = RUNS,
+): Promise<{ ms: number; scans: string }> {
   const times: number[] = [];
   let scans = '';
   // One warm-up, then the measured runs with the same statement.
-  for (let i = 0; i <= RUNS; i++) {
+  for (let i = 0; i <= runs; i++) {
     const [row]: { 'QUERY PLAN': { 'Execution Time': number; Plan: PlanNode }[] }[] = await db.query(
       `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
       params,

@@ -88,7 +88,8 @@ const SQL = {
   regionWithCounts: `SELECT code, name, level, parent_code, code + region_span(level) AS subtree_end, city_count, county_count, township_count, village_count
     FROM region WHERE code = ANY($1::bigint[]) ORDER BY level`,
   list: (column: string): string =>
-    `SELECT d.id, d.region_code::text, d.category, d.period, d.title, d.published_at, d.published_revision
+    `SELECT d.id, d.region_code::text, d.category, d.period, d.title, d.published_at, d.published_revision,
+       to_char(d.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key
      FROM disclosure d WHERE d.status = 'published' AND d.${column} = $1 ORDER BY d.published_at DESC, d.id DESC LIMIT $2`,
   disclosure: `SELECT ${D_COLUMNS} FROM disclosure d WHERE d.id = $1`,
   publishedRevisions: `SELECT ${R_COLUMNS} FROM disclosure_revision r WHERE r.disclosure_id = $1 AND r.status = 'published' ORDER BY r.number`,
@@ -175,11 +176,12 @@ async function disclosureList(query: Query, params: URLSearchParams) {
   if (!/^[1-9]\d{11}$/.test(region) || !Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(400);
   const level = await levelOf(query, region);
   if (level === null) throw new HttpError(404);
-  const rows = await query<{ id: string; published_at: Date }>(SQL.list(LEVEL_COLUMN[level]), [region, limit + 1]);
+  const rows = await query<{ id: string; published_key: string }>(SQL.list(LEVEL_COLUMN[level]), [region, limit + 1]);
   const more = rows.length > limit;
-  const items = more ? rows.slice(0, limit) : rows;
-  const last = items[items.length - 1];
-  return { items, nextCursor: more && last ? encodeCursor([last.published_at.toISOString(), last.id]) : null };
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  const items = page.map(({ published_key: _key, ...item }) => item);
+  return { items, nextCursor: more && last ? encodeCursor([last.published_key, last.id]) : null };
 }
 
 async function disclosureDetail(query: Query, id: string) {

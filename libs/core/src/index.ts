@@ -1,3 +1,4 @@
+export * from './concurrency/slots';
 export * from './config/app-config';
 export * from './config/app-config.module';
 export * from './core.module';
@@ -20,6 +21,7 @@ export * from './idempotency/idempotency.interceptor';
 export * from './logging/logging.module';
 export * from './metrics/metrics.controller';
 export * from './pagination/cursor';
+export * from './pagination/keyset';
 export * from './pagination/page';
 export * from './spreadsheet';
 export * from './validation/parse-int.pipe';

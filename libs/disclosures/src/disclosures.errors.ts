@@ -15,6 +15,7 @@ export enum DisclosureErrorCode {
   CorrectionInProgress = 'CORRECTION_IN_PROGRESS',
   RevisionNotFound = 'REVISION_NOT_FOUND',
   SelfApproval = 'SELF_APPROVAL_FORBIDDEN',
+  ExportsBusy = 'EXPORTS_BUSY',
 }
 
 export const disclosureError = defineErrors<DisclosureErrorCode>({
@@ -34,5 +35,10 @@ export const disclosureError = defineErrors<DisclosureErrorCode>({
   [DisclosureErrorCode.SelfApproval]: {
     status: 403,
     title: 'Whoever drafted or submitted a revision cannot approve it',
+  },
+  [DisclosureErrorCode.ExportsBusy]: {
+    status: 503,
+    title: 'As many exports as the server streams at once are running; retry shortly',
+    retryAfter: 10,
   },
 });

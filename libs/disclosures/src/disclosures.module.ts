@@ -10,6 +10,7 @@ import { DisclosuresRepository } from './disclosures.repository';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { PublicationService } from './ledger/publication.service';
+import { ExportPool, OpenDataRepository } from './public/open-data.repository';
 import { OpenDataService } from './public/open-data.service';
 import { PublicController } from './public/public.controller';
 import { PublicRepository } from './public/public.repository';
@@ -33,7 +34,9 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
     DemoDisclosuresSeeder,
     DisclosuresRepository,
     DraftingService,
+    ExportPool,
     LedgerRepository,
+    OpenDataRepository,
     OpenDataService,
     PublicationService,
     PublicDisclosuresService,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, updatedRows } from '@sunshine/core';
+import { Db, timestampKeySql, updatedRows } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 export type Category = 'party' | 'village' | 'finance';
@@ -245,13 +245,21 @@ export class DisclosuresRepository {
       keyset = 'AND (r.submitted_at, r.id) > ($5::timestamptz, $6::uuid)';
     }
     return this.db.query(
-      `SELECT ${D_COLUMNS}, r.number AS revision_number, r.submitted_at, r.id AS revision_id, r.title AS revision_title
+      `SELECT ${D_COLUMNS}, r.number AS revision_number, r.submitted_at, r.id AS revision_id, r.title AS revision_title,
+         ${timestampKeySql('r.submitted_at')} AS submitted_key
        FROM disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id
        WHERE r.status = $1 AND d.region_code BETWEEN $2::bigint AND $3::bigint ${keyset}
        ORDER BY r.submitted_at, r.id LIMIT $4`,
       params,
     ) as Promise<
-      (DisclosureRow & { revision_number: number; submitted_at: Date; revision_id: string; revision_title: string })[]
+      (DisclosureRow & {
+        revision_number: number;
+        submitted_at: Date;
+        revision_id: string;
+        revision_title: string;
+        /** `submitted_at` at full precision, for the cursor. */
+        submitted_key: string;
+      })[]
     >;
   }
 }

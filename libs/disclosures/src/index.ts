@@ -4,3 +4,4 @@ export * from './disclosures.repository';
 export * from './ledger/ledger.repository';
 export * from './ledger/publication.service';
 export * from './ledger/verify-ledger';
+export * from './public/public.repository';

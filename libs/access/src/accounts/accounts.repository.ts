@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, updatedRows } from '@sunshine/core';
+import { Db, timestampKeySql, updatedRows } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { Assignment, RegionRange } from '../principal';
@@ -153,7 +153,7 @@ export class AccountsRepository {
     verified: boolean | undefined,
     after: [string, string] | undefined,
     limit: number,
-  ): Promise<UserRow[]> {
+  ): Promise<(UserRow & { created_key: string })[]> {
     const params: unknown[] = [villageCode, limit];
     let where = `home_region_code = $1 AND kind = 'resident'`;
     if (verified !== undefined) where += verified ? ' AND verified_at IS NOT NULL' : ' AND verified_at IS NULL';
@@ -162,7 +162,8 @@ export class AccountsRepository {
       where += ` AND (created_at, id) > ($3::timestamptz, $4::uuid)`;
     }
     return this.db.query(
-      `SELECT ${USER_COLUMNS} FROM app_user WHERE ${where} ORDER BY created_at, id LIMIT $2`,
+      `SELECT ${USER_COLUMNS}, ${timestampKeySql('created_at')} AS created_key
+       FROM app_user WHERE ${where} ORDER BY created_at, id LIMIT $2`,
       params,
     );
   }
@@ -237,7 +238,7 @@ export class AccountsRepository {
     within: RegionRange | undefined,
     after: [string, string, string] | undefined,
     limit: number,
-  ): Promise<AssignmentRow[]> {
+  ): Promise<(AssignmentRow & { granted_key: string })[]> {
     const params: unknown[] = [];
     const where = ['ra.revoked_at IS NULL', regionScopeSql('ra.region_code', scope, params)];
     if (within) where.push(regionScopeSql('ra.region_code', [within], params));
@@ -248,7 +249,8 @@ export class AccountsRepository {
     }
     params.push(limit);
     return this.db.query(
-      `SELECT ra.id, ra.user_id, u.login, u.real_name, ra.role, ra.region_code, ra.region_level, ra.granted_by, ra.granted_at
+      `SELECT ra.id, ra.user_id, u.login, u.real_name, ra.role, ra.region_code, ra.region_level, ra.granted_by, ra.granted_at,
+         ${timestampKeySql('ra.granted_at')} AS granted_key
        FROM role_assignment ra JOIN app_user u ON u.id = ra.user_id
        WHERE ${where.join(' AND ')} ORDER BY ra.region_code, ra.granted_at, ra.id LIMIT $${params.length}`,
       params,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, decodeCursor, Page, toPage } from '@sunshine/core';
+import { ApiProblems, Keyset, Page } from '@sunshine/core';
 import { ParseRegionCodePipe } from '@sunshine/regions';
 
 import { Allow, CurrentActor } from '../access.decorators';
@@ -12,6 +12,8 @@ import { Permission } from '../roles';
 import { AccountsService } from './accounts.service';
 
 const VILLAGE = { param: 'code' };
+/** Oldest first: (created_at, id) ascending. */
+const RESIDENTS_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
 
 @ApiTags('residents')
 @Controller('villages/:code/residents')
@@ -26,9 +28,9 @@ export class ResidentsController {
     @Param('code', ParseRegionCodePipe) code: string,
     @Query() query: ResidentQueryDto,
   ): Promise<Page<AccountDto>> {
-    const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
+    const after = RESIDENTS_KEYSET.decode(query.cursor);
     const rows = await this.accounts.listResidents(code, query.verified, after, query.limit + 1);
-    return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toAccountDto);
+    return RESIDENTS_KEYSET.page(rows, query.limit, (r) => [r.created_key, r.id], toAccountDto);
   }
 
   @Post()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, decodeCursor, Page, toPage } from '@sunshine/core';
+import { Db, Keyset, Page } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 
 import { accessError, AccessErrorCode } from '../access.errors';
@@ -7,6 +7,9 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, RegionRange } from '../principal';
 import { OFFICIAL_ROLES, Role, ROLE_LEVELS } from '../roles';
 import { AccountsRepository, AssignmentRow } from './accounts.repository';
+
+/** By region, then oldest first: (region_code, granted_at, id) ascending. */
+const ASSIGNMENTS_KEYSET = new Keyset<[string, string, string]>([/^\d{12}$/, 'timestamp', 'uuid']);
 
 /**
  * Granting and revoking roles. The access guard has already checked that the region is inside the
@@ -83,15 +86,13 @@ export class RolesService {
     limit: number,
   ): Promise<Page<AssignmentRow>> {
     const range = within ? await this.regions.subtreeOf(within) : undefined;
-    const after = cursor
-      ? (decodeCursor(cursor, [/^\d{12}$/, 'timestamp', 'uuid']) as [string, string, string])
-      : undefined;
+    const after = ASSIGNMENTS_KEYSET.decode(cursor);
     const rows = await this.accounts.listAssignments(scope, range, after, limit + 1);
-    return toPage(
+    return ASSIGNMENTS_KEYSET.page(
       rows,
       limit,
-      (r) => [r.region_code, r.granted_at.toISOString(), r.id],
-      (r) => r,
+      (r) => [r.region_code, r.granted_key, r.id],
+      ({ granted_key: _, ...r }) => r,
     );
   }
 

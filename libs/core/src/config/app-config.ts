@@ -107,6 +107,20 @@ export class AppConfig {
   @IsInt()
   AUTH_RATE_LIMIT = 10;
 
+  /** Statement timeout of public reads (lists, search, feeds), in ms: a runaway query becomes a 503. */
+  @Transform(toInt)
+  @Min(100)
+  @Max(60000)
+  @IsInt()
+  PUBLIC_STATEMENT_TIMEOUT_MS = 3000;
+
+  /** Open-data exports streaming at once, each on a connection of their own pool; beyond: 503 with Retry-After. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(50)
+  @IsInt()
+  EXPORT_CONCURRENCY = 2;
+
   /** Seeds the demo accounts (README) at start. Default: on with the embedded database, else off. */
   @Transform(toBool)
   @IsOptional()

@@ -9,27 +9,58 @@ export function encodeCursor(values: CursorValues): string {
 
 /**
  * What one key of a cursor must be: an integer in a range, a string matching a pattern, a
- * timestamp (ISO 8601, as `Date#toISOString` writes it) or a UUID.
+ * timestamp (UTC, microseconds, as `timestampKeySql` writes it) or a UUID.
  */
 export type CursorKey = { min: number; max: number } | RegExp | 'timestamp' | 'uuid';
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * SQL writing a `timestamptz` column as a cursor key: `2026-10-08T01:02:03.456789Z`, UTC at the
+ * microsecond precision PostgreSQL stores. A JavaScript `Date` keeps milliseconds only, so a key
+ * made by `toISOString()` falls between rows: `>` repeats the boundary row and `<` skips the rows
+ * of the same millisecond. Keyset lists select this beside the column and put it in the cursor.
+ */
+export function timestampKeySql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
 
-function fits(value: unknown, key: CursorKey): boolean {
-  if (key === 'timestamp') {
-    // A real instant only (no month 13, no hour 25): it must parse and write back unchanged.
-    if (typeof value !== 'string' || !ISO_TIMESTAMP.test(value) || Number.isNaN(Date.parse(value))) return false;
-    return new Date(value).toISOString() === value;
-  }
+const TIMESTAMP_KEY = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{6})Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The years a stored timestamp can hold here (rows are stamped by now()); PostgreSQL has no year 0. */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9999;
+
+function isTimestampKey(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = TIMESTAMP_KEY.exec(value);
+  if (!match) return false;
+  const year = Number(match[1]);
+  if (year < MIN_YEAR || year > MAX_YEAR) return false;
+  // A real instant only (no month 13, no 30 February, no hour 25): it must write back unchanged.
+  const millis = `${value.slice(0, 23)}Z`;
+  const parsed = Date.parse(millis);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString() === millis;
+}
+
+/** Whether `value` has the shape `key` asks for. */
+export function fitsCursorKey(value: unknown, key: CursorKey): boolean {
+  if (key === 'timestamp') return isTimestampKey(value);
   if (key === 'uuid') return typeof value === 'string' && UUID.test(value);
   if (key instanceof RegExp) return typeof value === 'string' && value.length <= 100 && key.test(value);
   return Number.isInteger(value) && (value as number) >= key.min && (value as number) <= key.max;
 }
 
+/** Whether `values` is a position of the given shape, key by key. */
+export function fitsCursorShape(values: unknown, shape: CursorKey[]): values is CursorValues {
+  return (
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    values.every((v, i) => fitsCursorKey(v, shape[i] as CursorKey))
+  );
+}
+
 /**
- * Decodes a cursor made by `encodeCursor`, checking every key against the expected shape; a forged
- * or stale cursor is a 400, never a query.
+ * Decodes a cursor made by `encodeCursor`, checking every key against the expected shape (for a
+ * timestamp: a real instant the column can hold); a forged or stale cursor is a 400, never a query.
  */
 export function decodeCursor(cursor: string, shape: CursorKey[]): CursorValues {
   let values: unknown;
@@ -38,9 +69,7 @@ export function decodeCursor(cursor: string, shape: CursorKey[]): CursorValues {
   } catch {
     values = undefined;
   }
-  const ok =
-    Array.isArray(values) && values.length === shape.length && values.every((v, i) => fits(v, shape[i] as CursorKey));
-  if (!ok)
+  if (!fitsCursorShape(values, shape))
     throw coreError(CoreErrorCode.InvalidCursor, 'The cursor does not come from this list; start again without it.');
-  return values as CursorValues;
+  return values;
 }

@@ -13,6 +13,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Index('disclosure_city_code_published_at_id_idx', { synchronize: false })
 @Index('disclosure_province_code_published_at_id_idx', { synchronize: false })
 @Index('disclosure_region_code_created_at_idx', ['regionCode', 'createdAt'])
+// GIN over disclosure_title_terms(title, region_code) WHERE status = 'published' (title search): an expression index.
+@Index('disclosure_title_terms_idx', { synchronize: false })
 @Check('disclosure_category_check', "category IN ('party', 'village', 'finance')")
 @Check('disclosure_period_check', "period ~ '^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$'")
 @Check('disclosure_status_check', "status IN ('draft', 'published', 'withdrawn')")

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, Page, toPage } from '@sunshine/core';
+import { AppConfig, Keyset, Page } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 
 import { ContentRepository } from '../content.repository';
@@ -11,6 +11,9 @@ import { PublicationService } from '../ledger/publication.service';
 import { parsePeriod } from '../period';
 import { diffFields, diffLists } from './diff';
 import { LEVEL_COLUMN, ListRow, PublicRepository } from './public.repository';
+
+/** Newest first: (published_at, id) descending. */
+const LIST_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
 
 export interface ListQuery {
   region: string;
@@ -32,12 +35,13 @@ export class PublicDisclosuresService {
     private readonly publication: PublicationService,
     private readonly ledger: LedgerRepository,
     private readonly regions: RegionsService,
+    private readonly config: AppConfig,
   ) {}
 
-  async list(query: ListQuery): Promise<Page<ListRow>> {
+  async list(query: ListQuery): Promise<Page<Omit<ListRow, 'published_key'>>> {
     const level = await this.regions.levelOf(query.region);
     if (level === null) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
-    const before = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
+    const before = LIST_KEYSET.decode(query.cursor);
     const rows = await this.reads.list({
       column: LEVEL_COLUMN[level] as (typeof LEVEL_COLUMN)[1],
       regionCode: query.region,
@@ -47,12 +51,13 @@ export class PublicDisclosuresService {
       text: query.q,
       before,
       limit: query.limit + 1,
+      timeoutMs: this.config.PUBLIC_STATEMENT_TIMEOUT_MS,
     });
-    return toPage(
+    return LIST_KEYSET.page(
       rows,
       query.limit,
-      (r) => [r.published_at.toISOString(), r.id],
-      (r) => r,
+      (r) => [r.published_key, r.id],
+      ({ published_key: _, ...r }) => r,
     );
   }
 

@@ -97,12 +97,17 @@ export class PublicController {
 
   @Get('open-data/finance-lines')
   @ApiProduces('text/csv', 'application/json')
-  @ApiOperation({ summary: 'Published finance lines of a subtree and period range, streamed as CSV or JSON' })
-  @ApiProblems(400, 404)
+  @ApiOperation({
+    summary:
+      'Published finance lines of a subtree and period range, streamed as CSV or JSON (a few at once: beyond, 503 with Retry-After)',
+  })
+  @ApiProblems(400, 404, 503)
   async financeLines(@Query() query: ExportQueryDto, @Res() reply: FastifyReply) {
     const format = query.format ?? 'csv';
     const stream = await this.openData.financeLines(query.region, query.from, query.to, format);
     if (!stream) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
+    // A client that goes away mid-download: stop reading at once (frees the cursor and its connection).
+    reply.raw.once('close', () => stream.destroy());
     await reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .header(

@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-
 import { Injectable } from '@nestjs/common';
-import { Db } from '@sunshine/core';
-import type { PoolClient } from 'pg';
+import { Db, timestampKeySql } from '@sunshine/core';
+import { EntityManager } from 'typeorm';
 
 export interface ListFilter {
   /** The ancestor column matching the region's level, and the region's code. */
@@ -11,9 +9,12 @@ export interface ListFilter {
   category?: string;
   fromPeriodStart?: string;
   toPeriodEnd?: string;
+  /** Text the title contains (case-insensitive). */
   text?: string;
   before?: [string, string];
   limit: number;
+  /** Statement timeout of the read, in ms: past it the query is cancelled (SQLSTATE 57014, a 503). */
+  timeoutMs: number;
 }
 
 export interface ListRow {
@@ -24,6 +25,8 @@ export interface ListRow {
   title: string;
   published_at: Date;
   published_revision: number;
+  /** `published_at` at full precision, for the cursor (timestampKeySql). */
+  published_key: string;
 }
 
 export interface PeriodTotalsRow {
@@ -49,31 +52,155 @@ export const LEVEL_COLUMN: Record<number, ListFilter['column']> = {
   5: 'region_code',
 };
 
-/** Public reads: published disclosures only. Every list is a scan of one ancestor-column index, newest first. */
+const COLUMNS = `d.id, d.region_code::text, d.category, d.period, d.title, d.published_at, d.published_revision,
+  ${timestampKeySql('d.published_at')} AS published_key`;
+
+/** Rows of a region, newest first, that a title search reads before it turns to the title index. */
+export const SEARCH_WINDOW = 1000;
+/** Matches the title index path sorts at most; a word with more is common enough to walk the region's newest rows for. */
+export const SEARCH_CANDIDATES = 5000;
+
+/** A statement and its parameters. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are typed by the caller
+const run = (m: Pick<EntityManager, 'query'>, { sql, params }: Statement): Promise<any> => m.query(sql, params);
+
+/** Numbered parameters and the conditions that use them. */
+class Conditions {
+  readonly where: string[] = [];
+
+  constructor(readonly params: unknown[] = []) {}
+
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  add(sql: string): this {
+    this.where.push(sql);
+    return this;
+  }
+
+  get sql(): string {
+    return this.where.length ? this.where.join(' AND ') : 'true';
+  }
+}
+
+/** Category, period range and title text, on the rows of `alias`. */
+function addFilters(c: Conditions, alias: string, f: ListFilter): void {
+  if (f.category) c.add(`${alias}.category = ${c.param(f.category)}`);
+  if (f.fromPeriodStart) c.add(`${alias}.period_start >= ${c.param(f.fromPeriodStart)}::date`);
+  if (f.toPeriodEnd) c.add(`${alias}.period_end <= ${c.param(f.toPeriodEnd)}::date`);
+  if (f.text) c.add(`strpos(lower(${alias}.title), lower(${c.param(f.text)})) > 0`);
+}
+
+/** After the cursor's position, newest first. */
+function addKeyset(c: Conditions, f: ListFilter): void {
+  if (!f.before) return;
+  const [at, id] = f.before;
+  c.add(`(d.published_at, d.id) < (${c.param(at)}::timestamptz, ${c.param(id)}::uuid)`);
+}
+
+/** The SQL of public lists and title search (exported for the plan tests and the benchmark). */
+export const publicListSql = {
+  /** The region's index, newest first, with every filter; stops after `limit` matching rows. */
+  walk(f: ListFilter): Statement {
+    const c = new Conditions();
+    const region = c.param(f.regionCode);
+    const limit = c.param(f.limit);
+    c.add(`d.status = 'published'`).add(`d.${f.column} = ${region}`);
+    addFilters(c, 'd', f);
+    addKeyset(c, f);
+    return {
+      sql: `SELECT ${COLUMNS} FROM disclosure d WHERE ${c.sql} ORDER BY d.published_at DESC, d.id DESC LIMIT ${limit}`,
+      params: c.params,
+    };
+  },
+
+  /**
+   * The first `limit` matches among the region's SEARCH_WINDOW newest rows after the cursor: the
+   * newest rows are read one by one and the reading stops at the `limit`-th match.
+   */
+  newest(f: ListFilter): Statement {
+    const c = new Conditions();
+    const region = c.param(f.regionCode);
+    const limit = c.param(f.limit);
+    c.add(`d.status = 'published'`).add(`d.${f.column} = ${region}`);
+    addKeyset(c, f);
+    const hits = new Conditions(c.params);
+    addFilters(hits, 'w', f);
+    return {
+      sql: `SELECT w.id, w.region_code, w.category, w.period, w.title, w.published_at, w.published_revision, w.published_key
+       FROM (SELECT ${COLUMNS}, d.period_start, d.period_end FROM disclosure d WHERE ${c.sql}
+             ORDER BY d.published_at DESC, d.id DESC LIMIT ${SEARCH_WINDOW}) w
+       WHERE ${hits.sql} ORDER BY w.published_at DESC, w.id DESC LIMIT ${limit}`,
+      params: hits.params,
+    };
+  },
+
+  /**
+   * The subtree's rows whose title holds the word's character pairs, found in the GIN title index
+   * (the region's term and the pairs together), checked, then sorted; each row with `candidates`,
+   * the number of matches up to SEARCH_CANDIDATES + 1.
+   */
+  titleIndex(f: ListFilter & { text: string }): Statement {
+    const c = new Conditions();
+    const region = c.param(f.regionCode);
+    const limit = c.param(f.limit);
+    const query = c.param(f.text);
+    c.add(`d.status = 'published'`).add(
+      `disclosure_title_terms(d.title, d.region_code) @> disclosure_search_terms(${region}::bigint, ${query})`,
+    );
+    addFilters(c, 'd', f);
+    addKeyset(c, f);
+    return {
+      sql: `SELECT c.*, count(*) OVER ()::int AS candidates
+       FROM (SELECT ${COLUMNS} FROM disclosure d WHERE ${c.sql} LIMIT ${SEARCH_CANDIDATES + 1}) c
+       ORDER BY c.published_at DESC, c.id DESC LIMIT ${limit}`,
+      params: c.params,
+    };
+  },
+};
+
+/**
+ * Public reads: published disclosures only. A list is a scan of one ancestor-column index, newest
+ * first; with filters or a search it runs under a statement timeout (PUBLIC_STATEMENT_TIMEOUT_MS). A title search is bounded whatever the level and the word:
+ * it reads the region's SEARCH_WINDOW newest rows (enough for a common word), else asks the GIN
+ * title index for the subtree's rows holding the word's character pairs (a rare or missing word
+ * costs a few page reads), and walks the region's index without a window only for a word with more
+ * than SEARCH_CANDIDATES matches none of which is among the newest — the statement timeout bounds that.
+ */
 @Injectable()
 export class PublicRepository {
   constructor(private readonly db: Db) {}
 
   list(f: ListFilter): Promise<ListRow[]> {
-    const params: unknown[] = [f.regionCode, f.limit];
-    const where = [`d.status = 'published'`, `d.${f.column} = $1`];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace(/\?/g, `$${params.length}`));
-    };
-    if (f.category) add('d.category = ?', f.category);
-    if (f.fromPeriodStart) add('d.period_start >= ?::date', f.fromPeriodStart);
-    if (f.toPeriodEnd) add('d.period_end <= ?::date', f.toPeriodEnd);
-    if (f.text) add('strpos(d.title, ?) > 0', f.text);
-    if (f.before) {
-      params.push(f.before[0], f.before[1]);
-      where.push(`(d.published_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    return this.db.query(
-      `SELECT d.id, d.region_code::text, d.category, d.period, d.title, d.published_at, d.published_revision
-       FROM disclosure d WHERE ${where.join(' AND ')} ORDER BY d.published_at DESC, d.id DESC LIMIT $2`,
-      params,
+    // The newest rows of a region without filters: an index scan that stops at `limit`, one statement.
+    if (!f.text && !f.category && !f.fromPeriodStart && !f.toPeriodEnd) return run(this.db, publicListSql.walk(f));
+    // Filters can make the walk long (a period with no rows reads the whole level): under the timeout.
+    return this.bounded(f.timeoutMs, (m) =>
+      f.text ? this.search(m, { ...f, text: f.text }) : run(m, publicListSql.walk(f)),
     );
+  }
+
+  private async search(m: EntityManager, f: ListFilter & { text: string }): Promise<ListRow[]> {
+    const newest: ListRow[] = await run(m, publicListSql.newest(f));
+    if (newest.length >= f.limit) return newest;
+    const indexed: (ListRow & { candidates: number })[] = await run(m, publicListSql.titleIndex(f));
+    if ((indexed[0]?.candidates ?? 0) <= SEARCH_CANDIDATES) return indexed.map(({ candidates: _, ...row }) => row);
+    return run(m, publicListSql.walk(f));
+  }
+
+  /** Runs `work` in a transaction whose statements time out after `timeoutMs`. */
+  private bounded<T>(timeoutMs: number, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (m) => {
+      await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      return work(m);
+    });
   }
 
   /** Income, expense and surplus per period of a village's published finance disclosures. */
@@ -104,49 +231,6 @@ export class PublicRepository {
          AND d.period_start >= $2::date AND d.period_end <= $3::date
        GROUP BY d.period, l.direction, l.account_code ORDER BY d.period, l.direction DESC, l.account_code`,
       [villageCode, fromStart, toEnd],
-    );
-  }
-
-  /**
-   * Streams the published finance lines of a subtree and period range through a server-side cursor,
-   * 1,000 rows at a time: memory stays constant whatever the size.
-   */
-  streamFinanceLines(from: string, to: string, fromStart: string, toEnd: string): Readable {
-    const db = this.db;
-    return Readable.from(
-      (async function* () {
-        const runner = db.createQueryRunner();
-        await runner.connect();
-        const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-        try {
-          await client.query('BEGIN READ ONLY');
-          await client.query(
-            `DECLARE lines NO SCROLL CURSOR FOR
-             SELECT d.region_code::text AS "regionCode", d.period, d.id AS "disclosureId", r.number AS revision, l.line_no AS "lineNo",
-               l.direction, l.account_code AS "accountCode", l.amount::text AS amount, l.occurred_on::text AS "occurredOn",
-               l.counterparty, l.voucher_no AS "voucherNo", l.payment_method AS "paymentMethod", l.note
-             FROM disclosure d
-             JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
-             JOIN finance_line l ON l.revision_id = r.id
-             WHERE d.region_code BETWEEN $1::bigint AND $2::bigint AND d.category = 'finance' AND d.status = 'published'
-               AND d.period_start >= $3::date AND d.period_end <= $4::date
-             ORDER BY d.region_code, d.period, d.id, l.line_no`,
-            [from, to, fromStart, toEnd],
-          );
-          for (;;) {
-            const { rows } = await client.query('FETCH 1000 FROM lines');
-            if (rows.length === 0) break;
-            yield rows as Record<string, unknown>[];
-          }
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          await runner.release();
-        }
-      })(),
-      { objectMode: true },
     );
   }
 }

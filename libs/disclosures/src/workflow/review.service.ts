@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService } from '@sunshine/access';
-import { Db, decodeCursor, toPage } from '@sunshine/core';
+import { Db, Keyset } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 import { EntityManager } from 'typeorm';
 
@@ -8,6 +8,9 @@ import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow, RevisionStatus } from '../disclosures.repository';
 import { PublicationService } from '../ledger/publication.service';
+
+/** Oldest first: (submitted_at, revision id) ascending. */
+const QUEUE_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
 
 type Decision = 'monitor_approve' | 'monitor_return' | 'approve' | 'return';
 
@@ -156,13 +159,13 @@ export class ReviewService {
     limit: number,
   ) {
     const range = await this.regions.subtreeOf(regionCode);
-    const after = cursor ? (decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
+    const after = QUEUE_KEYSET.decode(cursor);
     const rows = await this.disclosures.queue(stage, range.from, range.to, after, limit + 1);
-    return toPage(
+    return QUEUE_KEYSET.page(
       rows,
       limit,
-      (r) => [r.submitted_at.toISOString(), r.revision_id],
-      (r) => r,
+      (r) => [r.submitted_key, r.revision_id],
+      ({ submitted_key: _, ...r }) => r,
     );
   }
 
