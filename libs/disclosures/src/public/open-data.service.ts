@@ -1,7 +1,7 @@
 import { pipeline, Readable, Transform } from 'node:stream';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Slots } from '@sunshine/core';
+import { AppConfig, DomainError, Slots } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 
 import { ContentRepository } from '../content.repository';
@@ -58,7 +58,11 @@ export class OpenDataService {
    * 'error' event.
    */
   async financeLines(region: string, from: string, to: string, format: 'csv' | 'json'): Promise<Readable | null> {
-    const range = await this.regions.subtreeOf(region).catch(() => null);
+    // Only "no such region" is a null; a database outage stays an error (a 503, not a 404).
+    const range = await this.regions.subtreeOf(region).catch((error: unknown) => {
+      if (error instanceof DomainError) return null;
+      throw error;
+    });
     if (!range) return null;
     const start = parsePeriod(from)?.start;
     const end = parsePeriod(to)?.end;
