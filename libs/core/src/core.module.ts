@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
 
@@ -10,6 +11,7 @@ import { MetricsController } from './metrics/metrics.controller';
 @Module({
   imports: [AppConfigModule, LoggingModule, DatabaseModule],
   controllers: [HealthController, MetricsController],
-  exports: [AppConfigModule, DatabaseModule],
+  providers: [Readiness],
+  exports: [AppConfigModule, DatabaseModule, Readiness],
 })
 export class CoreModule {}

@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 
 import { AppConfig } from '../config/app-config';
@@ -8,9 +8,10 @@ const EMBEDDED_DATABASE = 'sunshine';
 
 /**
  * Where the database is: `DATABASE_URL` if set, else an embedded PostgreSQL started in the data
- * folder (and stopped with the process).
+ * folder and supervised (restarted after an unexpected exit). The app stops it after closing its
+ * pool (see DatabaseModule); scripts call `stop()`.
  */
-export class DatabaseServer implements OnApplicationShutdown {
+export class DatabaseServer {
   private constructor(
     readonly url: string,
     private readonly embedded?: EmbeddedPostgresHandle,
@@ -20,16 +21,28 @@ export class DatabaseServer implements OnApplicationShutdown {
     return this.embedded !== undefined;
   }
 
+  /** False while the embedded server is down and being restarted; always true for `DATABASE_URL`. */
+  get isUp(): boolean {
+    return this.embedded?.isUp ?? true;
+  }
+
   static async resolve(config: AppConfig, logger = new Logger('Database')): Promise<DatabaseServer> {
     if (config.DATABASE_URL) return new DatabaseServer(config.DATABASE_URL);
     logger.log(
       `no DATABASE_URL: starting embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on port ${config.EMBEDDED_PG_PORT}`,
     );
-    const embedded = await startEmbeddedPostgres({
-      dir: config.EMBEDDED_PG_DIR,
-      port: config.EMBEDDED_PG_PORT,
-      log: (m) => logger.debug(m.trim()),
-    });
+    let embedded: EmbeddedPostgresHandle;
+    try {
+      embedded = await startEmbeddedPostgres({
+        dir: config.EMBEDDED_PG_DIR,
+        port: config.EMBEDDED_PG_PORT,
+        logger: new Logger('EmbeddedPostgres'),
+      });
+    } catch (error) {
+      throw new Error(
+        `the embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     try {
       const url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
       return new DatabaseServer(url, embedded);
@@ -41,10 +54,6 @@ export class DatabaseServer implements OnApplicationShutdown {
 
   async stop(): Promise<void> {
     await this.embedded?.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
   }
 }
 

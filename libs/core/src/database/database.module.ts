@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
@@ -14,6 +15,27 @@ import { Db } from './db';
   exports: [DatabaseServer],
 })
 class DatabaseServerModule {}
+
+/**
+ * At shutdown (after the HTTP server has finished its requests), the pool closes first and only then
+ * does the embedded server stop, so no connection sees the server go away. TypeORM's own shutdown
+ * hook may run before or after this one; closing twice is a no-op.
+ */
+@Injectable()
+class DatabaseShutdown implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly server: DatabaseServer,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.log('database pool closed');
+    await this.server.stop();
+  }
+}
 
 /**
  * The TypeORM data source on the configured (or embedded) server, and `Db`, the transaction-aware
@@ -31,7 +53,7 @@ class DatabaseServerModule {}
       }),
     }),
   ],
-  providers: [Db],
+  providers: [Db, DatabaseShutdown],
   exports: [DatabaseServerModule, Db],
 })
 export class DatabaseModule {}

@@ -1,16 +1,22 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { DatabaseServer } from '../database/database-server';
 import { Db } from '../database/db';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../http/posture';
+import { Readiness } from './readiness';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly server: DatabaseServer,
+    private readonly readiness: Readiness,
+  ) {}
 
   @Get('live')
   @HttpCode(200)
@@ -21,10 +27,13 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The database answers' })
+  @ApiOperation({ summary: 'The database answers and the process is not shutting down' })
   @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
   @ApiProblems(503)
   async ready(): Promise<{ status: string; database: string }> {
+    if (this.readiness.isDraining) throw coreError(CoreErrorCode.ServiceUnavailable, 'The service is shutting down.');
+    // A restarting embedded server is down even if a pooled connection to a dying backend still answers.
+    if (!this.server.isUp) throw coreError(CoreErrorCode.ServiceUnavailable, 'The database is restarting.');
     try {
       await this.db.query('SELECT 1');
     } catch {

@@ -51,11 +51,16 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
     },
   });
   // Nest's own body parser is off: Fastify's, with a depth limit, reads JSON (limitJsonDepth).
+  // A failure while creating the app is thrown to the caller (not process.abort()), and the start-up
+  // logs buffered until then are not dumped with it: the caller says why in one line.
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -65,7 +70,6 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   limitJsonDepth(fastify);

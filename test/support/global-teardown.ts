@@ -1,16 +1,19 @@
 // Drops what this run created on an external server, or stops the embedded one (deleting its data).
-import pg from 'pg';
+import { rm } from 'node:fs/promises';
 
-export default async function globalTeardown() {
+import { Client } from 'pg';
+
+export default async function globalTeardown(): Promise<void> {
   const server = globalThis.__SUNSHINE_TEST_PG__;
   if (server) {
     await server.stop();
+    await rm(server.dir, { recursive: true, force: true });
     return;
   }
-  const client = new pg.Client({ connectionString: process.env.SUNSHINE_TEST_ADMIN_URL });
+  const client = new Client({ connectionString: process.env.SUNSHINE_TEST_ADMIN_URL });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
       `${process.env.SUNSHINE_TEST_RUN}%`,
     ]);
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
