@@ -1,12 +1,20 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { Client } from 'pg';
 
+import {
+  ApiProcess,
+  ApiSetup,
+  apiSetup,
+  cleanUp,
+  dataDir,
+  ensureBuilt,
+  freePort,
+  postmasterPid,
+  startApi,
+} from '../support/api-process';
 import { FaultLoad, LoadReport, sleep } from './fault-load';
 import { OwnedPostgres } from './owned-postgres';
 
@@ -28,72 +36,49 @@ jest.setTimeout(15 * 60_000);
 
 interface Database {
   url: string;
-  /** The postmaster's pid, from its lock file. */
-  postmasterPid(): Promise<number | null>;
+  dataDir: string;
   /** external: the test restarts the server; embedded: waits until the app has restarted it. */
   recover(killedPid: number): Promise<void>;
   close(): Promise<void>;
 }
 
 describe.each(['external', 'embedded'] as const)('Database loss under load (%s PostgreSQL)', (mode) => {
-  let dir: string;
+  let setup: ApiSetup;
   let database: Database;
-  let api: ChildProcess;
-  let apiExit: { code: number | null; signal: string | null } | null = null;
-  let output = '';
+  let api: ApiProcess;
   let base: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), `sunshine-fault-${mode}-`));
-    if (userInfo().uid === 0) await chmod(dir, 0o755); // the server runs as the postgres user
-    const port = await freePort();
-    const pgPort = await freePort();
+    await ensureBuilt();
+    setup = await apiSetup();
     const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
       NODE_ENV: 'development',
-      PORT: String(port),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DEMO_DATA: 'true',
       AUTH_RATE_LIMIT: '1000',
+      BUILTIN_REGIONS_FILE: path.join(ROOT, 'data/regions/liaoning.csv'),
     };
     if (mode === 'external') {
-      database = await startExternal(path.join(dir, 'data'), pgPort);
+      database = await startExternal(path.join(setup.dir, 'external'), await freePort());
       env.DATABASE_URL = database.url;
-    } else {
-      env.EMBEDDED_PG_DIR = path.join(dir, 'data');
-      env.EMBEDDED_PG_PORT = String(pgPort);
-      delete env.DATABASE_URL;
     }
-    api = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/main.js')], { cwd: ROOT, env });
-    const log = createWriteStream(path.join(tmpdir(), `sunshine-fault-${mode}-api.log`));
-    const keep = (chunk: Buffer) => {
-      log.write(chunk);
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    api.stdout?.on('data', keep);
-    api.stderr?.on('data', keep);
-    api.on('exit', (code, signal) => (apiExit = { code, signal }));
-    base = `http://127.0.0.1:${port}`;
+    api = startApi(setup, env);
+    base = `http://127.0.0.1:${setup.port}`;
     await waitFor(
-      async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200,
+      async () => {
+        if (api.child.exitCode !== null) throw new Error(`the API exited at start: ${api.stderr().slice(-3000)}`);
+        return (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200;
+      },
       600,
-      () => output,
+      () => api.stderr(),
     );
-    if (mode === 'embedded') database = await embeddedHandle(path.join(dir, 'data'), pgPort);
+    if (mode === 'embedded') database = await embeddedHandle(dataDir(setup), setup.pgPort);
   });
 
   afterAll(async () => {
-    if (api && apiExit === null) {
-      api.kill('SIGTERM');
-      await waitFor(
-        async () => apiExit !== null,
-        300,
-        () => output,
-      ).catch(() => api.kill('SIGKILL'));
-    }
+    if (api) await writeFile(path.join(tmpdir(), `sunshine-fault-${mode}-api.log`), api.stdout() + api.stderr());
     await database?.close();
-    await rm(dir, { recursive: true, force: true });
+    await cleanUp(setup, api ? [api] : []);
   });
 
   it('keeps every acknowledged write exactly once, answers outages with 503 + Retry-After, and recovers', async () => {
@@ -111,8 +96,8 @@ describe.each(['external', 'embedded'] as const)('Database loss under load (%s P
     await sleep(WARM_UP_S * 1000);
     for (let kill = 0; kill < KILLS; kill++) {
       const killedAt = load.secondsSinceStart();
-      const pid = await database.postmasterPid();
-      expect(pid).not.toBeNull();
+      const pid = postmasterPid(database.dataDir);
+      expect(pid).toBeDefined();
       process.kill(pid as number, 'SIGKILL');
       await database.recover(pid as number);
       restartedAt.push(load.secondsSinceStart());
@@ -124,7 +109,8 @@ describe.each(['external', 'embedded'] as const)('Database loss under load (%s P
     const figures = summarise(report, stored, restartedAt);
     console.log(`fault test (${mode} PostgreSQL, ${KILLS} SIGKILLs):\n${figures.lines.join('\n')}`);
 
-    expect(apiExit).toBeNull(); // the API process stayed up throughout
+    expect(api.child.exitCode).toBeNull(); // the API process stayed up throughout
+    expect(api.child.signalCode).toBeNull();
     expect(report.violations.slice(0, 20)).toEqual([]);
     expect(report.abandoned).toBe(0); // no key left unanswered: every logical write was acknowledged
     expect(figures.lost).toEqual([]);
@@ -204,7 +190,7 @@ async function startExternal(dataDir: string, port: number): Promise<Database> {
   const url = server.url.replace(/\/postgres$/, '/sunshine');
   return {
     url,
-    postmasterPid: () => postmasterPid(dataDir),
+    dataDir,
     async recover() {
       await sleep(2000); // an outage of a couple of seconds
       // Right after a SIGKILL the old backends may still hold the shared memory: retry the start.
@@ -228,12 +214,12 @@ async function embeddedHandle(dataDir: string, port: number): Promise<Database> 
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sunshine`;
   return {
     url,
-    postmasterPid: () => postmasterPid(dataDir),
+    dataDir,
     async recover(killedPid) {
       await waitFor(
         async () => {
-          const pid = await postmasterPid(dataDir);
-          if (pid === null || pid === killedPid) return false;
+          const pid = postmasterPid(dataDir);
+          if (pid === undefined || pid === killedPid) return false;
           const client = new Client({ connectionString: url });
           return client
             .connect()
@@ -248,14 +234,8 @@ async function embeddedHandle(dataDir: string, port: number): Promise<Database> 
         () => 'the embedded server did not come back by itself',
       );
     },
-    close: async () => undefined, // stopped with the API
+    close: async () => undefined, // stopped with the API (cleanUp)
   };
-}
-
-async function postmasterPid(dataDir: string): Promise<number | null> {
-  const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => null);
-  const pid = Number(text?.split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 /** Polls `check` every half second, at most `tries` times. */
@@ -265,15 +245,4 @@ async function waitFor(check: () => Promise<boolean>, tries: number, why: () => 
     await sleep(500);
   }
   throw new Error(`gave up waiting: ${why().slice(-3000)}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
