@@ -140,10 +140,82 @@ describe('scanText', () => {
     expect(scanText(`${'x'.repeat(5 * 1024 * 1024)} ${MOBILE}`, 'body')).toEqual([]);
   });
 
+  describe('ordinary ways of writing the numbers (normalised before matching)', () => {
+    const ZW = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'];
+    const excerptOf = (text: string) => scanText(text, 'body').map((f) => [f.kind, f.excerpt]);
+
+    it.each([
+      ['grouped 6-8-4 by spaces', '210102 19800101 1232'],
+      ['grouped 6-8-4 by dashes', '210102-19800101-1232'],
+      ['grouped 6-4-4-4 by spaces', '2101 0219 8001 0112 32'],
+      ['grouped by double spaces', '210102  19800101  1232'],
+      ['split by zero-width spaces', '210102\u200b19800101\u200b1232'],
+      ['in full-width digits and spaces', '２１０１０２\u3000１９８００１０１\u3000１２３２'],
+    ])('finds an identity number %s, embedded in Chinese text', (_name, written) => {
+      expect(excerptOf(`低保户李某身份证${written}住一组`)).toEqual([['id_number', '210102********1232']]);
+    });
+
+    it('finds a grouped identity number ending in X', () => {
+      expect(excerptOf('证件号 110105 19491231 002X 备注')).toEqual([['id_number', ID_MASKED]]);
+      expect(excerptOf('证件号 110105-19491231-002x。')).toEqual([['id_number', ID_MASKED]]);
+    });
+
+    it.each([
+      ['with dots', '139.1234.5678'],
+      ['with the area in parentheses', '(139)12345678'],
+      ['with full-width parentheses', '（139）1234-5678'],
+      ['with double spaces', '139  1234  5678'],
+      ['grouped 3-8', '139 12345678'],
+      ['with zero-width characters', ZW.map((z, i) => (i < 3 ? MOBILE.slice(i * 4, i * 4 + 4) + z : '')).join('')],
+      ['with a zero-width character between every digit', [...MOBILE].join('\u200b')],
+      ['with +86 and dashes', '+86-139-1234-5678'],
+      ['in full-width digits with an ideographic space', '１３９\u3000１２３４\u3000５６７８'],
+    ])('finds a mobile number %s, embedded in Chinese text', (_name, written) => {
+      expect(excerptOf(`联系电话${written}张村长`)).toEqual([['mobile', '139****5678']]);
+    });
+
+    it.each([
+      ['grouped in fours by double spaces', group4(CARD_16, '  ')],
+      ['grouped 6+13', `${CARD_19.slice(0, 6)} ${CARD_19.slice(6)}`],
+      ['grouped 6+13 by a dash', `${CARD_19.slice(0, 6)}-${CARD_19.slice(6)}`],
+      ['split by zero-width joiners', group4(CARD_16, '\u200d')],
+      [
+        'in full-width digits',
+        [...group4(CARD_16)]
+          .map((c) => (c === ' ' ? '\u3000' : String.fromCharCode(c.charCodeAt(0) + 0xfee0)))
+          .join(''),
+      ],
+    ])('finds a card number %s, embedded in Chinese text', (_name, written) => {
+      const findings = scanText(`补贴发放至银行卡${written}请核对`, 'body');
+      expect(kinds(findings)).toEqual(['bank_card']);
+    });
+
+    it('still needs the check character, the Luhn sum and the mobile prefix after normalising', () => {
+      const text = [
+        '210102 19800101 1233', // wrong check character
+        '210102 19801301 1232', // month 13
+        group4(CARD_16_BAD, '  '),
+        `${CARD_16_BAD.slice(0, 6)} ${CARD_16_BAD.slice(6)}`,
+        '129.1234.5678', // no 12x mobiles
+        '(010)12345678', // a landline
+        '1391234.5678', // an amount with four decimals
+        '139.12345678', // an amount
+        '650.00 650.00 650.00 650.00', // amounts in a row
+        '2026.10.01-2026.12.31', // a date range
+      ].join('\n');
+      expect(scanText(text, 'body')).toEqual([]);
+    });
+
+    it('normalises invisible characters away without moving line numbers', () => {
+      const findings = scanText(`一\u200b\n二\ufeff\n电话\u200b${[...MOBILE].join('\u2060')}`, 'body');
+      expect(findings.map((f) => [f.kind, f.line])).toEqual([['mobile', 3]]);
+    });
+  });
+
   // Speed belongs in benchmarks (no test depends on wall time): this shows that 4 MiB of input
   // built to make a backtracking pattern explode is read to the end with the right answer; an
   // exponential pattern would never finish (the run's timeout catches that, whatever the machine).
-  it.each(['1 ', '1-', '1234 ', '1'.repeat(17) + 'x ', '9', '.1'])(
+  it.each(['1 ', '1-', '1234 ', '1'.repeat(17) + 'x ', '9', '.1', '1\u200b', '1  (', '１．', '1234  '])(
     'reads 4 MiB of near-miss digits (%j repeated) to the end: only the mobile number after them is found',
     (chunk) => {
       const text = chunk.repeat(Math.floor((4 * 1024 * 1024) / chunk.length));

@@ -3,16 +3,23 @@
  * numbers and mainland mobile numbers in the text, the CSV/XLSX files and the PDF attachments.
  * A finding blocks submission; it says where it is and shows the value masked, never in full.
  *
- * Detection works on digit runs found by a single pass over each line (no backtracking regex):
- * - identity number: exactly 17 digits and a digit or X/x, with a valid GB 11643 (ISO 7064
- *   MOD 11-2) check character and a real birth date;
- * - bank card: 13–19 digits, contiguous or grouped in fours by single spaces or dashes (the last
- *   group may be shorter), passing the Luhn check and starting like a payment card (3, 4, 5, 6, 9,
- *   or the 2221–2720 Mastercard range, so dates and order numbers starting 1/2/7/8/0 do not count);
- * - mobile: exactly 11 digits `1[3-9]\d{9}`, contiguous or grouped 3-4-4, optionally after 86/+86.
+ * The text is normalised first (normaliseForScan): zero-width and other invisible characters
+ * removed, then Unicode NFKC, so full-width digits, X, spaces, dashes, dots and parentheses count
+ * as their ASCII forms. Detection then works on digit runs found by a single pass over each line
+ * (no backtracking regex); runs joined by 1–3 separator characters (spaces, dashes, dots,
+ * parentheses) are read as one grouped number:
+ * - identity number: 17 digits and a digit or X/x, contiguous or in any grouping (210102 19800101
+ *   1232, 210102-19800101-1232), with a valid GB 11643 (ISO 7064 MOD 11-2) check character and a
+ *   real birth date;
+ * - bank card: 13–19 digits, contiguous or grouped by spaces or dashes in fours (the last group may
+ *   be shorter), 6+13 or 4-6-5, passing the Luhn check and starting like a payment card (3, 4, 5,
+ *   6, 9, or the 2221–2720 Mastercard range, so dates and order numbers starting 1/2/7/8/0 do not
+ *   count);
+ * - mobile: exactly 11 digits `1[3-9]\d{9}`, contiguous or grouped 3-4-4, 3-8, 7-4 or 4-3-4
+ *   (139 1234 5678, (139)12345678, 139.1234.5678 — dots only in 3-4-4), optionally after 86/+86.
  * A run must stand alone: digits just before or after it (or a decimal point joining it to digits,
  * as in an amount) make it part of a longer number. A run that is a valid identity number is only
- * reported as one. Full-width digits, X, spaces and dashes count as their ASCII forms.
+ * reported as one.
  *
  * Bounds: at most 5 MiB of text per call (the rest is not read) and at most 100 findings per call.
  */
@@ -121,25 +128,67 @@ class Sink {
   }
 }
 
-const FULL_WIDTH = /[\uff10-\uff19\uff38\uff58\uff0d\u3000]/g;
-const toHalfWidth = (c: string): string => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+/** Invisible characters a number can be split with (zero-width, soft hyphen, bidi marks, BOM). */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * The text the checks read: invisible characters removed, then Unicode NFKC (full-width digits,
+ * X, spaces, dashes, dots and parentheses become their ASCII forms; circled digits become digits).
+ * Line breaks are kept, so line numbers still point into the original text.
+ */
+export function normaliseForScan(text: string): string {
+  return text.replace(INVISIBLE, '').normalize('NFKC');
+}
+
+/** Characters that may stand between the digit groups of one number (at most MAX_GAP of them). */
+const SEPARATORS = new Set([
+  ' ',
+  '\t',
+  '-',
+  '.',
+  '(',
+  ')',
+  '\u00b7',
+  '\u30fb',
+  '\u2010',
+  '\u2011',
+  '\u2012',
+  '\u2013',
+  '\u2014',
+  '\u2212',
+]);
+const DOTS = new Set(['.', '\u00b7', '\u30fb']);
+const MAX_GAP = 3;
+/** Digits beyond which a chain of groups cannot be one number (19-digit card plus slack). */
+const MAX_CHAIN_DIGITS = 21;
+
+const MOBILE_SHAPES = new Set(['3-4-4', '3-8', '7-4', '4-3-4']);
+const CARD_SHAPES = new Set(['6-13', '4-6-5', '4-6-4']);
 
 const isDigitAt = (s: string, i: number): boolean => {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
 };
+const isAsciiLetterAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i) | 0x20;
+  return c >= 97 && c <= 122;
+};
 
 interface Run {
   start: number;
-  /** Exclusive; includes a trailing X when `x`. */
+  /** Exclusive, digits only. */
   end: number;
+  /** Followed by a lone X/x (an identity number's check character, if the digits make one). */
   x: boolean;
 }
+
+/** What joins run k to run k+1: the separator characters, or undefined when they are not one number. */
+type Gap = string | undefined;
 
 /** Scans `text` (already within the budget) line by line; `row` overrides the line number. */
 function scanInto(text: string, where: string, sink: Sink, row?: number): void {
   if (sink.full || text.length === 0) return;
-  const s = text.replace(FULL_WIDTH, toHalfWidth);
+  const s = normaliseForScan(text);
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i <= s.length && !sink.full; i++) {
@@ -161,23 +210,23 @@ function scanLine(s: string, from: number, to: number, report: (kind: PiiKind, e
     }
     let j = i + 1;
     while (j < to && isDigitAt(s, j)) j++;
-    let x = false;
-    if (j - i === 17 && j < to && (s[j] === 'X' || s[j] === 'x')) {
-      x = true;
-      j++;
-    }
+    const x =
+      j < to && (s[j] === 'X' || s[j] === 'x') && !(j + 1 < to && (isAsciiLetterAt(s, j + 1) || isDigitAt(s, j + 1)));
     runs.push({ start: i, end: j, x });
-    i = j;
+    i = x ? j + 1 : j;
   }
   if (runs.length === 0) return;
 
-  /** Joined to the next run by exactly one space or dash. */
-  const separatorAfter = (k: number): string | undefined => {
+  /** The separators joining run k to the next one: 1–3 separator characters, nothing else. */
+  const gapAfter = (k: number): Gap => {
     const r = runs[k];
     const next = runs[k + 1];
-    if (!next || r.x || next.start !== r.end + 1) return undefined;
-    const c = s[r.end];
-    return c === ' ' || c === '-' ? c : undefined;
+    if (!next || r.x) return undefined;
+    const length = next.start - r.end;
+    if (length < 1 || length > MAX_GAP) return undefined;
+    const gap = s.slice(r.end, next.start);
+    for (const c of gap) if (!SEPARATORS.has(c)) return undefined;
+    return gap;
   };
   /** A decimal point joins the digits from..to to other digits: an amount, not an identifier. */
   const inDecimal = (start: number, end: number): boolean =>
@@ -185,9 +234,13 @@ function scanLine(s: string, from: number, to: number, report: (kind: PiiKind, e
     (start - 2 >= from && s[start - 1] === '.' && isDigitAt(s, start - 2));
 
   for (let a = 0; a < runs.length;) {
+    const gaps: string[] = [];
     let b = a;
-    while (separatorAfter(b) !== undefined) b++;
-    if (b > a && scanGroups(s, runs.slice(a, b + 1), inDecimal, report)) {
+    for (let gap = gapAfter(b); gap !== undefined; gap = gapAfter(b)) {
+      gaps.push(gap);
+      b++;
+    }
+    if (b > a && scanChain(s, runs, a, b, gaps, report)) {
       a = b + 1;
       continue;
     }
@@ -196,31 +249,53 @@ function scanLine(s: string, from: number, to: number, report: (kind: PiiKind, e
   }
 }
 
-/** A chain of runs joined by single separators, read as one grouped number; true if reported. */
-function scanGroups(
+/**
+ * Runs a..b joined by separators, read as one grouped number; true if reported. Dots join only a
+ * mobile written 139.1234.5678 (otherwise they are decimal points); cards are grouped by spaces or
+ * dashes, in fours, 6+13 or 4-6-5; identity numbers in any grouping (their check character decides).
+ */
+function scanChain(
   s: string,
-  chain: Run[],
-  inDecimal: (start: number, end: number) => boolean,
+  runs: Run[],
+  a: number,
+  b: number,
+  gaps: string[],
   report: (kind: PiiKind, excerpt: string) => void,
 ): boolean {
-  const first = chain[0];
-  const last = chain[chain.length - 1];
-  if (inDecimal(first.start, last.end)) return false;
-  const separator = s[first.end];
-  for (let k = 0; k + 1 < chain.length; k++) if (s[chain[k].end] !== separator) return false;
+  let total = 0;
+  for (let k = a; k <= b && total <= MAX_CHAIN_DIGITS; k++) total += runs[k].end - runs[k].start;
+  if (total > MAX_CHAIN_DIGITS) return false;
+  const chain = runs.slice(a, b + 1);
   const lengths = chain.map((r) => r.end - r.start);
   const digits = chain.map((r) => s.slice(r.start, r.end)).join('');
+  const x = runs[b].x;
+  const dotted = gaps.some((g) => [...g].some((c) => DOTS.has(c)));
+  const parenthesised = gaps.some((g) => g.includes('(') || g.includes(')'));
 
-  const cardShape =
-    lengths.slice(0, -1).every((n) => n === 4) && lengths[lengths.length - 1] <= 4 && digits.length >= 13;
-  if (cardShape && isCardNumber(digits)) {
-    report('bank_card', maskCard(digits));
+  if (!dotted && (total === 18 || (total === 17 && x))) {
+    const id = x ? `${digits}X` : digits;
+    if (isValidIdNumber(id)) {
+      report('id_number', maskIdNumber(id));
+      return true;
+    }
+  }
+  if (x) return false;
+
+  const prefixed = lengths.length > 2 && lengths[0] === 2 && digits.startsWith('86');
+  const mobile = prefixed ? digits.slice(2) : digits;
+  const shape = (prefixed ? lengths.slice(1) : lengths).join('-');
+  const mobileShape = dotted
+    ? shape === '3-4-4' && gaps.slice(prefixed ? 1 : 0).every((g) => g.length === 1 && DOTS.has(g))
+    : MOBILE_SHAPES.has(shape);
+  if (mobileShape && MOBILE.test(mobile)) {
+    report('mobile', maskMobile(mobile));
     return true;
   }
-  const shape = lengths.join('-');
-  const mobile = shape === '3-4-4' ? digits : shape === '2-3-4-4' && digits.startsWith('86') ? digits.slice(2) : '';
-  if (MOBILE.test(mobile)) {
-    report('mobile', maskMobile(mobile));
+
+  if (dotted || parenthesised || total < 13) return false;
+  const fours = lengths.slice(0, -1).every((n) => n === 4) && lengths[lengths.length - 1] <= 4;
+  if ((fours || CARD_SHAPES.has(lengths.join('-'))) && isCardNumber(digits)) {
+    report('bank_card', maskCard(digits));
     return true;
   }
   return false;
@@ -233,14 +308,14 @@ function scanRun(
   report: (kind: PiiKind, excerpt: string) => void,
 ): void {
   const length = run.end - run.start;
-  if (length === 18) {
-    const id = s.slice(run.start, run.end).toUpperCase();
+  if (length === 18 || (length === 17 && run.x)) {
+    const id = s.slice(run.start, run.end) + (length === 17 ? 'X' : '');
     if (isValidIdNumber(id)) {
       report('id_number', maskIdNumber(id));
       return;
     }
   }
-  if (run.x || length < 11 || length > 19 || inDecimal(run.start, run.end)) return;
+  if (length < 11 || length > 19 || inDecimal(run.start, run.end)) return;
   const digits = s.slice(run.start, run.end);
   if (length === 11 && MOBILE.test(digits)) report('mobile', maskMobile(digits));
   else if (length === 13 && digits.startsWith('86') && MOBILE.test(digits.slice(2))) {
