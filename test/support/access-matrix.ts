@@ -870,7 +870,21 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: everyone(200),
   },
 
-  // The publication ledger: walked whole, so no region.
+  // The publication ledger: walked whole, so no region. Its head and entries are public, for mirrors.
+  {
+    route: 'GET /api/v1/ledger/head',
+    posture: PUBLIC,
+    at: ANY,
+    request: () => ({ path: '/api/v1/ledger/head' }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/ledger/entries',
+    posture: PUBLIC,
+    at: ANY,
+    request: () => ({ path: '/api/v1/ledger/entries', query: { after: '0', limit: '10' } }),
+    expect: everyone(200),
+  },
   {
     route: 'GET /api/v1/ledger/verify',
     posture: { kind: 'allow', permission: Permission.LedgerVerify, target: REGION_QUERY, hide: false },

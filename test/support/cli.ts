@@ -26,9 +26,9 @@ export async function builtScript(name: string): Promise<string> {
 }
 
 /** Runs a built script against the database at `databaseUrl`; a non-zero exit is a result, not a throw. */
-export async function runScript(script: string, databaseUrl: string): Promise<CliResult> {
+export async function runScript(script: string, databaseUrl: string, args: string[] = []): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [script], {
+    const { stdout, stderr } = await run(process.execPath, [script, ...args], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
       timeout: 30_000,

@@ -207,6 +207,15 @@ export class ContentRepository {
     );
   }
 
+  /** False if any attachment's bytes no longer match its stored SHA-256 and size. */
+  async attachmentsIntact(revisionId: string, m: EntityManager = this.db.manager): Promise<boolean> {
+    const [{ intact }]: { intact: boolean }[] = await m.query(
+      `SELECT coalesce(bool_and(sha256 = sha256(content) AND size = length(content)), true) AS intact FROM attachment WHERE revision_id = $1`,
+      [revisionId],
+    );
+    return intact;
+  }
+
   async addAttachment(
     revisionId: string,
     a: { filename: string; mediaType: string; content: Buffer; sha256: Buffer },

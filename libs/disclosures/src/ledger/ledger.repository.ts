@@ -6,15 +6,20 @@ export interface LedgerRow {
   seq: string;
   disclosure_id: string;
   revision_number: number;
-  kind: 'publish' | 'correct' | 'withdraw';
+  kind: 'publish' | 'correct' | 'withdraw' | 'redact';
   content_hash: Buffer;
   at: Date;
+  /** `at` in UTC with all six decimals, and as whole microseconds since 1970: exactly what entry_hash covers. */
+  at_iso: string;
+  at_micros: string;
   prev_hash: Buffer;
   entry_hash: Buffer;
   entry_ok: boolean;
 }
 
-const COLUMNS = `seq::text, disclosure_id, revision_number, kind, content_hash, at, prev_hash, entry_hash,
+const COLUMNS = `seq::text, disclosure_id, revision_number, kind, content_hash, at,
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_iso,
+  ((extract(epoch FROM at) * 1000000)::bigint)::text AS at_micros, prev_hash, entry_hash,
   entry_hash = sha256(prev_hash || convert_to(publication_ledger_canonical(l), 'UTF8')) AS entry_ok`;
 
 /** The append-only publication ledger (numbering and chaining happen in its trigger). */
@@ -44,10 +49,15 @@ export class LedgerRepository {
       `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq DESC LIMIT 1`,
       [disclosureId],
     );
+    return { entry, head: await this.head() };
+  }
+
+  /** The newest entry's position and hash (undefined while the ledger is empty). */
+  async head(): Promise<{ seq: string; entry_hash: Buffer } | undefined> {
     const [head] = await this.db.query(
       `SELECT seq::text, entry_hash FROM publication_ledger ORDER BY seq DESC LIMIT 1`,
     );
-    return { entry, head };
+    return head;
   }
 
   batch(afterSeq: string, limit: number): Promise<LedgerRow[]> {

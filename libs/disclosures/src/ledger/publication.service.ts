@@ -31,6 +31,12 @@ export class PublicationService {
     return { content: canonicalContent(d, r, lines, subsidies, attachments), attachments };
   }
 
+  /** The content hash of a published revision as stored now, or null if an attachment's bytes no longer match. */
+  async currentHash(d: DisclosureRow, r: RevisionRow): Promise<Buffer | null> {
+    if (!(await this.content.attachmentsIntact(r.id))) return null;
+    return contentHash(await this.canonical(d, r));
+  }
+
   async record(d: DisclosureRow, r: RevisionRow, kind: LedgerRow['kind'], m: EntityManager): Promise<void> {
     await this.ledger.append(d.id, r.number, kind, contentHash(await this.canonical(d, r, m)), m);
   }

@@ -1,5 +1,4 @@
 import { DisclosuresRepository, RevisionRow } from '../disclosures.repository';
-import { contentHash } from './canonical-content';
 import { LedgerRepository } from './ledger.repository';
 import { PublicationService } from './publication.service';
 
@@ -35,8 +34,8 @@ export async function verifyLedger(
       else {
         const d = await disclosures.find(e.disclosure_id);
         const r: RevisionRow | undefined = d && (await disclosures.revision(d.id, e.revision_number));
-        if (!d || !r || !contentHash(await publication.canonical(d, r)).equals(e.content_hash))
-          breaks.push({ ...base, problem: 'content_changed' });
+        const hash = d && r ? await publication.currentHash(d, r) : null;
+        if (!hash?.equals(e.content_hash)) breaks.push({ ...base, problem: 'content_changed' });
       }
       previous = e.entry_hash;
       after = e.seq;

@@ -5,8 +5,10 @@ import { RegionsService } from '@sunshine/regions';
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow } from '../disclosures.repository';
+import { LedgerEntriesPageDto, LedgerHeadDto } from '../dto/ledger.dto';
 import { canonicalJson } from '../ledger/canonical-content';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerRepository, LedgerRow } from '../ledger/ledger.repository';
+import { ledgerEntryReply, ledgerHeadReply } from '../ledger/ledger-reply';
 import { PublicationService } from '../ledger/publication.service';
 import { parsePeriod } from '../period';
 import { diffFields, diffLists } from './diff';
@@ -121,20 +123,25 @@ export class PublicDisclosuresService {
     return {
       disclosureId: id,
       status: d.status,
-      entry: {
-        seq: entry.seq,
-        kind: entry.kind,
-        revision: entry.revision_number,
-        at: entry.at.toISOString(),
-        contentHash: entry.content_hash.toString('hex'),
-        prevHash: entry.prev_hash.toString('hex'),
-        entryHash: entry.entry_hash.toString('hex'),
-      },
-      head: { seq: head.seq, entryHash: head.entry_hash.toString('hex') },
+      entry: ledgerEntryReply(entry),
+      head: ledgerHeadReply(head),
       canonical: canonicalJson(await this.publication.canonical(d, r)),
       verify:
-        'contentHash = sha256(canonical), where canonical is the revision’s `content` from GET /api/v1/disclosures/{id}/revisions/{revision} written as JSON with keys sorted and no spaces; ' +
-        'entryHash = sha256(prevHash bytes ‖ UTF-8 of "seq|disclosureId|revision|kind|contentHash hex|at as microseconds since 1970")',
+        'contentHash = sha256(canonical), where canonical is `revision.content` of GET /api/v1/disclosures/{id}/revisions/{revision} written as JSON with keys sorted by code point at every level, no white space, non-ASCII characters as UTF-8; ' +
+        'entryHash = sha256(prevHash bytes ‖ UTF-8 of "seq|disclosureId|revision|kind|contentHash|atMicros"); the first entry’s prevHash is empty. See README, “Verifying a receipt by hand”.',
+    };
+  }
+
+  async ledgerHead(): Promise<LedgerHeadDto> {
+    return ledgerHeadReply(await this.ledger.head());
+  }
+
+  /** A page of the ledger in order, for mirrors: entries after position `after`. */
+  async ledgerEntries(after: string, limit: number): Promise<LedgerEntriesPageDto> {
+    const rows = await this.ledger.batch(after, limit);
+    return {
+      items: rows.map(ledgerEntryReply),
+      next: rows.length === limit ? (rows[rows.length - 1] as LedgerRow).seq : null,
     };
   }
 

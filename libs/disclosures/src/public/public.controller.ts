@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, ParsePositiveIntPipe, Public } from '@sunshine/core';
 import { ParseRegionCodePipe } from '@sunshine/regions';
 import type { FastifyReply } from 'fastify';
 
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DiffQueryDto, DisclosureListQueryDto, ExportQueryDto, PeriodRangeDto } from '../dto/disclosure.dto';
+import { ReceiptDto } from '../dto/ledger.dto';
 import { OpenDataService } from './open-data.service';
 import { PublicDisclosuresService } from './public-disclosures.service';
 
@@ -55,6 +56,7 @@ export class PublicController {
   @ApiOperation({
     summary: 'The ledger entry of the current publication state, the ledger head, and how to recompute both hashes',
   })
+  @ApiOkResponse({ type: ReceiptDto })
   @ApiProblems(400, 404)
   receipt(@Param('id', ID) id: string) {
     return this.disclosures.receipt(id);
