@@ -346,6 +346,56 @@ describe('Audit log', () => {
       expect((await verify()).breaks).toEqual([]);
     });
 
+    describe('both ends of the chain: the first (genesis) row and the last', () => {
+      const ends = async () => {
+        const rows: { id: string }[] = await db.query('SELECT id FROM audit_log ORDER BY id');
+        return { first: rows[0]!.id, last: rows[rows.length - 1]!.id };
+      };
+
+      /** Keeps the row's columns aside, runs `check` with `change` applied, and puts the row back. */
+      async function withRow(id: string, change: string, check: () => Promise<void>) {
+        await db.query('CREATE TABLE audit_end_backup AS SELECT * FROM audit_log WHERE id = $1', [id]);
+        try {
+          await behindTriggers(change, [id]);
+          await check();
+        } finally {
+          await behindTriggers(
+            `UPDATE audit_log a SET (detail, prev_hash, hash) = (SELECT detail, prev_hash, hash FROM audit_end_backup b WHERE b.id = a.id)
+             WHERE a.id = $1`,
+            [id],
+          );
+          await db.query('DROP TABLE audit_end_backup');
+        }
+        expect((await verify()).breaks).toEqual([]);
+      }
+
+      it.each(['first', 'last'] as const)(
+        'reports the %s row altered, in the function and the command',
+        async (end) => {
+          const id = (await ends())[end];
+          await withRow(id, `UPDATE audit_log SET detail = detail || '{"tampered": true}' WHERE id = $1`, async () => {
+            expect((await verify()).breaks).toEqual([{ id, problem: 'altered' }]);
+            const result = await cli();
+            expect(result.code).toBe(1);
+            expect(result.stderr).toContain(`audit_log row ${id}: content does not match its hash (altered)`);
+          });
+        },
+      );
+
+      it('reports a first row that claims a predecessor, even with its own hash recomputed', async () => {
+        const id = (await ends()).first;
+        await withRow(
+          id,
+          `UPDATE audit_log a SET prev_hash = '\\x01', hash = sha256('\\x01'::bytea || convert_to(audit_log_canonical(a), 'UTF8'))
+           WHERE id = $1`,
+          async () => {
+            // The row after it is unlinked too: the first row's hash changed with it.
+            expect((await verify()).breaks).toContainEqual({ id, problem: 'unlinked' });
+          },
+        );
+      });
+    });
+
     it('has the verification command name the altered row and exit 1', async () => {
       await behindTriggers(`UPDATE audit_log SET detail = detail || '{"tampered": true}' WHERE id = $1`, [victim]);
       try {

@@ -106,7 +106,7 @@ export class PublicController {
   @ApiProblems(400, 404, 503)
   async financeLines(@Query() query: ExportQueryDto, @Res() reply: FastifyReply) {
     const format = query.format ?? 'csv';
-    const stream = await this.openData.financeLines(query.region, query.from, query.to, format);
+    const stream = await this.openData.financeLines(query.region, query.from, query.to, { format, bom: query.bom });
     if (!stream) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
     // A client that goes away mid-download: stop reading at once (frees the cursor and its connection).
     reply.raw.once('close', () => stream.destroy());
