@@ -9,6 +9,7 @@ import { EntityManager } from 'typeorm';
 import { ContentRepository, SubsidyInput } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { Category, DisclosureRow, DisclosuresRepository, RevisionRow } from '../disclosures.repository';
+import { canonicalContent } from '../ledger/canonical-content';
 import {
   FinanceLineInput,
   ImportContext,
@@ -17,7 +18,8 @@ import {
   validateFinanceLine,
 } from '../lines/finance-line.format';
 import { parsePeriod } from '../period';
-import { PiiFinding, scanPdf, scanText } from '../pii/pii-scanner';
+import { PiiFinding, scanPdf } from '../pii/pii-scanner';
+import { attachmentLabel, refusePersonalData, refusePersonalDataIn, scanContent } from '../pii/public-fields';
 import { ATTACHMENT_MAX_BYTES, sniffMediaType } from './attachment-type';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -181,6 +183,7 @@ export class DraftingService {
   }
 
   async addAttachment(id: string, filename: string, content: Buffer, actor: Actor): Promise<string> {
+    refusePersonalDataIn({ filename }); // the name is public: refused at once, never stored
     if (content.length > ATTACHMENT_MAX_BYTES) throw disclosureError(DisclosureErrorCode.AttachmentTooLarge);
     const mediaType = sniffMediaType(content);
     if (!mediaType)
@@ -206,19 +209,12 @@ export class DraftingService {
 
   /**
    * Sends the revision to review — finance to the village monitor first, the rest to the township —
-   * after the personal-data check of its text, lines and PDF attachments.
+   * after the personal-data check of everything in it that would become public (public-fields.ts).
    */
   async submit(id: string, actor: Actor): Promise<void> {
     await this.db.transaction(async (m) => {
       const { d, r } = await this.open(id, m);
-      const findings = await this.scan(r, m);
-      if (findings.length) {
-        throw disclosureError(
-          DisclosureErrorCode.PersonalDataFound,
-          `${findings.length} finding(s): identity, bank card or mobile numbers must not be published.`,
-          findings.map((f) => ({ field: f.where, messages: [`${f.kind} on line ${f.line}: ${f.excerpt}`] })),
-        );
-      }
+      refusePersonalData(await this.scan(d, r, m));
       await this.disclosures.setStatus(r.id, d.category === 'finance' ? 'monitor_review' : 'township_review', m, true);
       await this.disclosures.addStep(r.id, 'submit', actor.userId as string, null, m);
       await this.disclosures.addMaker(r.id, actor.userId as string, m);
@@ -237,18 +233,20 @@ export class DraftingService {
     });
   }
 
-  private async scan(r: RevisionRow, m: EntityManager): Promise<PiiFinding[]> {
-    const findings = [...scanText(r.title, 'title'), ...scanText(r.body, 'body')];
-    for (const line of await this.content.lines(r.id, m)) {
-      for (const field of ['counterparty', 'voucherNo', 'note'] as const) {
-        const value = line[field];
-        if (value) findings.push(...scanText(value, `finance line ${line.lineNo}, ${field}`));
-      }
-    }
-    for (const a of await this.content.attachments(r.id, m)) {
+  /**
+   * Everything of the revision that would become public, by the declared table (public-fields.ts):
+   * every content field it does not exempt, and the PDF attachments' text and metadata.
+   */
+  private async scan(d: DisclosureRow, r: RevisionRow, m: EntityManager): Promise<PiiFinding[]> {
+    // One after another: inside the transaction the three share one connection.
+    const lines = await this.content.lines(r.id, m);
+    const subsidies = await this.content.subsidies(r.id, m);
+    const attachments = await this.content.attachments(r.id, m);
+    const findings = scanContent(canonicalContent(d, r, lines, subsidies, attachments));
+    for (const [i, a] of attachments.entries()) {
       if (a.mediaType !== 'application/pdf') continue;
       const file = await this.content.attachmentContent(a.id);
-      if (file) findings.push(...(await scanPdf(file.content, `attachment ${a.filename}`)));
+      if (file) findings.push(...(await scanPdf(file.content, attachmentLabel(a.filename, i + 1))));
     }
     return findings;
   }

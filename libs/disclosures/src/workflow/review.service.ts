@@ -8,6 +8,7 @@ import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow, RevisionStatus } from '../disclosures.repository';
 import { PublicationService } from '../ledger/publication.service';
+import { refusePersonalDataIn } from '../pii/public-fields';
 
 /** Oldest first: (submitted_at, revision id) ascending. */
 const QUEUE_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
@@ -45,6 +46,8 @@ export class ReviewService {
    * hold: 403, and the refusal is audited. Returning stays open to them (it approves nothing).
    */
   async decide(id: string, decision: Decision, reason: string | null, actor: Actor): Promise<void> {
+    // A return reason is not published, but it is shown to the clerk and kept in the audit log.
+    refusePersonalDataIn({ reason });
     const refused = await this.db.transaction(async (m) => {
       const { d, r } = await this.inReview(id, FROM[decision], m);
       if (APPROVALS.has(decision) && (await this.disclosures.isMaker(r.id, actor.userId as string, m))) {
@@ -89,6 +92,7 @@ export class ReviewService {
 
   /** A correction: a new revision copied from the published one, with a mandatory reason, reviewed like the first. */
   async startCorrection(id: string, reason: string, actor: Actor): Promise<number> {
+    refusePersonalDataIn({ reason }); // published with the revision (revisions[].correctionReason, the diff)
     return this.db.transaction(async (m) => {
       const d = await this.disclosures.find(id, m, true);
       if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
@@ -127,6 +131,7 @@ export class ReviewService {
 
   /** Hides a published disclosure from lists; it stays readable, marked withdrawn, and in the ledger. */
   async withdraw(id: string, reason: string, actor: Actor): Promise<void> {
+    refusePersonalDataIn({ reason }); // kept in the review steps and the audit log
     await this.db.transaction(async (m) => {
       const d = await this.disclosures.find(id, m, true);
       if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
