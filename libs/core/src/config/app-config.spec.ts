@@ -20,6 +20,17 @@ describe(validateConfig.name, () => {
     expect(validateConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 
+  it('takes the public base URL without its trailing slash, or localhost and the port in development', () => {
+    expect(validateConfig({ PUBLIC_BASE_URL: 'https://x.example/portal/' }).publicBaseUrl).toBe(
+      'https://x.example/portal',
+    );
+    expect(validateConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    expect(() => validateConfig({ PUBLIC_BASE_URL: 'x.example' })).toThrow(
+      /PUBLIC_BASE_URL: PUBLIC_BASE_URL must be an http/,
+    );
+    expect(() => validateConfig({ PUBLIC_BASE_URL: 'https://x.example/?q=1' })).toThrow(/PUBLIC_BASE_URL/);
+  });
+
   it('names every bad setting and does not echo the database URL', () => {
     const attempt = () =>
       validateConfig({ PORT: 'http', DATABASE_URL: 'mysql://secret@h/db', MIGRATIONS_RUN: 'maybe' });
@@ -35,6 +46,7 @@ describe('production settings', () => {
     JWT_SECRET: 'x'.repeat(40),
     DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
     DATA_HMAC_KEY: Buffer.alloc(32, 2).toString('base64'),
+    PUBLIC_BASE_URL: 'https://sunshine.example.gov.cn',
   };
 
   it('accepts secrets of its own', () => {
@@ -45,6 +57,10 @@ describe('production settings', () => {
     const env: Record<string, string> = { ...secrets };
     delete env[key];
     expect(() => validateConfig(env)).toThrow(new RegExp(`${key}: the development default is refused in production`));
+  });
+
+  it('needs the public base URL', () => {
+    expect(() => validateConfig({ ...secrets, PUBLIC_BASE_URL: '' })).toThrow(/PUBLIC_BASE_URL: must be set/);
   });
 
   it('refuses demo accounts', () => {

@@ -121,6 +121,22 @@ export class AppConfig {
   @IsInt()
   EXPORT_CONCURRENCY = 2;
 
+  /**
+   * Where the public reaches the API (scheme, host, optional port and path; no query): absolute
+   * links of the Atom feed. Unset: `http://localhost:PORT`, refused in production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'PUBLIC_BASE_URL must be an http(s) URL such as https://sunshine.example.gov.cn',
+  })
+  PUBLIC_BASE_URL?: string;
+
+  /** PUBLIC_BASE_URL without a trailing slash, or the development default. */
+  get publicBaseUrl(): string {
+    return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
+  }
+
   /** Seeds the demo accounts (README) at start. Default: on with the embedded database, else off. */
   @Transform(toBool)
   @IsOptional()
@@ -146,6 +162,8 @@ function productionProblems(config: AppConfig): string[] {
     .map((key) => `  ${key}: the development default is refused in production; set a secret of your own`);
   if (config.DEMO_DATA)
     problems.push('  DEMO_DATA: demo accounts and their published passwords are refused in production');
+  if (!config.PUBLIC_BASE_URL)
+    problems.push('  PUBLIC_BASE_URL: must be set in production (the public address of the API, for absolute links)');
   return problems;
 }
 
@@ -153,7 +171,7 @@ export class ConfigError extends Error {}
 
 /** Parses and checks the environment; throws a ConfigError naming each bad setting. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
-  const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA'];
+  const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA', 'PUBLIC_BASE_URL'];
   // An empty value means unset (as in a copied .env.example): the default applies.
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== ''));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });

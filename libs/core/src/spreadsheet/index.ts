@@ -1,3 +1,4 @@
+export * from './formula-guard';
 export * from './spreadsheet.errors';
 export * from './spreadsheet.types';
 export * from './spreadsheet-fixtures';

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto, ToInt, Trim } from '@sunshine/core';
 import { IsRegionCode } from '@sunshine/regions';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -167,6 +169,15 @@ export class ExportQueryDto extends PeriodRangeDto {
   @IsOptional()
   @IsIn(['csv', 'json'])
   format?: 'csv' | 'json';
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'CSV: start with the UTF-8 byte order mark, which Excel needs to show the Chinese text',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  bom?: boolean;
 }
 
 export class DiffQueryDto {

@@ -220,6 +220,20 @@ describe('finance line XLSX', () => {
     expect(linesOf(await parseFinanceLinesXlsx(written, ctx))).toEqual(sample);
   });
 
+  it('neutralises text cells that start like a formula, as CSV does, and reads them back unchanged', async () => {
+    const formulas = [line({ counterparty: '=HYPERLINK("http://x")', voucherNo: '-2+3', note: "'@SUM(1)" })];
+    const written = await financeLinesToXlsx(formulas);
+    const workbook = new Workbook();
+    await workbook.xlsx.load(written as unknown as ArrayBuffer);
+    const row = workbook.worksheets[0]!.getRow(2);
+    expect([5, 6, 8].map((column) => row.getCell(column).value)).toEqual([
+      `'=HYPERLINK("http://x")`,
+      "'-2+3",
+      "''@SUM(1)",
+    ]);
+    expect(linesOf(await parseFinanceLinesXlsx(written, ctx))).toEqual(formulas);
+  });
+
   it('writes the header in row 1 and every amount as a text cell', async () => {
     const workbook = new Workbook();
     await workbook.xlsx.load((await financeLinesToXlsx(sample)) as unknown as ArrayBuffer);

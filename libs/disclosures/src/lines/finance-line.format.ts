@@ -1,11 +1,15 @@
 import {
   CSV_MEDIA_TYPE,
+  csvRecord,
+  exportCellText,
   NO_SHEET_REASON,
   readSpreadsheet,
+  restoreFormula,
   SheetRow,
   spreadsheetFailureError,
   SpreadsheetLimits,
   SpreadsheetMediaType,
+  UTF8_BOM,
   XLSX_MEDIA_TYPE,
 } from '@sunshine/core';
 import { Workbook } from 'exceljs';
@@ -80,6 +84,8 @@ const COLUMNS: ReadonlyArray<readonly [Field, string]> = [
 ];
 export const FINANCE_LINE_HEADER: readonly string[] = COLUMNS.map(([, header]) => header);
 const FIELDS: readonly Field[] = COLUMNS.map(([field]) => field);
+/** The amount is a number to a spreadsheet (never neutralised); every other column is text. */
+const NUMERIC_COLUMNS: readonly boolean[] = FIELDS.map((field) => field === 'amount');
 const HEADER_OF = new Map<string, string>(COLUMNS);
 
 const MAX_AMOUNT = '9999999999.99';
@@ -310,15 +316,6 @@ const TOO_MANY_LINES = `the file has more than ${MAX_LINES} lines, the most one 
 
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
-/**
- * CSV only: a cell starting like a formula is written behind one `'` so that Excel shows it rather
- * than runs it (CSV injection), and read back without it. Values already starting with quotes before
- * a formula character get one more, so the pair is exactly reversible. XLSX text cells need neither.
- */
-const FORMULA_START = /^'*[=+\-@\t\r]/;
-const unguard = (cell: string) => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
-const guard = (cell: string) => (FORMULA_START.test(cell) ? `'${cell}` : cell);
-
 /** Checks the header (row 1) and every row below it; `decode` undoes what the file format encoded. */
 function readTable(rows: Iterable<SheetRow>, ctx: ImportContext, decode: (cell: string) => string): ParseResult {
   const rules = compileRules(ctx);
@@ -390,7 +387,7 @@ export async function parseFinanceLinesCsv(content: Buffer, ctx: ImportContext):
       .map(({ row }) => ({ row, reason: 'is not UTF-8 text; save the file as "CSV UTF-8"' }));
     return { ok: false, errors };
   }
-  return readTable(read.rows, ctx, unguard);
+  return readTable(read.rows, ctx, restoreFormula);
 }
 
 /**
@@ -438,14 +435,13 @@ async function readFinanceFile(
   }
 }
 
-/** Writes the lines as CSV with a BOM and CRLF line ends, the way Excel reads and writes it. */
+/**
+ * Writes the lines as CSV with a BOM and CRLF line ends, the way Excel reads and writes it; text
+ * cells starting like a formula are neutralised (the kernel's formula guard), which the import undoes.
+ */
 export function financeLinesToCsv(lines: FinanceLineInput[]): string {
   const rows = [FINANCE_LINE_HEADER, ...lines.map(toCells)];
-  return `\uFEFF${rows.map((cells) => cells.map((cell) => csvField(guard(cell))).join(',')).join('\r\n')}\r\n`;
-}
-
-function csvField(cell: string): string {
-  return /[",\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  return `${UTF8_BOM}${rows.map((cells) => csvRecord(cells, NUMERIC_COLUMNS)).join('\r\n')}\r\n`;
 }
 
 function toCells(line: FinanceLineInput): string[] {
@@ -471,10 +467,14 @@ function toCells(line: FinanceLineInput): string[] {
  */
 export async function parseFinanceLinesXlsx(content: Buffer, ctx: ImportContext): Promise<ParseResult> {
   const read = await readFinanceFile(content, XLSX_MEDIA_TYPE);
-  return read.ok ? readTable(read.rows, ctx, (cell) => cell) : read;
+  return read.ok ? readTable(read.rows, ctx, restoreFormula) : read;
 }
 
-/** Writes the first sheet with every cell as text (amounts included), so a round trip is exact. */
+/**
+ * Writes the first sheet with every cell as text (amounts included), so a round trip is exact. Text
+ * cells starting like a formula are neutralised as in CSV: a text cell is inert while the file is
+ * opened, but not once it is edited, copied out or saved as CSV; the import undoes the step.
+ */
 export async function financeLinesToXlsx(lines: FinanceLineInput[]): Promise<Buffer> {
   const workbook = new Workbook();
   const sheet = workbook.addWorksheet('收支明细', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -482,6 +482,6 @@ export async function financeLinesToXlsx(lines: FinanceLineInput[]): Promise<Buf
   const widths = [8, 24, 16, 12, 30, 14, 10, 40];
   sheet.columns = FINANCE_LINE_HEADER.map((header, i) => ({ header, width: widths[i], style: { numFmt: '@' } }));
   sheet.getRow(1).font = { bold: true };
-  for (const line of lines) sheet.addRow(toCells(line).map((cell) => (cell === '' ? null : cell)));
+  for (const line of lines) sheet.addRow(toCells(line).map((cell) => (cell === '' ? null : exportCellText(cell))));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -1,7 +1,7 @@
 import { pipeline, Readable, Transform } from 'node:stream';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, DomainError, Slots } from '@sunshine/core';
+import { AppConfig, csvRecord, DomainError, Slots, UTF8_BOM } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 
 import { ContentRepository } from '../content.repository';
@@ -10,28 +10,40 @@ import { parsePeriod } from '../period';
 import { OpenDataRepository } from './open-data.repository';
 import { LEVEL_COLUMN, PublicRepository } from './public.repository';
 
-const CSV_COLUMNS = [
-  'regionCode',
-  'period',
-  'disclosureId',
-  'revision',
-  'lineNo',
-  'direction',
-  'accountCode',
-  'amount',
-  'occurredOn',
-  'counterparty',
-  'voucherNo',
-  'paymentMethod',
-  'note',
+/** The CSV columns in order; `true` marks a number column, written as it is (never neutralised). */
+const CSV_COLUMNS: ReadonlyArray<readonly [string, boolean]> = [
+  ['regionCode', false],
+  ['period', false],
+  ['disclosureId', false],
+  ['revision', true],
+  ['lineNo', true],
+  ['direction', false],
+  ['accountCode', false],
+  ['amount', true],
+  ['occurredOn', false],
+  ['counterparty', false],
+  ['voucherNo', false],
+  ['paymentMethod', false],
+  ['note', false],
 ];
+const CSV_KEYS = CSV_COLUMNS.map(([key]) => key);
+const CSV_NUMERIC = CSV_COLUMNS.map(([, numeric]) => numeric);
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/** XML text: escaped, without the control characters XML 1.0 cannot carry. */
 const xml = (s: string): string =>
-  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+  s
+    // eslint-disable-next-line no-control-regex -- these are exactly what XML 1.0 forbids
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(
+      /[<>&'"]/g,
+      (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+    );
+
+export interface ExportOptions {
+  format: 'csv' | 'json';
+  /** CSV only: start with the UTF-8 BOM, which Excel needs to read the Chinese text. */
+  bom?: boolean;
+}
 
 /** Open data: streamed exports of published finance lines, the Atom feed, published attachments. */
 @Injectable()
@@ -57,7 +69,7 @@ export class OpenDataService {
    * its connection and slot at once; errors end in the pipeline's callback, never as an unhandled
    * 'error' event.
    */
-  async financeLines(region: string, from: string, to: string, format: 'csv' | 'json'): Promise<Readable | null> {
+  async financeLines(region: string, from: string, to: string, options: ExportOptions): Promise<Readable | null> {
     // Only "no such region" is a null; a database outage stays an error (a 503, not a 404).
     const range = await this.regions.subtreeOf(region).catch((error: unknown) => {
       if (error instanceof DomainError) return null;
@@ -80,43 +92,58 @@ export class OpenDataService {
       release();
       throw error;
     }
-    return pipeline(Readable.from(batches), encoder(format), (error) => {
+    return pipeline(Readable.from(batches), encoder(options), (error) => {
       release();
       if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
         this.logger.warn({ err: error.message, region }, 'export stream failed');
     });
   }
 
+  /**
+   * An Atom feed (RFC 4287) of the subtree's latest 50 publications, newest first: absolute links
+   * (PUBLIC_BASE_URL), the region's names in the title, the portal as author. `updated` is the
+   * newest entry's; a feed without entries was last changed, as far as anyone can tell, now.
+   */
   async feed(region: string): Promise<string> {
-    const level = await this.regions.levelOf(region);
-    if (level === null) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${region}.`);
+    const place = await this.regions.getRegion(region).catch((error: unknown) => {
+      if (error instanceof DomainError)
+        throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${region}.`);
+      throw error;
+    });
     const rows = await this.reads.list({
-      column: LEVEL_COLUMN[level] as 'region_code',
+      column: LEVEL_COLUMN[place.level] as 'region_code',
       regionCode: region,
       limit: 50,
       timeoutMs: this.config.PUBLIC_STATEMENT_TIMEOUT_MS,
     });
-    const updated = (rows[0]?.published_at ?? new Date(0)).toISOString();
+    const base = this.config.publicBaseUrl;
+    const names = [...place.ancestors.map((a) => a.name), place.name].join(' ');
+    const updated = (rows[0]?.published_at ?? new Date()).toISOString();
     const entries = rows
       .map(
         (r) => `  <entry>
     <id>urn:uuid:${r.id}</id>
     <title>${xml(r.title)}</title>
     <updated>${r.published_at.toISOString()}</updated>
-    <link href="/api/v1/disclosures/${r.id}"/>
-    <category term="${r.category}"/>
+    <link rel="alternate" type="application/json" href="${xml(`${base}/api/v1/disclosures/${r.id}`)}"/>
+    <category term="${xml(r.category)}"/>
     <summary>${xml(`${r.period} · ${r.region_code} · revision ${r.published_revision}`)}</summary>
   </entry>`,
       )
       .join('\n');
     return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
   <id>urn:sunshine:region:${region}</id>
-  <title>${xml(`Sunshine Affairs publications in ${region}`)}</title>
+  <title>${xml(`阳光三务 Sunshine Affairs: ${names}`)}</title>
+  <subtitle>${xml(`Latest publications of ${names} (${region}) and the regions within it`)}</subtitle>
   <updated>${updated}</updated>
-  <link rel="self" href="/api/v1/regions/${region}/feed.atom"/>
-${entries}
-</feed>
+  <author>
+    <name>阳光三务 Sunshine Affairs</name>
+    <uri>${xml(`${base}/`)}</uri>
+  </author>
+  <link rel="self" type="application/atom+xml" href="${xml(`${base}/api/v1/regions/${region}/feed.atom`)}"/>
+  <link rel="alternate" type="application/json" href="${xml(`${base}/api/v1/disclosures?region=${region}`)}"/>
+${entries ? `${entries}\n` : ''}</feed>
 `;
   }
 
@@ -128,27 +155,31 @@ ${entries}
   }
 }
 
-/** Row batches in, CSV lines (header first) or the pieces of one JSON array out. */
-function encoder(format: 'csv' | 'json'): Transform {
+/**
+ * Row batches in, CSV lines (header first; text cells through the kernel's formula guard, numbers as
+ * they are) or the pieces of one JSON array out (JSON carries no formulas: values as stored).
+ */
+function encoder({ format, bom }: ExportOptions): Transform {
+  const csv = format === 'csv';
+  const header = `${csv && bom ? UTF8_BOM : ''}${CSV_KEYS.join(',')}\n`;
   let first = true;
   return new Transform({
     writableObjectMode: true,
     transform(rows: Record<string, unknown>[], _enc, done) {
       const lines = rows.map((r) =>
-        format === 'csv' ? CSV_COLUMNS.map((c) => csvCell(r[c])).join(',') : JSON.stringify(r),
+        csv
+          ? csvRecord(
+              CSV_KEYS.map((key) => r[key] as string | number | null),
+              CSV_NUMERIC,
+            )
+          : JSON.stringify(r),
       );
-      const head = first
-        ? format === 'csv'
-          ? `${CSV_COLUMNS.join(',')}\n`
-          : '[\n'
-        : format === 'json' && lines.length
-          ? ',\n'
-          : '';
+      const head = first ? (csv ? header : '[\n') : !csv && lines.length ? ',\n' : '';
       first = false;
-      done(null, head + lines.join(format === 'csv' ? '\n' : ',\n') + (format === 'csv' && lines.length ? '\n' : ''));
+      done(null, head + lines.join(csv ? '\n' : ',\n') + (csv && lines.length ? '\n' : ''));
     },
     flush(done) {
-      done(null, first ? (format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[]\n') : format === 'json' ? '\n]\n' : '');
+      done(null, first ? (csv ? header : '[]\n') : csv ? '' : '\n]\n');
     },
   });
 }
