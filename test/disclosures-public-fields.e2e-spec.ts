@@ -3,6 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { Role } from '@sunshine/access';
 import { PublicFields } from '@sunshine/disclosures';
 import { Response } from 'supertest';
+import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
 import { financeLine, submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
@@ -326,6 +327,21 @@ describe('Disclosures: every public field is declared and scanned', () => {
           expect(res.text).not.toContain('****');
           expect(res.text).not.toMatch(/idNumber/i);
         }
+    });
+
+    it('keeps identity numbers out of the CSV export and the audit log (even of refused requests)', async () => {
+      const csv = await sut.http
+        .get(`/api/v1/open-data/finance-lines?region=${VILLAGE}&from=2026-Q4&to=2026-Q4&format=csv`)
+        .expect(200);
+      expect(csv.text).toContain('购置打印纸');
+      expect(csv.text).not.toContain(ID);
+      // The reasons refused above (and every other request of this file) left no number in the log.
+      const [{ hits }]: { hits: number }[] = await sut.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS hits FROM audit_log WHERE strpos(row_to_json(audit_log)::text, $1) > 0`, [
+          ID.slice(6, 14),
+        ]);
+      expect(hits).toBe(0);
     });
 
     /** How a clerk puts text into each scanned content field. */
