@@ -778,6 +778,26 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: reviewerOfTownship(204),
   },
 
+  {
+    route: 'POST /api/v1/disclosures/:id/revisions/:number/redactions',
+    posture: { kind: 'allow', permission: Permission.DisclosureRedact, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region))}/revisions/1/redactions`,
+      body: { fields: ['body'], reason: '本人申请删除个人信息' },
+    }),
+    // disclosure.redact: the supervisor, in its county's subtree.
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: [201, 201, 201, 403],
+      admin: 403,
+    },
+  },
+
   // Disclosures: what anyone reads, of any place: published disclosures (drafts are 404 to all,
   // so these cells read ones published, corrected and published again), finances and open data.
   {

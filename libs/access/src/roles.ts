@@ -23,6 +23,7 @@ export enum Permission {
   DisclosureReview = 'disclosure.review',
   DisclosureReadPrivate = 'disclosure.read_private',
   LedgerVerify = 'ledger.verify',
+  DisclosureRedact = 'disclosure.redact',
 }
 
 /** The levels at which each role may be assigned (1 province … 5 village). */
@@ -53,6 +54,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.AuditRead,
     Permission.DisclosureReadPrivate,
     Permission.LedgerVerify,
+    Permission.DisclosureRedact,
   ],
   [Role.Admin]: [
     Permission.ResidentList,

@@ -29,6 +29,16 @@ export interface AttachmentRow {
   sha256: string;
 }
 
+/** A redaction as the public sees it, in the revision's content. */
+export interface RedactionMark {
+  redactedAt: string;
+  reason: string;
+  fields: string[];
+}
+
+/** What a redacted field holds from then on. */
+export const REDACTED = '[已删除]';
+
 export interface Totals {
   direction: 'income' | 'expense';
   accountCode: string;
@@ -203,6 +213,15 @@ export class ContentRepository {
   attachments(revisionId: string, m: EntityManager = this.db.manager): Promise<AttachmentRow[]> {
     return m.query(
       `SELECT id, filename, media_type AS "mediaType", size, encode(sha256, 'hex') AS sha256 FROM attachment WHERE revision_id = $1 ORDER BY created_at, id`,
+      [revisionId],
+    );
+  }
+
+  /** The revision's redactions, oldest first; the time in whole seconds, UTC. */
+  redactions(revisionId: string, m: EntityManager = this.db.manager): Promise<RedactionMark[]> {
+    return m.query(
+      `SELECT to_char(redacted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "redactedAt", reason, fields
+       FROM revision_redaction WHERE revision_id = $1 ORDER BY id`,
       [revisionId],
     );
   }

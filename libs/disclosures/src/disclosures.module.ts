@@ -15,6 +15,9 @@ import { OpenDataService } from './public/open-data.service';
 import { PublicController } from './public/public.controller';
 import { PublicRepository } from './public/public.repository';
 import { PublicDisclosuresService } from './public/public-disclosures.service';
+import { RedactionController } from './redaction/redaction.controller';
+import { RedactionRepository } from './redaction/redaction.repository';
+import { RedactionService } from './redaction/redaction.service';
 import { ATTACHMENT_MAX_BYTES } from './workflow/attachment-type';
 import { DraftingController } from './workflow/drafting.controller';
 import { DraftingService, XLSX_TYPE } from './workflow/drafting.service';
@@ -28,7 +31,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
 /** Disclosures: drafting, two-step review, immutable publication with its ledger, public reading and open data. */
 @Module({
   imports: [RegionsModule, AccessModule],
-  controllers: [DraftingController, ReviewController, PublicController, LedgerController],
+  controllers: [DraftingController, ReviewController, PublicController, LedgerController, RedactionController],
   providers: [
     ContentRepository,
     DemoDisclosuresSeeder,
@@ -41,6 +44,8 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
     PublicationService,
     PublicDisclosuresService,
     PublicRepository,
+    RedactionRepository,
+    RedactionService,
     ReviewService,
     WorkingCopyService,
   ],

@@ -9,7 +9,7 @@ import { DisclosureEntity } from './disclosure.entity';
  */
 @Entity('publication_ledger')
 @Index('publication_ledger_disclosure_id_seq_idx', ['disclosureId', 'seq'])
-@Check('publication_ledger_kind_check', "kind IN ('publish', 'correct', 'withdraw')")
+@Check('publication_ledger_kind_check', "kind IN ('publish', 'correct', 'withdraw', 'redact')")
 export class PublicationLedgerEntity {
   @PrimaryColumn({ type: 'bigint' })
   seq: string;
@@ -25,7 +25,7 @@ export class PublicationLedgerEntity {
   revisionNumber: number;
 
   @Column({ type: 'varchar', length: 10 })
-  kind: 'publish' | 'correct' | 'withdraw';
+  kind: 'publish' | 'correct' | 'withdraw' | 'redact';
 
   @Column({ type: 'bytea' })
   contentHash: Buffer;

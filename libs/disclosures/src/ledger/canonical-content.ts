@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { AttachmentRow, FinanceLineRow, SubsidyRow } from '../content.repository';
+import type { AttachmentRow, FinanceLineRow, RedactionMark, SubsidyRow } from '../content.repository';
 import type { DisclosureRow, RevisionRow } from '../disclosures.repository';
 
 /** Exactly the published fields a ledger entry covers; the public revision reply carries all of them. */
@@ -16,6 +16,8 @@ export interface CanonicalContent {
   financeLines: Omit<FinanceLineRow, never>[];
   subsidies: Omit<SubsidyRow, 'idNumberMasked'>[];
   attachments: Omit<AttachmentRow, 'id'>[];
+  /** Present only once personal data has been redacted: when, why and which fields. */
+  redactions?: RedactionMark[];
 }
 
 export function canonicalContent(
@@ -24,6 +26,7 @@ export function canonicalContent(
   lines: FinanceLineRow[],
   subsidies: SubsidyRow[],
   attachments: AttachmentRow[],
+  redactions: RedactionMark[] = [],
 ): CanonicalContent {
   return {
     disclosureId: d.id,
@@ -37,6 +40,8 @@ export function canonicalContent(
     financeLines: lines,
     subsidies: subsidies.map(({ idNumberMasked: _masked, ...rest }) => rest),
     attachments: attachments.map(({ id: _id, ...rest }) => rest),
+    // Absent (not empty) without redactions, so that content published before redaction existed hashes as it did.
+    ...(redactions.length ? { redactions } : {}),
   };
 }
 

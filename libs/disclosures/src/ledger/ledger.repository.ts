@@ -44,20 +44,27 @@ export class LedgerRepository {
   /** The disclosure's latest entry, and the head of the whole ledger. */
   async receipt(
     disclosureId: string,
+    m: EntityManager = this.db.manager,
   ): Promise<{ entry: LedgerRow | undefined; head: { seq: string; entry_hash: Buffer } | undefined }> {
-    const [entry] = await this.db.query(
+    const [entry] = await m.query(
       `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq DESC LIMIT 1`,
       [disclosureId],
     );
-    return { entry, head: await this.head() };
+    return { entry, head: await this.head(m) };
   }
 
   /** The newest entry's position and hash (undefined while the ledger is empty). */
-  async head(): Promise<{ seq: string; entry_hash: Buffer } | undefined> {
-    const [head] = await this.db.query(
-      `SELECT seq::text, entry_hash FROM publication_ledger ORDER BY seq DESC LIMIT 1`,
-    );
+  async head(m: EntityManager = this.db.manager): Promise<{ seq: string; entry_hash: Buffer } | undefined> {
+    const [head] = await m.query(`SELECT seq::text, entry_hash FROM publication_ledger ORDER BY seq DESC LIMIT 1`);
     return head;
+  }
+
+  /** Per revision (`disclosureId/number`) redacted, the position of its latest redaction entry. */
+  async redactedAt(): Promise<Map<string, bigint>> {
+    const rows: { key: string; seq: string }[] = await this.db.query(
+      `SELECT disclosure_id || '/' || revision_number AS key, max(seq)::text AS seq FROM publication_ledger WHERE kind = 'redact' GROUP BY 1`,
+    );
+    return new Map(rows.map((r) => [r.key, BigInt(r.seq)]));
   }
 
   batch(afterSeq: string, limit: number): Promise<LedgerRow[]> {

@@ -28,7 +28,8 @@ export class PublicationService {
     const lines = await this.content.lines(r.id, m);
     const subsidies = await this.content.subsidies(r.id, m);
     const attachments = await this.content.attachments(r.id, m);
-    return { content: canonicalContent(d, r, lines, subsidies, attachments), attachments };
+    const redactions = await this.content.redactions(r.id, m);
+    return { content: canonicalContent(d, r, lines, subsidies, attachments, redactions), attachments };
   }
 
   /** The content hash of a published revision as stored now, or null if an attachment's bytes no longer match. */
