@@ -29,3 +29,4 @@ export * from './pagination/page';
 export * from './spreadsheet';
 export * from './validation/parse-int.pipe';
 export * from './validation/transforms';
+export * from './worker/bounded-worker';

@@ -4,5 +4,7 @@ export * from './disclosures.repository';
 export * from './ledger/ledger.repository';
 export * from './ledger/publication.service';
 export * from './ledger/verify-ledger';
+export * from './pii/pdf-fixtures';
+export * from './pii/pdf-reader';
 export * as PublicFields from './pii/public-fields';
 export * from './public/public.repository';

@@ -1,7 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 
+import { Gate, startBoundedWorker } from '../worker/bounded-worker';
 import { readCsvRows } from './csv-rows';
 import {
   CSV_MEDIA_TYPE,
@@ -99,7 +98,9 @@ function inWorker(
     stats: { ...emptyStats(content.byteLength), worker: true },
   });
   return new Promise<SpreadsheetResult>((resolve, reject) => {
-    const worker = startWorker({ mediaType, input, limits }, [input.buffer], limits.workerHeapMb);
+    const worker = startBoundedWorker(__dirname, 'spreadsheet.worker', { mediaType, input, limits }, [input.buffer], {
+      heapMb: limits.workerHeapMb,
+    });
     let settled = false;
     const settle = (outcome: SpreadsheetResult | Error) => {
       if (settled) return;
@@ -123,64 +124,6 @@ function inWorker(
     );
     worker.once('exit', (code) => settle(new Error(`the spreadsheet worker exited (code ${code}) without a result`)));
   });
-}
-
-/**
- * Where the worker's code is. Built, this module is `.js` and the worker is the compiled
- * `spreadsheet.worker.js` beside it. Under Jest this module is the `.ts` source (compiled in memory
- * by @swc/jest), and a worker cannot run TypeScript: it is started from a small bootstrap that
- * compiles `.ts` files on `require` with @swc/core (a dev dependency, present wherever `.ts` runs),
- * so tests always run the current source, built or not. Production never takes that path.
- */
-function startWorker(workerData: object, transferList: ArrayBuffer[], heapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 };
-  const extension = extname(__filename);
-  const entry = join(__dirname, `spreadsheet.worker${extension}`);
-  if (extension !== '.ts') return new Worker(entry, { workerData, transferList, resourceLimits });
-  return new Worker(TS_BOOTSTRAP, {
-    eval: true,
-    workerData: { ...workerData, bootstrap: { entry, swc: require.resolve('@swc/core') } },
-    transferList,
-    resourceLimits,
-  });
-}
-
-const TS_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
-const Module = require('node:module');
-const swc = require(workerData.bootstrap.swc);
-Module._extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    swcrc: false,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs' },
-    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-  });
-  module._compile(code, filename);
-};
-require(workerData.bootstrap.entry);
-`;
-
-/** A counting gate: at most `size` tasks run; the rest wait in arrival order. */
-class Gate {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.size) this.running++;
-    else await new Promise<void>((resume) => this.waiting.push(resume)); // the slot is handed over
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
 }
 
 const workers = new Gate(MAX_PARSING_WORKERS);

@@ -1,8 +1,7 @@
-import { deflateSync } from 'node:zlib';
-
 import { Workbook } from 'exceljs';
 
-import { extractPdfText, type PiiFinding, scanCsv, scanPdf, scanText, scanXlsx } from './pii-scanner';
+import { metadataPdf, onePagePdf, PDF_FIXTURES } from './pdf-fixtures';
+import { type PiiFinding, scanCsv, scanPdf, scanText, scanXlsx } from './pii-scanner';
 
 const ID = '11010519491231002X';
 const ID_MASKED = '110105********002X';
@@ -284,149 +283,39 @@ describe('scanXlsx', () => {
   });
 });
 
-/** A PDF written by hand: objects in order (numbered from 1), an xref table and a trailer. */
-function buildPdf(objects: Array<string | { dict: string; stream: Buffer }>): Buffer {
-  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  const offsets: number[] = [];
-  let length = chunks[0].length;
-  objects.forEach((obj, i) => {
-    offsets.push(length);
-    const chunk =
-      typeof obj === 'string'
-        ? Buffer.from(`${i + 1} 0 obj\n${obj}\nendobj\n`, 'latin1')
-        : Buffer.concat([
-            Buffer.from(`${i + 1} 0 obj\n<< ${obj.dict} /Length ${obj.stream.length} >>\nstream\n`, 'latin1'),
-            obj.stream,
-            Buffer.from('\nendstream\nendobj\n', 'latin1'),
-          ]);
-    chunks.push(chunk);
-    length += chunk.length;
-  });
-  const xref = [
-    'xref',
-    `0 ${objects.length + 1}`,
-    '0000000000 65535 f ',
-    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
-    'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R >>`,
-    'startxref',
-    String(length),
-    '%%EOF',
-  ];
-  chunks.push(Buffer.from(xref.join('\n') + '\n', 'latin1'));
-  return Buffer.concat(chunks);
-}
-
-/** One page of Helvetica text; the content stream FlateDecode-compressed or not. */
-function onePagePdf(
-  content: string,
-  compress: boolean,
-  font = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-) {
-  const data = Buffer.from(content, 'latin1');
-  return buildPdf([
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    compress ? { dict: '/Filter /FlateDecode', stream: deflateSync(data) } : { dict: '', stream: data },
-    font,
-  ]);
-}
-
-describe('extractPdfText and scanPdf', () => {
-  const content = `BT /F1 12 Tf 72 712 Td (${ID}) Tj ET`;
-
+describe('scanPdf', () => {
   it('finds an identity number in a FlateDecode content stream', async () => {
-    const pdf = onePagePdf(content, true);
+    const pdf = PDF_FIXTURES['FlateDecode content stream'].pdf();
     expect(pdf.includes(ID)).toBe(false); // really compressed
-    expect(extractPdfText(pdf)).toContain(ID);
     expect(await scanPdf(pdf, 'attachment 花名册.pdf')).toEqual([
       { kind: 'id_number', where: 'attachment 花名册.pdf', line: 1, excerpt: ID_MASKED },
     ]);
   });
 
-  it('finds an identity number in an uncompressed content stream', async () => {
-    expect(await scanPdf(onePagePdf(content, false), 'a.pdf')).toEqual([
-      { kind: 'id_number', where: 'a.pdf', line: 1, excerpt: ID_MASKED },
-    ]);
-  });
-
-  it('reads hex strings, escaped literal strings, TJ arrays and the \' and " operators on separate lines', () => {
-    const hex = Buffer.from(MOBILE).toString('hex');
-    const text = extractPdfText(
-      onePagePdf(
-        [
-          'BT /F1 12 Tf 14 TL 72 712 Td',
-          `<${hex}> Tj`,
-          String.raw`T* (\(\061\0621\)\\ 10519491231002X) Tj`,
-          `T* [(1101) -20 (0519) 10 (491231002X)] TJ`,
-          "(quote line) '",
-          '0 0 (double quote line) "',
-          'ET',
-        ].join('\n'),
-        true,
-      ),
-    );
-    expect(text.split('\n')).toEqual([
-      MOBILE,
-      String.raw`(121)\ 10519491231002X`,
-      ID,
-      'quote line',
-      'double quote line',
-    ]);
-  });
-
   it('keeps table cells and lines apart', async () => {
-    const cells = `BT /F1 10 Tf 72 700 Td (1) Tj 40 0 Td (${MOBILE}) Tj 0 -14 Td (2) Tj ET BT /F1 10 Tf 152 686 Td (${ID}) Tj ET`;
-    const pdf = onePagePdf(cells, true);
-    expect(extractPdfText(pdf).split('\n')).toEqual([`1 ${MOBILE}`, `2 ${ID}`]);
+    const pdf = PDF_FIXTURES['table cells and lines'].pdf();
     expect((await scanPdf(pdf, 'a.pdf')).map((f) => [f.kind, f.line])).toEqual([
       ['mobile', 1],
       ['id_number', 2],
     ]);
   });
 
-  it('decodes text through a ToUnicode CMap (a CID font, as Chinese PDFs use)', async () => {
-    // glyphs 0x10..0x19 are the digits, 0x20 is X, 0x30 is 张
-    const cmap = [
-      '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
-      '1 begincodespacerange <0000> <FFFF> endcodespacerange',
-      '2 beginbfchar <0020> <0058> <0030> <5F20> endbfchar',
-      '1 beginbfrange <0010> <0019> <0030> endbfrange',
-      'endcmap CMapName currentdict /CMap defineresource pop end end',
-    ].join('\n');
-    const glyphs = [
-      '0030',
-      ...[...ID].map((c) => (c === 'X' ? '0020' : (0x10 + Number(c)).toString(16).padStart(4, '0'))),
-    ];
-    const pdf = buildPdf([
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-      '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-      { dict: '/Filter /FlateDecode', stream: deflateSync(`BT /F1 12 Tf 72 712 Td <${glyphs.join('')}> Tj ET`) },
-      '<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>',
-      '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 /W [16 [500 500 500 500 500 500 500 500 500 500] 32 [500]] >>',
-      { dict: '/Filter /FlateDecode', stream: deflateSync(cmap) },
-    ]);
-    expect(extractPdfText(pdf)).toBe(`张${ID}`);
+  it('finds an identity number shown in a CID font through its ToUnicode map', async () => {
+    const pdf = PDF_FIXTURES['CID font with a ToUnicode map, no FontDescriptor'].pdf();
     expect(kinds(await scanPdf(pdf, 'a.pdf'))).toEqual(['id_number']);
   });
 
-  it('reads a stream without any object structure', () => {
-    const bare = Buffer.concat([
-      Buffer.from('stream\n'),
-      deflateSync(`BT (${MOBILE}) Tj ET`),
-      Buffer.from('\nendstream\n'),
+  it('finds personal data in the metadata, naming the entry', async () => {
+    expect(await scanPdf(metadataPdf(), 'attachment 名单.pdf')).toEqual([
+      { kind: 'id_number', where: 'attachment 名单.pdf, metadata Author', line: 1, excerpt: ID_MASKED },
+      { kind: 'mobile', where: 'attachment 名单.pdf, metadata Reviewer', line: 1, excerpt: '139****5678' },
+      { kind: 'mobile', where: 'attachment 名单.pdf, metadata XMP', line: 1, excerpt: '139****5678' },
     ]);
-    expect(extractPdfText(bare)).toBe(MOBILE);
   });
 
-  it('returns nothing when there is no text, and survives garbage', async () => {
-    expect(extractPdfText(onePagePdf('0 0 m 100 100 l S', true))).toBe('');
-    expect(extractPdfText(Buffer.from('not a pdf at all'))).toBe('');
-    expect(extractPdfText(Buffer.alloc(0))).toBe('');
-    const broken = onePagePdf(content, true).subarray(0, 300); // cut inside the compressed stream
-    expect(() => extractPdfText(broken)).not.toThrow();
+  it('finds nothing where there is no text, and nothing in a file it cannot read', async () => {
+    expect(await scanPdf(onePagePdf('0 0 m 100 100 l S', true), 'a.pdf')).toEqual([]);
+    expect(await scanPdf(Buffer.from('not a pdf at all'), 'a.pdf')).toEqual([]);
     expect(await scanPdf(Buffer.from('%PDF-1.4\n1 0 obj << /Length 99999 >> stream\nxx'), 'a.pdf')).toEqual([]);
   });
 });

@@ -25,9 +25,7 @@
  */
 import { type Cell, type CellValue, ValueType, Workbook } from 'exceljs';
 
-import { extractPdfText } from './pdf-text';
-
-export { extractPdfText };
+import { readPdf } from './pdf-reader';
 
 export type PiiKind = 'id_number' | 'bank_card' | 'mobile';
 
@@ -453,7 +451,16 @@ export async function scanXlsx(content: Buffer, where: string): Promise<PiiFindi
   return sink.findings;
 }
 
-/** Findings in the text extractable from a PDF (see extractPdfText); none when there is none. */
+/**
+ * Findings in a PDF's text (pages, annotations, form fields; see readPdf), then in its metadata,
+ * each value labelled "metadata NAME" (Author, Title, …, XMP). A PDF that cannot be read
+ * (encrypted, damaged, or past the reader's bounds) has no findings, as before pdf.js.
+ */
 export async function scanPdf(content: Buffer, where: string): Promise<PiiFinding[]> {
-  return scanText(extractPdfText(content), where);
+  const pdf = await readPdf(content);
+  if (!pdf.ok) return [];
+  const sink = new Sink();
+  scanInto(sink.take(pdf.text), where, sink);
+  for (const field of pdf.metadata) scanInto(sink.take(field.value), place(where, `metadata ${field.name}`), sink);
+  return sink.findings;
 }
