@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AccessModule, AccessTargets } from '@sunshine/access';
 import { RegionsModule } from '@sunshine/regions';
@@ -10,6 +10,7 @@ import { DisclosuresRepository } from './disclosures.repository';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { PublicationService } from './ledger/publication.service';
+import { closePdfWorkers } from './pii/pdf-reader';
 import { ExportPool, OpenDataRepository } from './public/open-data.repository';
 import { OpenDataService } from './public/open-data.service';
 import { PublicController } from './public/public.controller';
@@ -50,7 +51,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
     WorkingCopyService,
   ],
 })
-export class DisclosuresModule implements OnModuleInit {
+export class DisclosuresModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly targets: AccessTargets,
     private readonly disclosures: DisclosuresRepository,
@@ -67,5 +68,10 @@ export class DisclosuresModule implements OnModuleInit {
         (_req, body, done) => done(null, body),
       );
     }
+  }
+
+  /** PDF workers kept warm between scans end with the app. */
+  async onModuleDestroy(): Promise<void> {
+    await closePdfWorkers();
   }
 }

@@ -11,7 +11,7 @@ import {
   onePagePdf,
   PDF_FIXTURES,
 } from './pdf-fixtures';
-import { readPdf } from './pdf-reader';
+import { closePdfWorkers, readPdf } from './pdf-reader';
 import { xmpText } from './pdf-xmp';
 
 /** The text read, or the failure as a string (so that a failed read shows why in the diff). */
@@ -33,6 +33,8 @@ async function ticksDuring<T>(work: () => Promise<T>): Promise<{ result: T; tick
 }
 
 describe(readPdf.name, () => {
+  afterAll(closePdfWorkers);
+
   describe('page text', () => {
     it.each(Object.entries(PDF_FIXTURES))('reads the text of a %s', async (_name, fixture) => {
       const lines = (await textOf(fixture.pdf())).split('\n');

@@ -60,6 +60,13 @@ function keepWorker(worker: Worker, heapMb: number): void {
   idle.push({ worker, heapMb, timer });
 }
 
+/** Ends the idle workers (at shutdown): a read still running keeps its own until it answers. */
+export async function closePdfWorkers(): Promise<void> {
+  const ending = idle.splice(0);
+  for (const { timer } of ending) clearTimeout(timer);
+  await Promise.all(ending.map(({ worker }) => worker.terminate()));
+}
+
 /** Runs one read in a worker; the worker is killed when its heap, the process's memory or its time runs out. */
 function inWorker(content: Uint8Array, limits: PdfLimits): Promise<PdfReadResult> {
   const input = new Uint8Array(content); // the worker's own copy, moved to it rather than cloned
@@ -77,10 +84,14 @@ function inWorker(content: Uint8Array, limits: PdfLimits): Promise<PdfReadResult
       clearTimeout(deadline);
       clearInterval(watch);
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if ('reusable' in outcome) keepWorker(worker, limits.workerHeapMb);
-      else void worker.terminate();
-      if ('error' in outcome) reject(outcome.error);
-      else resolve(outcome.result);
+      const answer = () => ('error' in outcome ? reject(outcome.error) : resolve(outcome.result));
+      if ('reusable' in outcome) {
+        keepWorker(worker, limits.workerHeapMb);
+        answer();
+      } else {
+        // Answered once the worker is gone, its memory with it: the next read starts from a clean baseline.
+        worker.terminate().then(answer, answer);
+      }
     };
     const deadline = setTimeout(
       () => settle(killed(`reading the file took longer than ${limits.workerTimeoutMs} ms`)),

@@ -1,6 +1,7 @@
 import { Workbook } from 'exceljs';
 
 import { metadataPdf, onePagePdf, PDF_FIXTURES } from './pdf-fixtures';
+import { closePdfWorkers } from './pdf-reader';
 import { type PiiFinding, scanCsv, scanPdf, scanText, scanXlsx } from './pii-scanner';
 
 const ID = '11010519491231002X';
@@ -284,6 +285,8 @@ describe('scanXlsx', () => {
 });
 
 describe('scanPdf', () => {
+  afterAll(closePdfWorkers);
+
   it('finds an identity number in a FlateDecode content stream', async () => {
     const pdf = PDF_FIXTURES['FlateDecode content stream'].pdf();
     expect(pdf.includes(ID)).toBe(false); // really compressed
