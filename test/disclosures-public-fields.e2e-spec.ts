@@ -6,7 +6,7 @@ import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
-import { financeLine, submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
+import { COUNTY, financeLine, submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
 import { authed, expectProblem } from './support/http';
 import { listRoutes, routeKey } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
@@ -240,6 +240,13 @@ describe('Disclosures: every public field is declared and scanned', () => {
         .expect(201);
       await submitAndApprove(sut.http, village, { clerk, reviewer });
 
+      // A supervisor's redaction of the first revision's body adds `redactions` to the content.
+      const supervisor = await signedIn(sut, Role.Supervisor, COUNTY);
+      await authed(sut.http, supervisor)
+        .post(`/api/v1/disclosures/${finance}/revisions/1/redactions`)
+        .send({ fields: ['body'], reason: '依申请删除个人信息' })
+        .expect(201);
+
       const get = async (route: string, url: string) => {
         const res = await sut.http.get(url);
         expect({ url, status: res.status }).toEqual({ url, status: 200 });
@@ -253,6 +260,8 @@ describe('Disclosures: every public field is declared and scanned', () => {
         await get('GET /api/v1/disclosures/:id/receipt', `/api/v1/disclosures/${id}/receipt`);
       }
       await get('GET /api/v1/disclosures', `/api/v1/disclosures?region=${VILLAGE}&limit=1`);
+      await get('GET /api/v1/ledger/head', '/api/v1/ledger/head');
+      await get('GET /api/v1/ledger/entries', '/api/v1/ledger/entries?after=0&limit=2');
       await get('GET /api/v1/regions/:code/finances', `/api/v1/regions/${VILLAGE}/finances?from=2026-Q4&to=2026-Q4`);
       await get(
         'GET /api/v1/open-data/finance-lines',
@@ -300,7 +309,7 @@ describe('Disclosures: every public field is declared and scanned', () => {
     it('knows every public disclosure route, and has walked a fully populated reply of each JSON one', () => {
       const publicRoutes = listRoutes(sut.app)
         .filter((r) => (r.posture as { kind?: string } | undefined)?.kind === 'public' && r.method === 'GET')
-        .filter((r) => r.handler.startsWith('PublicController.'))
+        .filter((r) => /^(PublicController|LedgerController)\./.test(r.handler))
         .map(routeKey);
       expect(publicRoutes.length).toBeGreaterThan(5);
       for (const key of publicRoutes)

@@ -77,6 +77,9 @@ export const CONTENT_FIELDS: Readonly<Record<string, PublicFieldRule>> = {
   'attachments[].mediaType': exempt('PDF, JPEG or PNG, judged from the content'),
   'attachments[].size': COUNT,
   'attachments[].sha256': HASH,
+  'redactions[].redactedAt': DATE,
+  'redactions[].reason': scanned('request'),
+  'redactions[].fields[]': exempt('a redactable field name, validated against a fixed list'),
 };
 
 /** What the files themselves are checked for (their bytes are public through the download route). */
@@ -184,6 +187,11 @@ export const PUBLIC_REPLIES: Readonly<Record<string, Readonly<Record<string, Pub
     'head.entryHash': HASH,
     canonical: { content: true },
     verify: exempt('a fixed explanation written in the code'),
+  },
+  'GET /api/v1/ledger/head': { seq: SEQ, entryHash: HASH },
+  'GET /api/v1/ledger/entries': {
+    ...LEDGER_ENTRY('items[].'),
+    next: exempt('a ledger position, for the next page'),
   },
   'GET /api/v1/regions/:code/finances': {
     regionCode: REGION,
