@@ -139,6 +139,16 @@ describe('Disclosures: attachments and personal data', () => {
       expect((await working(id)).body.attachments.map((a: { size: number }) => a.size)).toEqual([MB10]);
     });
 
+    it('refuses to submit a PDF it cannot read for personal data (422), and the draft stays a draft', async () => {
+      const id = await draft('party');
+      const damaged = Buffer.from('%PDF-1.4\n1 0 obj << /Length 99999 >> stream\n13912345678', 'latin1');
+      await upload(id, '扫描件.pdf', 'application/pdf', damaged).expect(201);
+      const res = await as(clerk).post(`/api/v1/disclosures/${id}/submit`);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'ATTACHMENT_UNREADABLE' });
+      expect(res.text).not.toContain('13912345678');
+      expect((await working(id)).body.revision.status).toBe('draft');
+    });
+
     describe('of a published revision', () => {
       let id: string;
       let pdfId: string;

@@ -1,4 +1,5 @@
 import { Role } from '@sunshine/access';
+import { onePagePdf } from '@sunshine/disclosures';
 import { parse } from 'csv-parse/sync';
 import { SaxesParser } from 'saxes';
 import { Response } from 'supertest';
@@ -21,7 +22,7 @@ const LEVELS = [VILLAGE, TOWNSHIP, COUNTY, '210100000000', '210000000000'];
 /** Every title and counterparty of an unpublished item carries this, so a leak shows in any raw reply. */
 const SECRET = '未公开';
 const PUBLISHED_TITLE = `公开 <收支> & "明细" '十月'`;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const PDF = onePagePdf('BT /F1 12 Tf 72 720 Td (Voucher) Tj ET', false);
 
 const line = (over: Record<string, unknown> = {}) => financeLine({ amount: '100.00', ...over });
 

@@ -12,6 +12,7 @@ export enum DisclosureErrorCode {
   PersonalDataFound = 'PERSONAL_DATA_FOUND',
   AttachmentType = 'ATTACHMENT_TYPE_NOT_ALLOWED',
   AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
+  AttachmentUnreadable = 'ATTACHMENT_UNREADABLE',
   CorrectionInProgress = 'CORRECTION_IN_PROGRESS',
   RevisionNotFound = 'REVISION_NOT_FOUND',
   SelfApproval = 'SELF_APPROVAL_FORBIDDEN',
@@ -30,6 +31,10 @@ export const disclosureError = defineErrors<DisclosureErrorCode>({
   [DisclosureErrorCode.PersonalDataFound]: { status: 422, title: 'Personal data found: remove it before submitting' },
   [DisclosureErrorCode.AttachmentType]: { status: 415, title: 'Attachments are PDF, JPEG or PNG' },
   [DisclosureErrorCode.AttachmentTooLarge]: { status: 413, title: 'Attachments are at most 10 MB' },
+  [DisclosureErrorCode.AttachmentUnreadable]: {
+    status: 422,
+    title: 'An attachment cannot be checked for personal data',
+  },
   [DisclosureErrorCode.CorrectionInProgress]: { status: 409, title: 'A revision is already in progress' },
   [DisclosureErrorCode.RevisionNotFound]: { status: 404, title: 'Revision not found' },
   [DisclosureErrorCode.SelfApproval]: {

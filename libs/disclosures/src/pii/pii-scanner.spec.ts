@@ -316,9 +316,17 @@ describe('scanPdf', () => {
     ]);
   });
 
-  it('finds nothing where there is no text, and nothing in a file it cannot read', async () => {
+  it('finds nothing where there is no text', async () => {
     expect(await scanPdf(onePagePdf('0 0 m 100 100 l S', true), 'a.pdf')).toEqual([]);
-    expect(await scanPdf(Buffer.from('not a pdf at all'), 'a.pdf')).toEqual([]);
-    expect(await scanPdf(Buffer.from('%PDF-1.4\n1 0 obj << /Length 99999 >> stream\nxx'), 'a.pdf')).toEqual([]);
+  });
+
+  it.each([
+    ['not a PDF', Buffer.from('not a pdf at all')],
+    ['a stream cut short', Buffer.from('%PDF-1.4\n1 0 obj << /Length 99999 >> stream\nxx')],
+  ])('refuses a file it cannot read (%s): what cannot be checked cannot be published', async (_name, file) => {
+    await expect(scanPdf(file, 'attachment a.pdf')).rejects.toMatchObject({
+      code: 'ATTACHMENT_UNREADABLE',
+      message: expect.stringContaining('attachment a.pdf cannot be checked'),
+    });
   });
 });

@@ -25,6 +25,7 @@
  */
 import { type Cell, type CellValue, ValueType, Workbook } from 'exceljs';
 
+import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { readPdf } from './pdf-reader';
 
 export type PiiKind = 'id_number' | 'bank_card' | 'mobile';
@@ -454,11 +455,18 @@ export async function scanXlsx(content: Buffer, where: string): Promise<PiiFindi
 /**
  * Findings in a PDF's text (pages, annotations, form fields; see readPdf), then in its metadata,
  * each value labelled "metadata NAME" (Author, Title, …, XMP). A PDF that cannot be read
- * (encrypted, damaged, or past the reader's bounds) has no findings, as before pdf.js.
+ * (encrypted, damaged, or past the reader's bounds) is refused: what cannot be checked for
+ * personal data cannot be published.
  */
 export async function scanPdf(content: Buffer, where: string): Promise<PiiFinding[]> {
   const pdf = await readPdf(content);
-  if (!pdf.ok) return [];
+  if (!pdf.ok) {
+    const why = pdf.failure.kind === 'encrypted' ? 'it is encrypted' : pdf.failure.reason;
+    throw disclosureError(
+      DisclosureErrorCode.AttachmentUnreadable,
+      `${where} cannot be checked for personal data (${why}): attach an unencrypted, undamaged PDF.`,
+    );
+  }
   const sink = new Sink();
   scanInto(sink.take(pdf.text), where, sink);
   for (const field of pdf.metadata) scanInto(sink.take(field.value), place(where, `metadata ${field.name}`), sink);
