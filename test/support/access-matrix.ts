@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 import { PasswordHasher, Permission, Posture, Role } from '@sunshine/access';
+import { onePagePdf } from '@sunshine/disclosures';
 import { authenticator } from 'otplib';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
@@ -186,7 +187,8 @@ const financeLine = (over: Record<string, unknown> = {}) => aFinanceLine({ note:
 const LINES_CSV = Buffer.from(
   '收支,科目,金额,日期,对方单位,凭证号,支付方式,备注\n支出,管理费用/办公费,12.50,2026-10-08,某文具店,记-1,银行转账,\n',
 );
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+/** A readable one-page PDF: an unreadable one cannot be submitted. */
+const PDF = onePagePdf('BT /F1 12 Tf 72 720 Td (Voucher) Tj ET', false);
 const SUBSIDY = {
   recipientName: '王某',
   villageGroup: '第三村民小组',
