@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 
 import { Role } from '@sunshine/access';
 import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
-import { submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
+import { pdfShowing, submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
 import { authed, binary } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -25,37 +24,6 @@ function idNumber(first17: string): string {
 const ID_A = '11010519491231002X';
 const ID_B = idNumber('21010219800101003');
 const masked = (id: string) => `${id.slice(0, 6)}********${id.slice(-4)}`;
-
-/** A one-page PDF whose (FlateDecode) content stream shows `text`. */
-function pdfShowing(text: string): Buffer {
-  const content = deflateSync(Buffer.from(`BT /F1 12 Tf 72 712 Td (${text}) Tj ET`, 'latin1'));
-  const objects: (string | Buffer)[] = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    content,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n', 'latin1')];
-  const offsets: number[] = [];
-  let length = chunks[0]!.length;
-  objects.forEach((o, i) => {
-    offsets.push(length);
-    const chunk = Buffer.isBuffer(o)
-      ? Buffer.concat([
-          Buffer.from(`${i + 1} 0 obj\n<< /Filter /FlateDecode /Length ${o.length} >>\nstream\n`, 'latin1'),
-          o,
-          Buffer.from('\nendstream\nendobj\n', 'latin1'),
-        ])
-      : Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`, 'latin1');
-    chunks.push(chunk);
-    length += chunk.length;
-  });
-  const xref = ['xref', `0 ${objects.length + 1}`, '0000000000 65535 f ']
-    .concat(offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `))
-    .concat(['trailer', `<< /Size ${objects.length + 1} /Root 1 0 R >>`, 'startxref', String(length), '%%EOF', '']);
-  return Buffer.concat([...chunks, Buffer.from(xref.join('\n'), 'latin1')]);
-}
 
 describe('Disclosures: attachments and personal data', () => {
   let sut: TestApp;

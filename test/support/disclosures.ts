@@ -1,3 +1,4 @@
+import { onePagePdf } from '@sunshine/disclosures';
 import TestAgent from 'supertest/lib/agent';
 
 import { SignedIn } from './accounts';
@@ -10,6 +11,9 @@ export const TOWNSHIP = '210102001000';
 export const OTHER_TOWNSHIP = '210102002000';
 export const OTHER_TOWNSHIP_VILLAGE = '210102002001';
 export const COUNTY = '210102000000';
+
+/** A one-page PDF (FlateDecode content) showing `text` in Helvetica. */
+export const pdfShowing = (text: string): Buffer => onePagePdf(`BT /F1 12 Tf 72 712 Td (${text}) Tj ET`, true);
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

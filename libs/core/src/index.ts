@@ -12,6 +12,7 @@ export * from './database/with-data-source';
 export * from './errors/core.errors';
 export * from './errors/domain-error';
 export * from './errors/problem';
+export * from './errors/problem-exception.filter';
 export * from './errors/start-failure';
 export * from './health/health.controller';
 export * from './health/readiness';

@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { PROBLEM_CONTENT_TYPE, ProblemBody, problemType } from '@sunshine/core';
+import { sendProblem } from '@sunshine/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { BEARER_ROUTE } from '../access.decorators';
@@ -27,20 +27,7 @@ export function refuseLargeAnonymousBodies(fastify: FastifyInstance, jwt: JwtSer
       AccessErrorCode.Unauthenticated,
       'Send a valid access token as `Authorization: Bearer …` with a body of this size.',
     );
-    const body: ProblemBody = {
-      type: problemType(error.code),
-      title: error.spec.title,
-      status: error.spec.status,
-      detail: error.detail,
-      code: error.code,
-      instance: request.url.split('?')[0],
-      requestId: String(request.id),
-    };
-    await reply
-      .status(401)
-      .header('www-authenticate', 'Bearer')
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(body);
+    await sendProblem(reply, request, error);
     return reply;
   });
 }

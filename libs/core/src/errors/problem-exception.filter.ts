@@ -35,23 +35,7 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const error = this.toDomainError(exception);
-    const body: ProblemBody = {
-      type: problemType(error.code),
-      title: error.spec.title,
-      status: error.spec.status,
-      detail: error.detail,
-      code: error.code,
-      instance: request.url.split('?')[0],
-      requestId: String(request.id),
-      ...(error.errors ? { errors: error.errors } : {}),
-    };
-    // RFC 9110: a 401 names the scheme that would succeed; the only one here is a bearer token.
-    const headers = body.status === 401 ? { 'www-authenticate': 'Bearer', ...error.headers } : error.headers;
-    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
-    if (error.spec.retryAfter !== undefined && !reply.hasHeader('retry-after'))
-      void reply.header('retry-after', String(error.spec.retryAfter));
-    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    sendProblem(reply, request, this.toDomainError(exception));
   }
 
   private toDomainError(exception: unknown): DomainError {
@@ -103,4 +87,28 @@ export function isUnavailable(exception: unknown): boolean {
 function describe(exception: unknown): { name?: string; message: string; stack?: string } {
   if (exception instanceof Error) return { name: exception.name, message: exception.message, stack: exception.stack };
   return { message: String(exception) };
+}
+
+/**
+ * Sends `error` as an RFC 9457 problem reply, with its headers (`Retry-After` from its spec,
+ * `WWW-Authenticate` on a 401). The one way a problem leaves the API, from the exception filter
+ * and from Fastify hooks that answer before Nest sees the request.
+ */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: DomainError): FastifyReply {
+  const body: ProblemBody = {
+    type: problemType(error.code),
+    title: error.spec.title,
+    status: error.spec.status,
+    detail: error.detail,
+    code: error.code,
+    instance: request.url.split('?')[0],
+    requestId: String(request.id),
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+  // RFC 9110: a 401 names the scheme that would succeed; the only one here is a bearer token.
+  const headers = body.status === 401 ? { 'www-authenticate': 'Bearer', ...error.headers } : error.headers;
+  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  if (error.spec.retryAfter !== undefined && !reply.hasHeader('retry-after'))
+    void reply.header('retry-after', String(error.spec.retryAfter));
+  return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }

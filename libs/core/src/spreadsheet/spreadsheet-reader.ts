@@ -102,27 +102,30 @@ function inWorker(
       heapMb: limits.workerHeapMb,
     });
     let settled = false;
-    const settle = (outcome: SpreadsheetResult | Error) => {
+    // A worker's error is cloned into this realm: told apart by where it came from, not by instanceof.
+    const settle = (outcome: { result: SpreadsheetResult } | { error: Error }) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       void worker.terminate();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.result);
     };
     const deadline = setTimeout(
-      () => settle(killed(`reading the file took longer than ${limits.workerTimeoutMs} ms`)),
+      () => settle({ result: killed(`reading the file took longer than ${limits.workerTimeoutMs} ms`) }),
       limits.workerTimeoutMs,
     );
-    worker.once('message', (result: SpreadsheetResult) => settle(result));
+    worker.once('message', (result: SpreadsheetResult) => settle({ result }));
     worker.once('error', (error: Error & { code?: string }) =>
       settle(
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? killed(`reading the file needed more than ${limits.workerHeapMb} MB`)
-          : error,
+          ? { result: killed(`reading the file needed more than ${limits.workerHeapMb} MB`) }
+          : { error },
       ),
     );
-    worker.once('exit', (code) => settle(new Error(`the spreadsheet worker exited (code ${code}) without a result`)));
+    worker.once('exit', (code) =>
+      settle({ error: new Error(`the spreadsheet worker exited (code ${code}) without a result`) }),
+    );
   });
 }
 
