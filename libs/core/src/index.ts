@@ -20,6 +20,8 @@ export * from './http/api-problems.decorator';
 export * from './http/create-http-app';
 export * from './http/etag';
 export * from './http/graceful-shutdown';
+export * from './http/location';
+export * from './http/openapi';
 export * from './http/posture';
 export * from './idempotency/idempotency.interceptor';
 export * from './logging/logging.module';

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
@@ -12,8 +12,8 @@ import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
 import { ProblemExceptionFilter } from '../errors/problem-exception.filter';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { createValidationPipe } from '../validation/validation.pipe';
-import { ProblemDto, useProblemMediaType } from './api-problems.decorator';
 import { limitJsonDepth } from './json-body';
+import { buildOpenApiDocument } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -78,19 +78,7 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
     reply.header('x-request-id', request.id);
   });
 
-  const document = useProblemMediaType(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Sunshine Affairs API')
-        .setDescription(
-          'Three-affairs (Party, village, finance) transparency portal. Errors are RFC 9457 problem details.',
-        )
-        .setVersion('1')
-        .build(),
-      { extraModels: [ProblemDto] },
-    ),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }
