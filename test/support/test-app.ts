@@ -1,19 +1,25 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp } from '@sunshine/core';
+import { buildOpenApiDocument, createHttpApp } from '@sunshine/core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 
 import { AppModule } from '../../apps/api/src/app.module';
+import { ContractRecorder, recordReplies } from './openapi-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
   app: NestFastifyApplication;
   http: TestAgent;
   db: TestDatabase;
+  /** Closes the app and drops its database, then fails if a reply broke the OpenAPI document. */
   close(): Promise<void>;
 }
 
-/** The real API over HTTP, on a database of its own (see createTestDatabase). */
+/**
+ * The real API over HTTP, on a database of its own (see createTestDatabase). Every reply to a
+ * supertest request on its server (`http`, or `request(app.getHttpServer())`) is checked against
+ * the app's own OpenAPI document; close() throws the list of replies that do not match.
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   Object.assign(process.env, {
@@ -31,6 +37,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await createHttpApp(AppModule);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  const contract = new ContractRecorder(buildOpenApiDocument(app));
+  recordReplies(app.getHttpServer(), contract);
   return {
     app,
     db,
@@ -38,6 +46,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     close: async () => {
       await app.close();
       await db.drop();
+      contract.verify();
     },
   };
 }

@@ -1,0 +1,134 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+import { ObservedReply, OpenApiValidator } from './openapi-validator';
+
+const PROBLEM = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+
+const DOCUMENT: OpenAPIObject = {
+  openapi: '3.0.0',
+  info: { title: 'one operation', version: '1' },
+  paths: {
+    '/api/v1/things/{id}': {
+      get: {
+        responses: {
+          '200': {
+            description: 'A thing',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+          },
+          '404': { description: 'Not found', ...PROBLEM },
+        },
+      },
+      post: {
+        responses: {
+          '201': {
+            description: 'Created',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+          },
+          '401': { description: 'Signed out', ...PROBLEM },
+        },
+      },
+    },
+    '/api/v1/things/export': {
+      get: { responses: { '200': { description: 'CSV', content: { 'text/csv': {} } } } },
+    },
+  },
+  components: {
+    schemas: {
+      Thing: {
+        type: 'object',
+        required: ['id', 'amount', 'note'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          amount: { type: 'string', example: '12.50' },
+          note: { type: 'string', nullable: true },
+        },
+      },
+      Problem: {
+        type: 'object',
+        required: ['type', 'status', 'code'],
+        properties: { type: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const ID = '0b5a8c1e-7d4f-4a57-9f3e-1b2c3d4e5f60';
+
+function reply(partial: Partial<ObservedReply> & { body?: unknown }): ObservedReply {
+  const { body, ...rest } = partial;
+  const problem = (rest.status ?? 200) >= 400;
+  return {
+    method: 'GET',
+    url: `/api/v1/things/${ID}`,
+    status: 200,
+    headers: { 'content-type': problem ? 'application/problem+json' : 'application/json; charset=utf-8' },
+    text: body === undefined ? '' : JSON.stringify(body),
+    ...rest,
+  };
+}
+
+describe(OpenApiValidator.name, () => {
+  const sut = new OpenApiValidator(DOCUMENT);
+
+  it('accepts a reply that matches its documented schema, a null where nullable included', () => {
+    expect(sut.check(reply({ body: { id: ID, amount: '12.50', note: null } }))).toEqual([]);
+  });
+
+  it('reports a body that does not match, with the failing paths', () => {
+    expect(sut.check(reply({ body: { id: 'nope', amount: 12.5, region_code: '21' } }))).toEqual([
+      "(body): must have required property 'note'",
+      '/id: must match format "uuid"',
+      '/amount: must be string',
+      "(body): undocumented property 'region_code'",
+    ]);
+  });
+
+  it('reports a status the operation does not document', () => {
+    expect(sut.check(reply({ status: 409, body: { type: 'about:blank', status: 409, code: 'CONFLICT' } }))).toEqual([
+      'status 409 is not documented for GET /api/v1/things/{id} (documented: 200, 404)',
+    ]);
+  });
+
+  it('matches a literal path before a template', () => {
+    const csv = { url: '/api/v1/things/export?x=1', headers: { 'content-type': 'text/csv' }, text: 'a,b\n' };
+    expect(sut.check(reply(csv))).toEqual([]);
+    expect(sut.check(reply({ ...csv, headers: { 'content-type': 'application/pdf' } }))).toEqual([
+      'content type application/pdf is not documented for 200 (documented: text/csv)',
+    ]);
+  });
+
+  it('requires Location on a 201 and WWW-Authenticate on a 401', () => {
+    const body = { id: ID, amount: '1', note: 'x' };
+    expect(sut.check(reply({ method: 'POST', status: 201, body }))).toEqual(['201 without a Location header']);
+    expect(
+      sut.check(
+        reply({ method: 'POST', status: 201, body, headers: { 'content-type': 'application/json', location: '/x' } }),
+      ),
+    ).toEqual([]);
+    expect(
+      sut.check(
+        reply({ method: 'POST', status: 401, body: { type: 'about:blank', status: 401, code: 'UNAUTHENTICATED' } }),
+      ),
+    ).toEqual(['401 without a WWW-Authenticate header']);
+  });
+
+  it('requires a problem document with a code for every error, documented path or not', () => {
+    expect(
+      sut.check(
+        reply({
+          url: '/nowhere',
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+          body: { message: 'x' },
+        }),
+      ),
+    ).toEqual(['404 reply is application/json, not application/problem+json']);
+    expect(
+      sut.check(reply({ url: '/nowhere', status: 404, body: { type: 'about:blank', code: 'NOT_FOUND' } })),
+    ).toEqual([]);
+    expect(sut.check(reply({ status: 404, body: { type: 'about:blank', status: 404 } }))).toEqual([
+      '404 problem without a code',
+      "(body): must have required property 'code'",
+    ]);
+  });
+});
