@@ -11,6 +11,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   http: TestAgent;
   db: TestDatabase;
+  /** The replies' check against the OpenAPI document; observe() takes replies from other clients too. */
+  contract: ContractRecorder;
   /** Closes the app and drops its database, then fails if a reply broke the OpenAPI document. */
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   return {
     app,
     db,
+    contract,
     http: request(app.getHttpServer()),
     close: async () => {
       await app.close();
