@@ -24,7 +24,7 @@ const DATA_SOURCE_OWNERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.data/**', 'coverage/**', 'node_modules/**'] },
+  { ignores: ['dist/**', '.data/**', 'coverage/**', 'node_modules/**', 'test/contract/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

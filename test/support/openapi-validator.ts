@@ -129,7 +129,7 @@ function route(template: string, item: Record<string, Operation>): Route {
   const source = parts.map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
   return {
     template,
-    pattern: new RegExp(`^${source}/?$`),
+    pattern: new RegExp(`^${source}$`),
     weight: parts.join('').length,
     operations: new Map(METHODS.filter((m) => item[m]).map((m) => [m, item[m]])),
   };
