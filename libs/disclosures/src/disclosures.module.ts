@@ -11,6 +11,7 @@ import { LedgerController } from './ledger/ledger.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { PublicationService } from './ledger/publication.service';
 import { closePdfWorkers } from './pii/pdf-reader';
+import { DisclosureContentVersion, ReceiptVersion } from './public/disclosure-version.sources';
 import { ExportPool, OpenDataRepository } from './public/open-data.repository';
 import { OpenDataService } from './public/open-data.service';
 import { PublicController } from './public/public.controller';
@@ -36,6 +37,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
   providers: [
     ContentRepository,
     DemoDisclosuresSeeder,
+    DisclosureContentVersion,
     DisclosuresRepository,
     DraftingService,
     ExportPool,
@@ -46,6 +48,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
     PublicDisclosuresService,
     PublicRepository,
     RedactionRepository,
+    ReceiptVersion,
     RedactionService,
     ReviewService,
     WorkingCopyService,

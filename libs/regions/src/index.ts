@@ -5,3 +5,4 @@ export * from './region-levels';
 export * from './regions.errors';
 export * from './regions.module';
 export * from './regions.service';
+export * from './versions/region-version.sources';

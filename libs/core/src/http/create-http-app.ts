@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-import { RequestMethod, Type } from '@nestjs/common';
+import { LoggerService, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
-import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
-import { ProblemExceptionFilter } from '../errors/problem-exception.filter';
+import { AppConfig } from '../config/app-config';
+import { PROBLEM_PAGES_PATH } from '../errors/problem';
+import { ProblemExceptionFilter, setProblemBaseUrl } from '../errors/problem-exception.filter';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { createValidationPipe } from '../validation/validation.pipe';
+import { enableHttpCaching, representationSalt } from './caching';
+import { corsPolicy, enableCors } from './cors';
+import { HttpLayerSettings, httpLayerErrorHandlers, refuseUnreadableUris } from './http-layer-errors';
 import { limitJsonDepth } from './json-body';
+import { answerMethodNotAllowed } from './method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
+import { addSecurityHeaders, securityHeaders } from './security-headers';
 
 export const API_PREFIX = 'api/v1';
+const DOCS_PATH = 'api/docs';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -27,51 +33,53 @@ function requestId(req: IncomingMessage): string {
   return id;
 }
 
-/** Creates the HTTP application: Fastify, problem replies, validation, request ids, metrics, OpenAPI. */
-export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyApplication> {
+/**
+ * Creates the HTTP application: Fastify, problem replies (the HTTP layer's own errors included),
+ * validation, request ids, 405 with Allow, CORS, security headers, metrics, OpenAPI.
+ */
+export async function createHttpApp(
+  module: Type<unknown>,
+  options: { logger?: LoggerService } = {},
+): Promise<NestFastifyApplication> {
+  // Filled in once the configuration is read; the handlers read it when they run.
+  const httpLayer: HttpLayerSettings = { headers: securityHeaders(0), problemBaseUrl: '' };
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestId,
     trustProxy: false,
-    // Errors Fastify's router raises before Nest sees the request (e.g. a parameter over 100 characters).
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      void reply
-        .status(status)
-        .header('content-type', PROBLEM_CONTENT_TYPE)
-        .send({
-          type: problemType('MALFORMED_REQUEST'),
-          title: 'The request could not be read',
-          status,
-          detail: error.message,
-          code: 'MALFORMED_REQUEST',
-          instance: request.url.split('?')[0],
-          requestId: String(request.id),
-        });
-    },
+    ...httpLayerErrorHandlers(httpLayer),
   });
   // Nest's own body parser is off: Fastify's, with a depth limit, reads JSON (limitJsonDepth).
   // A failure while creating the app is thrown to the caller (not process.abort()), and the start-up
-  // logs buffered until then are not dumped with it: the caller says why in one line.
+  // logs buffered until then are not dumped with it: the caller says why in one line. A process
+  // that logs through its own logger from the start (the API's main) passes it: nothing is buffered.
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    bufferLogs: true,
-    autoFlushLogs: false,
+    ...(options.logger ? { logger: options.logger } : { bufferLogs: true, autoFlushLogs: false }),
     abortOnError: false,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  const config = app.get(AppConfig);
+  Object.assign(httpLayer, { headers: securityHeaders(config.HSTS_MAX_AGE), problemBaseUrl: config.publicBaseUrl });
+
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      { path: `${PROBLEM_PAGES_PATH.slice(1)}/:slug`, method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
+  setProblemBaseUrl(fastify, config.publicBaseUrl);
+  addSecurityHeaders(fastify, config.HSTS_MAX_AGE, DOCS_PATH);
+  refuseUnreadableUris(fastify);
+  answerMethodNotAllowed(fastify);
+  enableCors(app, corsPolicy(config.CORS_ORIGINS, config.NODE_ENV));
   limitJsonDepth(fastify);
   instrumentHttp(fastify);
   fastify.addHook('onSend', async (request, reply) => {
@@ -79,6 +87,7 @@ export async function createHttpApp(module: Type<unknown>): Promise<NestFastifyA
   });
 
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  enableHttpCaching(fastify, app, representationSalt(document));
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

@@ -1,16 +1,26 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ParsePositiveIntPipe, Public } from '@sunshine/core';
-import { ParseRegionCodePipe } from '@sunshine/regions';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiProblems, CachedRead, CacheControl, ParsePositiveIntPipe, Public } from '@sunshine/core';
+import { ParseRegionCodePipe, RegionContentVersion } from '@sunshine/regions';
 import type { FastifyReply } from 'fastify';
 
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DiffQueryDto, DisclosureListQueryDto, ExportQueryDto, PeriodRangeDto } from '../dto/disclosure.dto';
 import { ReceiptDto } from '../dto/ledger.dto';
+import {
+  DisclosureDetailDto,
+  FinancesDto,
+  OpenDataLineDto,
+  PublicListPageDto,
+  PublicRevisionReplyDto,
+  RevisionDiffDto,
+} from '../dto/public-replies.dto';
+import { DisclosureContentVersion, ReceiptVersion } from './disclosure-version.sources';
 import { OpenDataService } from './open-data.service';
 import { PublicDisclosuresService } from './public-disclosures.service';
 
 const ID = new ParseUUIDPipe();
+const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
 
 /** Anyone: published disclosures of any region subtree, a village's finances, receipts, open data and feeds. */
 @ApiTags('disclosures: public')
@@ -23,47 +33,64 @@ export class PublicController {
   ) {}
 
   @Get('disclosures')
+  @CachedRead(RegionContentVersion, CacheControl.short)
   @ApiOperation({ summary: 'Published disclosures of a region subtree (village … province), newest first' })
-  @ApiProblems(400, 404)
-  list(@Query() query: DisclosureListQueryDto) {
+  @ApiOkResponse({ type: PublicListPageDto })
+  @ApiProblems(400, 404, 503)
+  list(@Query() query: DisclosureListQueryDto): Promise<PublicListPageDto> {
     return this.disclosures.list(query);
   }
 
   @Get('disclosures/:id')
+  @CachedRead(DisclosureContentVersion, CacheControl.short)
   @ApiOperation({
     summary: 'A published (or withdrawn) disclosure: current revision, totals, and the list of revisions',
   })
+  @ApiOkResponse({ type: DisclosureDetailDto })
   @ApiProblems(400, 404)
-  detail(@Param('id', ID) id: string) {
+  detail(@Param('id', ID) id: string): Promise<DisclosureDetailDto> {
     return this.disclosures.detail(id);
   }
 
   @Get('disclosures/:id/revisions/:number')
+  @CachedRead(DisclosureContentVersion, CacheControl.long)
   @ApiOperation({ summary: 'One published revision; `content` is what the ledger hashes' })
+  @ApiParam({ name: 'number', type: 'integer', description: 'The revision number, from 1' })
+  @ApiOkResponse({ type: PublicRevisionReplyDto })
   @ApiProblems(400, 404)
-  revision(@Param('id', ID) id: string, @Param('number', ParsePositiveIntPipe) number: number) {
+  revision(
+    @Param('id', ID) id: string,
+    @Param('number', ParsePositiveIntPipe) number: number,
+  ): Promise<PublicRevisionReplyDto> {
     return this.disclosures.revision(id, number);
   }
 
   @Get('disclosures/:id/diff')
+  @CachedRead(DisclosureContentVersion, CacheControl.long)
   @ApiOperation({ summary: 'Field-by-field and line-by-line difference between two published revisions' })
+  @ApiOkResponse({ type: RevisionDiffDto })
   @ApiProblems(400, 404)
-  diff(@Param('id', ID) id: string, @Query() query: DiffQueryDto) {
+  diff(@Param('id', ID) id: string, @Query() query: DiffQueryDto): Promise<RevisionDiffDto> {
     return this.disclosures.diff(id, query.from, query.to);
   }
 
   @Get('disclosures/:id/receipt')
+  @CachedRead(ReceiptVersion, CacheControl.revalidate)
   @ApiOperation({
     summary: 'The ledger entry of the current publication state, the ledger head, and how to recompute both hashes',
   })
   @ApiOkResponse({ type: ReceiptDto })
   @ApiProblems(400, 404)
-  receipt(@Param('id', ID) id: string) {
+  receipt(@Param('id', ID) id: string): Promise<ReceiptDto> {
     return this.disclosures.receipt(id);
   }
 
   @Get('disclosures/:id/attachments/:attachmentId')
   @ApiOperation({ summary: 'An attachment of a published revision' })
+  @ApiOkResponse({
+    description: 'The file, as uploaded',
+    content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+  })
   @ApiProblems(400, 404)
   async attachment(
     @Param('id', ID) id: string,
@@ -79,35 +106,48 @@ export class PublicController {
   }
 
   @Get('regions/:code/finances')
+  @CachedRead(RegionContentVersion, CacheControl.short)
   @ApiOperation({
     summary:
       'A village’s published finances: income, expense and surplus per period and per account, computed by the database',
   })
+  @ApiOkResponse({ type: FinancesDto })
   @ApiProblems(400, 404)
-  finances(@Param('code', ParseRegionCodePipe) code: string, @Query() query: PeriodRangeDto) {
+  finances(@Param('code', ParseRegionCodePipe) code: string, @Query() query: PeriodRangeDto): Promise<FinancesDto> {
     return this.disclosures.finances(code, query.from, query.to);
   }
 
   @Get('regions/:code/feed.atom')
   @Header('content-type', 'application/atom+xml; charset=utf-8')
-  @ApiProduces('application/atom+xml')
+  @CachedRead(RegionContentVersion, CacheControl.short)
   @ApiOperation({ summary: 'Atom feed of the latest publications in a region subtree' })
+  @ApiOkResponse({
+    description: 'An Atom 1.0 feed',
+    content: { 'application/atom+xml': { schema: { type: 'string' } } },
+  })
   @ApiProblems(400, 404)
   feed(@Param('code', ParseRegionCodePipe) code: string) {
     return this.openData.feed(code);
   }
 
   @Get('open-data/finance-lines')
-  @ApiProduces('text/csv', 'application/json')
   @ApiOperation({
     summary:
       'Published finance lines of a subtree and period range, streamed as CSV or JSON (a few at once: beyond, 503 with Retry-After)',
   })
+  @ApiOkResponse({
+    description: 'CSV with a header row, or a JSON array; the columns keep their documented names',
+    content: {
+      'text/csv': { schema: { type: 'string' } },
+      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(OpenDataLineDto) } } },
+    },
+  })
+  @ApiExtraModels(OpenDataLineDto)
   @ApiProblems(400, 404, 503)
   async financeLines(@Query() query: ExportQueryDto, @Res() reply: FastifyReply) {
     const format = query.format ?? 'csv';
     const stream = await this.openData.financeLines(query.region, query.from, query.to, { format, bom: query.bom });
-    if (!stream) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
+    if (!stream) throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${query.region}.`);
     // A client that goes away mid-download: stop reading at once (frees the cursor and its connection).
     reply.raw.once('close', () => stream.destroy());
     await reply

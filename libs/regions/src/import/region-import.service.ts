@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 
+import { bumpRegionTreeVersion } from '../versions/region-versions.repository';
 import { checkRegionTree, KnownRegion, parseRegionCsv, RowError } from './region-csv';
 import { RegionImportRepository } from './region-import.repository';
 
@@ -51,7 +52,10 @@ export class RegionImportService {
         onStep('counting');
         await repo.refreshDescendantCounts();
       }
-      if (added + renamed > 0) await repo.analyze();
+      if (added + renamed > 0) {
+        await bumpRegionTreeVersion(tx); // region reads and names in replies change: their ETags too
+        await repo.analyze();
+      }
       onStep('done');
       return {
         ok: true,

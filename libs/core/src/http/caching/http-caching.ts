@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { CACHED_READ, CachedReadPolicy, ContentVersionSource, NO_STORE } from './cached-read.decorator';
+import { entityTags, readEtag } from './conditional';
+
+/** What the pre-handler found for a cached read, for the reply's headers. */
+interface CachedReadState {
+  cacheControl: string;
+  etag?: string;
+  /** `If-None-Match: *`: a 304 if the representation exists, which only the handler can tell. */
+  notModifiedIfFound: boolean;
+}
+
+const STATE = Symbol('sunshine:cached-read');
+type CachingRequest = FastifyRequest & { [STATE]?: CachedReadState };
+
+/**
+ * HTTP caching of the public reads marked `@CachedRead(…)`, as two Fastify hooks:
+ * - before the handler (so before guards, pipes and the read's own queries), the route's version
+ *   source gives the content version with one indexed statement; the strong ETag is derived from
+ *   it, the path and the normalized query, and `salt` (e.g. a hash of the OpenAPI document, so that
+ *   a release that changes what replies look like changes every ETag). If `If-None-Match` holds it,
+ *   the reply is a 304 at once; otherwise the handler runs;
+ * - when the reply is sent: a 200 (or that 304) carries the ETag and the route's `Cache-Control`;
+ *   every other reply (private reads, writes, problems, routes without a policy) that sets no
+ *   `Cache-Control` of its own gets `no-store`.
+ */
+export function enableHttpCaching(fastify: FastifyInstance, app: INestApplicationContext, salt: string): void {
+  const sources = new Map<Type<ContentVersionSource>, ContentVersionSource>();
+  const sourceOf = (type: Type<ContentVersionSource>): ContentVersionSource => {
+    const known = sources.get(type);
+    if (known) return known;
+    const source: ContentVersionSource = app.get(type, { strict: false });
+    sources.set(type, source);
+    return source;
+  };
+
+  fastify.addHook('preHandler', async (request: CachingRequest, reply: FastifyReply) => {
+    const policy = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[CACHED_READ] as
+      CachedReadPolicy | undefined;
+    if (!policy || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+    const tags = entityTags(request.headers['if-none-match']);
+    const state: CachedReadState = { cacheControl: policy.cacheControl, notModifiedIfFound: tags === '*' };
+    request[STATE] = state;
+    // A failure here (e.g. the database is down) is the handler's to report.
+    const version = await sourceOf(policy.source)
+      .versionOf(request)
+      .catch(() => null);
+    if (version === null) return;
+    state.etag = readEtag(version, request.url, salt);
+    if (tags !== '*' && tags.includes(state.etag)) return reply.code(304).send();
+  });
+
+  fastify.addHook('onSend', async (request: CachingRequest, reply: FastifyReply, payload: unknown) => {
+    const state = request[STATE];
+    if (state && (reply.statusCode === 200 || reply.statusCode === 304)) {
+      void reply.header('cache-control', state.cacheControl);
+      if (state.etag) void reply.header('etag', state.etag);
+      if (reply.statusCode === 200 && state.notModifiedIfFound) {
+        reply.code(304).removeHeader('content-length');
+        return null;
+      }
+      return payload;
+    }
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', NO_STORE);
+    return payload;
+  });
+}
+
+/** A short, stable digest of what the replies look like (the OpenAPI document), for enableHttpCaching's salt. */
+export function representationSalt(document: unknown): string {
+  return createHash('sha256').update(JSON.stringify(document)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,3 @@
+export * from './cached-read.decorator';
+export * from './conditional';
+export * from './http-caching';
