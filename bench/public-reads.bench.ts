@@ -133,6 +133,17 @@ const LABELS = new Map([
   [squash(SQL.accountTotals), 'totals per period and account'],
 ]);
 
+interface ListRow {
+  id: string;
+  region_code: string;
+  category: string;
+  period: string;
+  title: string;
+  published_at: Date;
+  published_revision: number;
+  published_key: string;
+}
+
 interface DisclosureRow {
   id: string;
   region_code: string;
@@ -176,11 +187,20 @@ async function disclosureList(query: Query, params: URLSearchParams) {
   if (!/^[1-9]\d{11}$/.test(region) || !Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(400);
   const level = await levelOf(query, region);
   if (level === null) throw new HttpError(404);
-  const rows = await query<{ id: string; published_key: string }>(SQL.list(LEVEL_COLUMN[level]), [region, limit + 1]);
+  const rows = await query<ListRow>(SQL.list(LEVEL_COLUMN[level]), [region, limit + 1]);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const items = page.map(({ published_key: _key, ...item }) => item);
+  // Mapped to the reply's camelCase fields, as the app's mapper does.
+  const items = page.map((r) => ({
+    id: r.id,
+    regionCode: r.region_code,
+    category: r.category,
+    period: r.period,
+    title: r.title,
+    publishedAt: r.published_at.toISOString(),
+    publishedRevision: r.published_revision,
+  }));
   return { items, nextCursor: more && last ? encodeCursor([last.published_key, last.id]) : null };
 }
 
@@ -237,8 +257,26 @@ async function villageFinances(query: Query, code: string, params: URLSearchPara
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
   const range = [code, period(from).start, period(to).end];
-  const [periods, accounts] = await Promise.all([query(SQL.periodTotals, range), query(SQL.accountTotals, range)]);
-  return { regionCode: code, from, to, periods, accounts };
+  const [periods, accounts] = await Promise.all([
+    query(SQL.periodTotals, range),
+    query<{ period: string; direction: string; account_code: string; total: string; lines: number }>(
+      SQL.accountTotals,
+      range,
+    ),
+  ]);
+  return {
+    regionCode: code,
+    from,
+    to,
+    periods,
+    accounts: accounts.map((a) => ({
+      period: a.period,
+      direction: a.direction,
+      accountCode: a.account_code,
+      total: a.total,
+      lines: a.lines,
+    })),
+  };
 }
 
 const DETAIL_PATH = /^\/api\/v1\/disclosures\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;

@@ -139,7 +139,7 @@ describe('Disclosures: exact money and all-or-nothing imports', () => {
         expect(cents(october.expense)).toBe(0n);
         expect(october.surplus).toBe('100.00');
         expect(res.body.accounts).toEqual([
-          { period: '2026-10', direction: 'income', account_code: '补助收入', total: '100.00', lines: LINES },
+          { period: '2026-10', direction: 'income', accountCode: '补助收入', total: '100.00', lines: LINES },
         ]);
       });
 

@@ -131,7 +131,7 @@ describe('Disclosures: idempotent retries and If-Match on lines', () => {
         .send(draftBody(title));
       expect([mine.status, theirs.status]).toEqual([201, 201]);
       expect(theirs.body.disclosure.id).not.toBe(mine.body.disclosure.id);
-      expect(theirs.body.disclosure.created_by).toBe(otherClerk.id);
+      expect(theirs.body.disclosure.createdBy).toBe(otherClerk.id);
       expect(await countByTitle(title)).toBe(2);
       // And another body under that key is still refused for each of them on their own.
       const reuse = await as(otherClerk).post('/api/v1/disclosures').set('idempotency-key', key).send(draftBody('x'));

@@ -84,9 +84,8 @@ describe('Finance totals: exact cents, and what a withdrawn disclosure counts fo
       accounts: Record<string, unknown>[];
     };
   const openDataJson = async (region: string) =>
-    JSON.parse(
-      (await download(`/api/v1/open-data/finance-lines?region=${region}&${NOVEMBER}&format=json`)).body.toString(),
-    ) as { disclosureId: string; direction: string; amount: string }[];
+    (await sut.http.get(`/api/v1/open-data/finance-lines?region=${region}&${NOVEMBER}&format=json`).expect(200))
+      .body as { disclosureId: string; direction: string; amount: string }[];
   const openDataCsv = async (region: string) =>
     parse((await download(`/api/v1/open-data/finance-lines?region=${region}&${NOVEMBER}&format=csv`)).body, {
       columns: true,
@@ -133,8 +132,8 @@ describe('Finance totals: exact cents, and what a withdrawn disclosure counts fo
           to: '2026-11',
           periods: [{ period: '2026-11', income: '0.03', expense: '0.07', surplus: '-0.04' }],
           accounts: [
-            { period: '2026-11', direction: 'income', account_code: '补助收入', total: '0.03', lines: 2 },
-            { period: '2026-11', direction: 'expense', account_code: '管理费用/办公费', total: '0.07', lines: 2 },
+            { period: '2026-11', direction: 'income', accountCode: '补助收入', total: '0.03', lines: 2 },
+            { period: '2026-11', direction: 'expense', accountCode: '管理费用/办公费', total: '0.07', lines: 2 },
           ],
         });
       });
@@ -171,8 +170,8 @@ describe('Finance totals: exact cents, and what a withdrawn disclosure counts fo
         const page = await finances();
         expect(page.periods).toEqual([{ period: '2026-11', income: '0.03', expense: '0.07', surplus: '-0.04' }]);
         expect(page.accounts).toEqual([
-          { period: '2026-11', direction: 'income', account_code: '补助收入', total: '0.03', lines: 2 },
-          { period: '2026-11', direction: 'expense', account_code: '管理费用/办公费', total: '0.07', lines: 2 },
+          { period: '2026-11', direction: 'income', accountCode: '补助收入', total: '0.03', lines: 2 },
+          { period: '2026-11', direction: 'expense', accountCode: '管理费用/办公费', total: '0.07', lines: 2 },
         ]);
       });
 

@@ -144,7 +144,7 @@ describe('Keyset paging', () => {
       url: `/api/v1/review-queue/township?region=${TOWNSHIP}`,
       who: () => reviewer,
       expected: queue('township_review', TOWNSHIP, 999),
-      idOf: (i) => String(i.revision_id),
+      idOf: (i) => String(i.revisionId),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {
@@ -152,7 +152,7 @@ describe('Keyset paging', () => {
       url: `/api/v1/review-queue/monitor?region=${VILLAGE}`,
       who: () => monitor,
       expected: queue('monitor_review', VILLAGE, 0),
-      idOf: (i) => String(i.revision_id),
+      idOf: (i) => String(i.revisionId),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {

@@ -102,7 +102,7 @@ export interface MatrixRow {
    * For lists: the field of each item naming its region, which must lie inside the place and, for
    * an `allow` route, the caller's scope.
    */
-  listedRegion?: 'homeRegionCode' | 'regionCode' | 'region_code';
+  listedRegion?: 'homeRegionCode' | 'regionCode';
   /** Per caller: one status at every place, or one per place of `at`, in its order. */
   expect: Readonly<Record<Caller, number | readonly number[]>>;
 }
@@ -231,6 +231,13 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: everyone(200),
   },
   { route: 'GET /metrics', posture: PUBLIC, at: ANY, request: () => ({ path: '/metrics' }), expect: everyone(200) },
+  {
+    route: 'GET /problems/:slug',
+    posture: PUBLIC,
+    at: ANY,
+    request: () => ({ path: '/problems/route-not-found' }),
+    expect: everyone(200),
+  },
   {
     route: 'GET /api/v1/regions',
     posture: PUBLIC,
@@ -707,7 +714,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       await awaitingReviewEverywhere(make);
       return { path: '/api/v1/review-queue/monitor', query: listQuery(required(region)) };
     },
-    listedRegion: 'region_code',
+    listedRegion: 'regionCode',
     expect: monitorAtHome(200),
   },
   {
@@ -718,7 +725,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       await awaitingReviewEverywhere(make);
       return { path: '/api/v1/review-queue/township', query: listQuery(required(region)) };
     },
-    listedRegion: 'region_code',
+    listedRegion: 'regionCode',
     expect: reviewerOfTownship(200),
   },
   {
@@ -810,7 +817,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       await everywhere((r) => publishedTwice(make, r));
       return { path: '/api/v1/disclosures', query: { ...listQuery(null), region: required(region) } };
     },
-    listedRegion: 'region_code',
+    listedRegion: 'regionCode',
     expect: everyone(200),
   },
   {

@@ -2,6 +2,8 @@ import { defineErrors } from '@sunshine/core';
 
 export enum DisclosureErrorCode {
   NotFound = 'DISCLOSURE_NOT_FOUND',
+  /** The same code as the regions context's: an unknown region is the same problem wherever it is named. */
+  RegionNotFound = 'REGION_NOT_FOUND',
   NotAVillage = 'DISCLOSURE_REGION_NOT_A_VILLAGE',
   InvalidPeriod = 'INVALID_PERIOD',
   WrongState = 'DISCLOSURE_WRONG_STATE',
@@ -21,6 +23,7 @@ export enum DisclosureErrorCode {
 
 export const disclosureError = defineErrors<DisclosureErrorCode>({
   [DisclosureErrorCode.NotFound]: { status: 404, title: 'Disclosure not found' },
+  [DisclosureErrorCode.RegionNotFound]: { status: 404, title: 'Region not found' },
   [DisclosureErrorCode.NotAVillage]: { status: 400, title: 'Disclosures belong to a village or community' },
   [DisclosureErrorCode.InvalidPeriod]: { status: 400, title: 'Invalid period' },
   [DisclosureErrorCode.WrongState]: { status: 409, title: 'Not possible in the disclosure’s current state' },

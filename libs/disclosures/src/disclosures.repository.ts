@@ -45,6 +45,16 @@ export interface StepRow {
   reason: string | null;
 }
 
+/** A revision awaiting review, with its disclosure. */
+export type QueueRow = DisclosureRow & {
+  revision_number: number;
+  submitted_at: Date;
+  revision_id: string;
+  revision_title: string;
+  /** `submitted_at` at full precision, for the cursor. */
+  submitted_key: string;
+};
+
 const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
   d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
 const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
@@ -251,15 +261,6 @@ export class DisclosuresRepository {
        WHERE r.status = $1 AND d.region_code BETWEEN $2::bigint AND $3::bigint ${keyset}
        ORDER BY r.submitted_at, r.id LIMIT $4`,
       params,
-    ) as Promise<
-      (DisclosureRow & {
-        revision_number: number;
-        submitted_at: Date;
-        revision_id: string;
-        revision_title: string;
-        /** `submitted_at` at full precision, for the cursor. */
-        submitted_key: string;
-      })[]
-    >;
+    ) as Promise<QueueRow[]>;
   }
 }

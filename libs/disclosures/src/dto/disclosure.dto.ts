@@ -92,7 +92,7 @@ export class SubsidyDto {
   @MaxLength(50)
   villageGroup?: string;
 
-  @ApiProperty({ minimum: 1, maximum: 50 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 50, example: 3 })
   @IsInt()
   @Min(1)
   @Max(50)
@@ -181,13 +181,13 @@ export class ExportQueryDto extends PeriodRangeDto {
 }
 
 export class DiffQueryDto {
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1 })
   @ToInt()
   @IsInt()
   @Min(1)
   from: number;
 
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1 })
   @ToInt()
   @IsInt()
   @Min(1)

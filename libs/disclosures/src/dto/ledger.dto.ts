@@ -10,7 +10,7 @@ export class LedgerEntriesQueryDto {
   @Matches(/^(0|[1-9]\d{0,17})$/, { message: 'after must be a ledger position (a whole number)' })
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: LEDGER_PAGE_MAX, default: 500 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: LEDGER_PAGE_MAX, default: 500 })
   @IsOptional()
   @ToInt()
   @IsInt()
@@ -27,16 +27,24 @@ export class LedgerEntryDto {
   @ApiProperty({ format: 'uuid' })
   disclosureId: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   revision: number;
 
   @ApiProperty({ enum: ['publish', 'correct', 'withdraw', 'redact'] })
   kind: string;
 
-  @ApiProperty({ description: 'UTC, microsecond precision', example: '2026-12-01T13:45:12.123456Z' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'UTC, microsecond precision',
+    example: '2026-12-01T13:45:12.123456Z',
+  })
   at: string;
 
-  @ApiProperty({ description: '`at` as whole microseconds since 1970-01-01T00:00:00Z (decimal string)' })
+  @ApiProperty({
+    description: '`at` as whole microseconds since 1970-01-01T00:00:00Z (decimal string)',
+    pattern: '^\\d+$',
+    example: '1796046312123456',
+  })
   atMicros: string;
 
   @ApiProperty({ description: 'SHA-256 of the canonical content, hex' })
@@ -80,9 +88,12 @@ export class ReceiptDto {
   @ApiProperty({ type: LedgerHeadDto })
   head: LedgerHeadDto;
 
-  @ApiProperty({ description: 'The canonical text the server hashes (for convenience: rebuild it from the revision)' })
+  @ApiProperty({
+    description: 'The canonical text the server hashes (for convenience: rebuild it from the revision)',
+    example: '{"attachments":[],"body":"…","category":"finance",…}',
+  })
   canonical: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'How to recompute both hashes by hand' })
   verify: string;
 }

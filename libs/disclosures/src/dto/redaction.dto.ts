@@ -33,16 +33,16 @@ export class RedactDto {
 }
 
 export class RedactionReplyDto {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   revision: number;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: 'string', isArray: true, example: ['subsidies/1/recipientName'] })
   fields: string[];
 
   @ApiProperty()
   reason: string;
 
-  @ApiProperty({ description: 'UTC, whole seconds', example: '2026-12-01T13:45:12Z' })
+  @ApiProperty({ format: 'date-time', description: 'UTC, whole seconds', example: '2026-12-01T13:45:12Z' })
   redactedAt: string;
 
   @ApiProperty({ type: LedgerEntryDto, description: 'The ledger entry of the redaction, over the new content' })

@@ -5,6 +5,7 @@ import { ApiProblems, Public } from '@sunshine/core';
 
 import { DisclosuresRepository } from '../disclosures.repository';
 import { LedgerEntriesPageDto, LedgerEntriesQueryDto, LedgerHeadDto } from '../dto/ledger.dto';
+import { LedgerVerificationDto } from '../dto/working-replies.dto';
 import { PublicDisclosuresService } from '../public/public-disclosures.service';
 import { LedgerRepository } from './ledger.repository';
 import { PublicationService } from './publication.service';
@@ -42,7 +43,9 @@ export class LedgerController {
   @ApiOperation({
     summary: 'Walk the whole publication ledger and report every entry whose content or chain no longer matches',
   })
-  verify() {
+  @ApiOkResponse({ type: LedgerVerificationDto })
+  @ApiProblems(400)
+  verify(): Promise<LedgerVerificationDto> {
     return verifyLedger(this.ledger, this.disclosures, this.publication);
   }
 }

@@ -153,12 +153,12 @@ const listDiff = (list: 'financeLines' | 'subsidies' | 'attachments'): Record<st
 export const PUBLIC_REPLIES: Readonly<Record<string, Readonly<Record<string, PublicFieldRule>>>> = {
   'GET /api/v1/disclosures': {
     'items[].id': UUID,
-    'items[].region_code': REGION,
+    'items[].regionCode': REGION,
     'items[].category': ENUM,
     'items[].period': PERIOD,
     'items[].title': copyOf('title'),
-    'items[].published_at': DATE,
-    'items[].published_revision': COUNT,
+    'items[].publishedAt': DATE,
+    'items[].publishedRevision': COUNT,
     nextCursor: exempt('an opaque cursor: a timestamp and a UUID, encoded'),
   },
   'GET /api/v1/disclosures/:id': {
@@ -203,7 +203,7 @@ export const PUBLIC_REPLIES: Readonly<Record<string, Readonly<Record<string, Pub
     'periods[].surplus': AMOUNT,
     'accounts[].period': PERIOD,
     'accounts[].direction': ENUM,
-    'accounts[].account_code': copyOf('financeLines[].accountCode'),
+    'accounts[].accountCode': copyOf('financeLines[].accountCode'),
     'accounts[].total': AMOUNT,
     'accounts[].lines': COUNT,
   },

@@ -1,14 +1,17 @@
 /** A field-by-field and line-by-line difference between two revisions. */
+/** Content fields hold text, numbers or null. */
+export type FieldValue = string | number | null;
+
 export interface FieldChange {
   field: string;
-  from: unknown;
-  to: unknown;
+  from: FieldValue;
+  to: FieldValue;
 }
 
-export interface ListDiff<T> {
+export interface ListDiff<T, K extends string | number> {
   added: T[];
   removed: T[];
-  changed: { key: string | number; changes: FieldChange[] }[];
+  changed: { key: K; changes: FieldChange[] }[];
 }
 
 export function diffFields(
@@ -18,14 +21,18 @@ export function diffFields(
 ): FieldChange[] {
   return fields
     .filter((f) => JSON.stringify(from[f]) !== JSON.stringify(to[f]))
-    .map((f) => ({ field: f, from: from[f], to: to[f] }));
+    .map((f) => ({ field: f, from: from[f] as FieldValue, to: to[f] as FieldValue }));
 }
 
 /** Pairs items by key: added, removed, and per-field changes of the ones in both. */
-export function diffLists<T extends object>(from: T[], to: T[], keyOf: (item: T) => string | number): ListDiff<T> {
+export function diffLists<T extends object, K extends string | number>(
+  from: T[],
+  to: T[],
+  keyOf: (item: T) => K,
+): ListDiff<T, K> {
   const before = new Map(from.map((i) => [keyOf(i), i]));
   const after = new Map(to.map((i) => [keyOf(i), i]));
-  const changed: ListDiff<T>['changed'] = [];
+  const changed: ListDiff<T, K>['changed'] = [];
   for (const [key, item] of after) {
     const old = before.get(key);
     if (!old) continue;

@@ -107,7 +107,7 @@ export class OpenDataService {
   async feed(region: string): Promise<string> {
     const place = await this.regions.getRegion(region).catch((error: unknown) => {
       if (error instanceof DomainError)
-        throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${region}.`);
+        throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${region}.`);
       throw error;
     });
     const rows = await this.reads.list({

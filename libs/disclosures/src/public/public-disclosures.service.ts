@@ -1,18 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, Keyset, Page } from '@sunshine/core';
+import { AppConfig, Keyset } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow } from '../disclosures.repository';
-import { LedgerEntriesPageDto, LedgerHeadDto } from '../dto/ledger.dto';
+import { LedgerEntriesPageDto, LedgerHeadDto, ReceiptDto } from '../dto/ledger.dto';
+import {
+  DisclosureDetailDto,
+  FinancesDto,
+  PublicListPageDto,
+  PublicRevisionReplyDto,
+  PublishedRevisionDto,
+  RevisionDiffDto,
+} from '../dto/public-replies.dto';
 import { canonicalJson } from '../ledger/canonical-content';
 import { LedgerRepository, LedgerRow } from '../ledger/ledger.repository';
 import { ledgerEntryReply, ledgerHeadReply } from '../ledger/ledger-reply';
 import { PublicationService } from '../ledger/publication.service';
 import { parsePeriod } from '../period';
+import {
+  financesReply,
+  publicDisclosure,
+  publicListItem,
+  publishedRevision,
+  revisionSummary,
+} from '../replies/public-replies.mapper';
 import { diffFields, diffLists } from './diff';
-import { LEVEL_COLUMN, ListRow, PublicRepository } from './public.repository';
+import { LEVEL_COLUMN, PublicRepository } from './public.repository';
 
 /** Newest first: (published_at, id) descending. */
 const LIST_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
@@ -40,9 +55,10 @@ export class PublicDisclosuresService {
     private readonly config: AppConfig,
   ) {}
 
-  async list(query: ListQuery): Promise<Page<Omit<ListRow, 'published_key'>>> {
+  async list(query: ListQuery): Promise<PublicListPageDto> {
     const level = await this.regions.levelOf(query.region);
-    if (level === null) throw disclosureError(DisclosureErrorCode.NotFound, `There is no region ${query.region}.`);
+    if (level === null)
+      throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${query.region}.`);
     const before = LIST_KEYSET.decode(query.cursor);
     const rows = await this.reads.list({
       column: LEVEL_COLUMN[level] as (typeof LEVEL_COLUMN)[1],
@@ -55,38 +71,29 @@ export class PublicDisclosuresService {
       limit: query.limit + 1,
       timeoutMs: this.config.PUBLIC_STATEMENT_TIMEOUT_MS,
     });
-    return LIST_KEYSET.page(
-      rows,
-      query.limit,
-      (r) => [r.published_key, r.id],
-      ({ published_key: _, ...r }) => r,
-    );
+    return LIST_KEYSET.page(rows, query.limit, (r) => [r.published_key, r.id], publicListItem);
   }
 
   /** A published or withdrawn disclosure with its current revision and the list of its revisions. */
-  async detail(id: string) {
+  async detail(id: string): Promise<DisclosureDetailDto> {
     const d = await this.visible(id);
     const revisions = await this.disclosures.publishedRevisions(id);
     const current = revisions.find((r) => r.number === d.published_revision) as RevisionRow;
     return {
       disclosure: publicDisclosure(d),
       revision: await this.revisionContent(d, current),
-      revisions: revisions.map((r) => ({
-        number: r.number,
-        publishedAt: r.published_at?.toISOString() ?? null,
-        correctionReason: r.correction_reason,
-      })),
+      revisions: revisions.map(revisionSummary),
     };
   }
 
-  async revision(id: string, number: number) {
+  async revision(id: string, number: number): Promise<PublicRevisionReplyDto> {
     const d = await this.visible(id);
     const r = await this.disclosures.revision(id, number);
     if (!r || r.status !== 'published') throw disclosureError(DisclosureErrorCode.RevisionNotFound);
     return { disclosure: publicDisclosure(d), revision: await this.revisionContent(d, r) };
   }
 
-  async diff(id: string, from: number, to: number) {
+  async diff(id: string, from: number, to: number): Promise<RevisionDiffDto> {
     const [a, b] = await Promise.all([this.revision(id, from), this.revision(id, to)]);
     const x = a.revision.content;
     const y = b.revision.content;
@@ -104,18 +111,20 @@ export class PublicDisclosuresService {
     };
   }
 
-  async finances(villageCode: string, from: string, to: string) {
-    if ((await this.regions.levelOf(villageCode)) !== 5) throw disclosureError(DisclosureErrorCode.NotAVillage);
+  async finances(villageCode: string, from: string, to: string): Promise<FinancesDto> {
+    const level = await this.regions.levelOf(villageCode);
+    if (level === null) throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${villageCode}.`);
+    if (level !== 5) throw disclosureError(DisclosureErrorCode.NotAVillage);
     const range = { start: this.period(from).start, end: this.period(to).end };
     const [periods, accounts] = await Promise.all([
       this.reads.periodTotals(villageCode, range.start, range.end),
       this.reads.accountTotals(villageCode, range.start, range.end),
     ]);
-    return { regionCode: villageCode, from, to, periods, accounts };
+    return financesReply(villageCode, from, to, periods, accounts);
   }
 
   /** The disclosure's latest ledger entry, the ledger head, and the canonical text whose SHA-256 is the entry's content hash. */
-  async receipt(id: string) {
+  async receipt(id: string): Promise<ReceiptDto> {
     const d = await this.visible(id);
     const { entry, head } = await this.ledger.receipt(id);
     if (!entry || !head) throw disclosureError(DisclosureErrorCode.NotFound);
@@ -145,12 +154,10 @@ export class PublicDisclosuresService {
     };
   }
 
-  private async revisionContent(d: DisclosureRow, r: RevisionRow) {
-    const { content, attachments: rows } = await this.publication.load(d, r);
+  private async revisionContent(d: DisclosureRow, r: RevisionRow): Promise<PublishedRevisionDto> {
+    const { content, attachments } = await this.publication.load(d, r);
     const totals = d.category === 'finance' ? await this.content.totals(r.id) : [];
-    // Attachment ids for downloading sit beside the hashed content, not in it.
-    const attachments = rows.map((a) => ({ ...a, url: `/api/v1/disclosures/${d.id}/attachments/${a.id}` }));
-    return { number: r.number, publishedAt: r.published_at?.toISOString() ?? null, content, totals, attachments };
+    return publishedRevision(d.id, r, content, totals, attachments);
   }
 
   private async visible(id: string): Promise<DisclosureRow> {
@@ -164,18 +171,4 @@ export class PublicDisclosuresService {
     if (!period) throw disclosureError(DisclosureErrorCode.InvalidPeriod, `${value} is not YYYY-MM or YYYY-Qn.`);
     return period;
   }
-}
-
-/** What the public sees of a disclosure row: no officials' ids, no internal versions. */
-function publicDisclosure(d: DisclosureRow) {
-  return {
-    id: d.id,
-    regionCode: d.region_code,
-    category: d.category,
-    period: d.period,
-    status: d.status,
-    title: d.title,
-    publishedRevision: d.published_revision,
-    publishedAt: d.published_at?.toISOString() ?? null,
-  };
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiProblems, CachedRead, CacheControl, ParsePositiveIntPipe, Public } from '@sunshine/core';
+import { ApiProblems, CacheControl, CachedRead, ParsePositiveIntPipe, Public } from '@sunshine/core';
 import { ParseRegionCodePipe, RegionContentVersion } from '@sunshine/regions';
 import type { FastifyReply } from 'fastify';
 

@@ -1,7 +1,8 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor, Permission } from '@sunshine/access';
-import { ApiProblems, ParsePositiveIntPipe } from '@sunshine/core';
+import { apiPath, ApiProblems, ParsePositiveIntPipe } from '@sunshine/core';
+import type { FastifyReply } from 'fastify';
 
 import { RedactDto, RedactionReplyDto } from '../dto/redaction.dto';
 import { RedactionService } from './redaction.service';
@@ -20,14 +21,26 @@ export class RedactionController {
     summary:
       'Supervisor: take personal data down from a published revision (the fields show [已删除], marked with the date and reason; a ledger entry covers the new content)',
   })
-  @ApiCreatedResponse({ type: RedactionReplyDto })
-  @ApiProblems(400, 404, 409, 422)
-  redact(
+  @ApiParam({ name: 'number', type: 'integer', description: 'The published revision, from 1' })
+  @ApiCreatedResponse({
+    type: RedactionReplyDto,
+    headers: {
+      Location: {
+        description: 'The revision, as published now: /api/v1/disclosures/{id}/revisions/{number}',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiProblems(400, 404, 409, 415, 422)
+  async redact(
     @Param('id', ID) id: string,
     @Param('number', ParsePositiveIntPipe) number: number,
     @Body() body: RedactDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RedactionReplyDto> {
-    return this.redaction.redact(id, number, body.fields, body.reason, actor);
+    const redaction = await this.redaction.redact(id, number, body.fields, body.reason, actor);
+    void reply.header('location', apiPath('disclosures', id, 'revisions', number));
+    return redaction;
   }
 }

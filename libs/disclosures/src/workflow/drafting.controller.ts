@@ -14,9 +14,18 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor, Permission } from '@sunshine/access';
-import { ApiProblems, Idempotent, ParsePositiveIntPipe } from '@sunshine/core';
+import { apiPath, ApiProblems, Idempotent, ParsePositiveIntPipe } from '@sunshine/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
@@ -28,11 +37,23 @@ import {
   SubsidyDto,
   UpdateDraftDto,
 } from '../dto/disclosure.dto';
+import {
+  AddedAttachmentDto,
+  AddedLinesDto,
+  AddedSubsidyDto,
+  ImportedLinesDto,
+  WorkingCopyDto,
+} from '../dto/working-replies.dto';
 import { DraftingService, XLSX_TYPE } from './drafting.service';
 import { WorkingCopyService } from './working-copy.service';
 
 const DISCLOSURE = { resolve: 'disclosure', param: 'id' };
 const ID = new ParseUUIDPipe();
+const ETAG = {
+  ETag: { description: 'The working revision’s version: send it as If-Match', schema: { type: 'string' } },
+};
+const location = (what: string) => ({ Location: { description: what, schema: { type: 'string' } } });
+const LINE_NO = ApiParam({ name: 'lineNo', type: 'integer', description: 'The line number, from 1' });
 
 /** Drafting by the village clerk; the working copy for officials. Updates need If-Match (428 without, 412 stale). */
 @ApiTags('disclosures: drafting')
@@ -47,13 +68,19 @@ export class DraftingController {
   @Idempotent()
   @Allow(Permission.DisclosureDraft, { body: 'regionCode' })
   @ApiOperation({ summary: 'Start a draft for a village (revision 1)' })
-  @ApiProblems(400, 409, 422)
+  @ApiCreatedResponse({
+    type: WorkingCopyDto,
+    description: 'The working copy of the new draft',
+    headers: { ...location('The working copy: /api/v1/disclosures/{id}/working'), ...ETAG },
+  })
+  @ApiProblems(400, 409, 415, 422)
   async create(
     @Body() body: CreateDisclosureDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<WorkingCopyDto> {
     const id = await this.drafting.create({ ...body, body: body.body ?? '' }, actor);
+    void reply.header('location', apiPath('disclosures', id, 'working'));
     return this.view(id, reply);
   }
 
@@ -61,15 +88,25 @@ export class DraftingController {
   @Allow(Permission.DisclosureReadPrivate, DISCLOSURE, { hide: true })
   @ApiOperation({
     summary:
-      'The revision in the works (or the published one), with lines, totals, attachments, review steps and its ETag',
+      'The revision in the works (or the published one), with lines, totals, attachments and review steps; its ETag in the header',
   })
-  getWorking(@Param('id', ID) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: WorkingCopyDto, headers: ETAG })
+  @ApiProblems(400)
+  getWorking(@Param('id', ID) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkingCopyDto> {
     return this.view(id, reply);
   }
 
   @Get(':id/working/lines')
   @Allow(Permission.DisclosureReadPrivate, DISCLOSURE, { hide: true })
   @ApiOperation({ summary: 'The working lines as CSV or XLSX: exactly the import format' })
+  @ApiOkResponse({
+    description: 'The lines, with the import format’s header row',
+    content: {
+      'text/csv': { schema: { type: 'string' } },
+      [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiProblems(400)
   async exportLines(
     @Param('id', ID) id: string,
     @Query() query: LinesFormatQueryDto,
@@ -85,14 +122,15 @@ export class DraftingController {
   @Patch(':id/draft')
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Edit the draft’s title or body (If-Match required)' })
-  @ApiProblems(400, 409, 412, 428)
+  @ApiOkResponse({ type: WorkingCopyDto, headers: ETAG })
+  @ApiProblems(400, 409, 412, 415, 428)
   async update(
     @Param('id', ID) id: string,
     @Body() body: UpdateDraftDto,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<WorkingCopyDto> {
     await this.drafting.updateDraft(id, ifMatch, body, actor);
     return this.view(id, reply);
   }
@@ -101,16 +139,30 @@ export class DraftingController {
   @Idempotent()
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Add finance lines' })
-  @ApiProblems(400, 409)
-  async addLines(@Param('id', ID) id: string, @Body() body: AddLinesDto, @CurrentActor() actor: Actor) {
-    return { lineNos: await this.drafting.addLines(id, body.lines, actor) };
+  @ApiCreatedResponse({
+    type: AddedLinesDto,
+    headers: location('The first added line: /api/v1/disclosures/{id}/draft/lines/{lineNo}'),
+  })
+  @ApiProblems(400, 409, 415, 422)
+  async addLines(
+    @Param('id', ID) id: string,
+    @Body() body: AddLinesDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AddedLinesDto> {
+    const lineNos = await this.drafting.addLines(id, body.lines, actor);
+    void reply.header('location', apiPath('disclosures', id, 'draft', 'lines', lineNos[0] as number));
+    return { lineNos };
   }
 
   @Put(':id/draft/lines/:lineNo')
   @HttpCode(204)
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Replace one finance line (If-Match required)' })
-  @ApiProblems(400, 404, 409, 412, 428)
+  @LINE_NO
+  @ApiBody({ description: 'A finance line (as in AddLinesDto.lines)', schema: { type: 'object' } })
+  @ApiNoContentResponse({ description: 'Replaced' })
+  @ApiProblems(400, 404, 409, 412, 415, 428)
   replaceLine(
     @Param('id', ID) id: string,
     @Param('lineNo', ParsePositiveIntPipe) lineNo: number,
@@ -125,7 +177,9 @@ export class DraftingController {
   @HttpCode(204)
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Remove one finance line (If-Match required)' })
-  @ApiProblems(404, 409, 412, 428)
+  @LINE_NO
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(400, 404, 409, 412, 428)
   deleteLine(
     @Param('id', ID) id: string,
     @Param('lineNo', ParsePositiveIntPipe) lineNo: number,
@@ -143,13 +197,14 @@ export class DraftingController {
   })
   @ApiConsumes('text/csv', XLSX_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiProblems(409, 412, 413, 415, 422, 428)
+  @ApiOkResponse({ type: ImportedLinesDto })
+  @ApiProblems(400, 409, 412, 413, 415, 422, 428)
   async importLines(
     @Param('id', ID) id: string,
     @Req() request: FastifyRequest,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentActor() actor: Actor,
-  ) {
+  ): Promise<ImportedLinesDto> {
     const type = String(request.headers['content-type'] ?? '').split(';')[0] as string;
     if (!Buffer.isBuffer(request.body) || !['text/csv', XLSX_TYPE].includes(type)) {
       throw disclosureError(
@@ -164,16 +219,29 @@ export class DraftingController {
   @Idempotent()
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Add a subsidy-list entry to a village-affairs draft (identity number stored encrypted)' })
-  @ApiProblems(400, 409)
-  async addSubsidy(@Param('id', ID) id: string, @Body() body: SubsidyDto, @CurrentActor() actor: Actor) {
-    return { lineNo: await this.drafting.addSubsidy(id, { ...body, villageGroup: body.villageGroup ?? null }, actor) };
+  @ApiCreatedResponse({
+    type: AddedSubsidyDto,
+    headers: location('The entry: /api/v1/disclosures/{id}/draft/subsidies/{lineNo}'),
+  })
+  @ApiProblems(400, 409, 415, 422)
+  async addSubsidy(
+    @Param('id', ID) id: string,
+    @Body() body: SubsidyDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AddedSubsidyDto> {
+    const lineNo = await this.drafting.addSubsidy(id, { ...body, villageGroup: body.villageGroup ?? null }, actor);
+    void reply.header('location', apiPath('disclosures', id, 'draft', 'subsidies', lineNo));
+    return { lineNo };
   }
 
   @Delete(':id/draft/subsidies/:lineNo')
   @HttpCode(204)
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Remove a subsidy-list entry (If-Match required)' })
-  @ApiProblems(404, 409, 412, 428)
+  @LINE_NO
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(400, 404, 409, 412, 428)
   deleteSubsidy(
     @Param('id', ID) id: string,
     @Param('lineNo', ParsePositiveIntPipe) lineNo: number,
@@ -191,23 +259,31 @@ export class DraftingController {
   })
   @ApiConsumes('application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiProblems(409, 413, 415)
+  @ApiCreatedResponse({
+    type: AddedAttachmentDto,
+    headers: location('The attachment: /api/v1/disclosures/{id}/draft/attachments/{attachmentId}'),
+  })
+  @ApiProblems(400, 409, 413, 415, 422)
   async addAttachment(
     @Param('id', ID) id: string,
     @Query() query: AttachmentQueryDto,
     @Req() request: FastifyRequest,
     @CurrentActor() actor: Actor,
-  ) {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AddedAttachmentDto> {
     if (!Buffer.isBuffer(request.body))
       throw disclosureError(DisclosureErrorCode.AttachmentType, 'Send the file itself as the request body.');
-    return { id: await this.drafting.addAttachment(id, query.filename, request.body, actor) };
+    const attachmentId = await this.drafting.addAttachment(id, query.filename, request.body, actor);
+    void reply.header('location', apiPath('disclosures', id, 'draft', 'attachments', attachmentId));
+    return { id: attachmentId };
   }
 
   @Delete(':id/draft/attachments/:attachmentId')
   @HttpCode(204)
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Remove an attachment (If-Match required)' })
-  @ApiProblems(404, 409, 412, 428)
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(400, 404, 409, 412, 428)
   deleteAttachment(
     @Param('id', ID) id: string,
     @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
@@ -221,19 +297,21 @@ export class DraftingController {
   @HttpCode(200)
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Submit for review (finance: village monitor first); blocked while personal data is found' })
-  @ApiProblems(409, 422)
+  @ApiOkResponse({ type: WorkingCopyDto, headers: ETAG })
+  @ApiProblems(400, 409, 422)
   async submit(
     @Param('id', ID) id: string,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<WorkingCopyDto> {
     await this.drafting.submit(id, actor);
     return this.view(id, reply);
   }
 
-  private async view(id: string, reply: FastifyReply) {
-    const view = await this.working.get(id);
-    void reply.header('etag', view.etag);
+  /** The working copy; its ETag goes in the header, never in the body. */
+  private async view(id: string, reply: FastifyReply): Promise<WorkingCopyDto> {
+    const { etag, view } = await this.working.get(id);
+    void reply.header('etag', etag);
     return view;
   }
 }

@@ -7,8 +7,10 @@ import { EntityManager } from 'typeorm';
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow, RevisionStatus } from '../disclosures.repository';
+import { QueuePageDto } from '../dto/working-replies.dto';
 import { PublicationService } from '../ledger/publication.service';
 import { refusePersonalDataIn } from '../pii/public-fields';
+import { queueItem } from '../replies/working-replies.mapper';
 
 /** Oldest first: (submitted_at, revision id) ascending. */
 const QUEUE_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
@@ -162,16 +164,11 @@ export class ReviewService {
     stage: 'monitor_review' | 'township_review',
     cursor: string | undefined,
     limit: number,
-  ) {
+  ): Promise<QueuePageDto> {
     const range = await this.regions.subtreeOf(regionCode);
     const after = QUEUE_KEYSET.decode(cursor);
     const rows = await this.disclosures.queue(stage, range.from, range.to, after, limit + 1);
-    return QUEUE_KEYSET.page(
-      rows,
-      limit,
-      (r) => [r.submitted_key, r.revision_id],
-      ({ submitted_key: _, ...r }) => r,
-    );
+    return QUEUE_KEYSET.page(rows, limit, (r) => [r.submitted_key, r.revision_id], queueItem);
   }
 
   private async publish(d: DisclosureRow, r: RevisionRow, actor: Actor, m: EntityManager): Promise<void> {

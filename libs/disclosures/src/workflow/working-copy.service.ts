@@ -4,7 +4,9 @@ import { etagOf } from '@sunshine/core';
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosuresRepository } from '../disclosures.repository';
+import { WorkingCopyDto } from '../dto/working-replies.dto';
 import { financeLinesToCsv, financeLinesToXlsx } from '../lines/finance-line.format';
+import { workingCopy, WorkingCopyRows } from '../replies/working-replies.mapper';
 
 /** Officials' view of a disclosure: the revision in the works (with its ETag), its lines, totals and review steps. */
 @Injectable()
@@ -14,7 +16,19 @@ export class WorkingCopyService {
     private readonly content: ContentRepository,
   ) {}
 
-  async get(id: string) {
+  /** The working copy, and its ETag (the revision's version) for the reply header: never in the body. */
+  async get(id: string): Promise<{ etag: string; view: WorkingCopyDto }> {
+    const rows = await this.rows(id);
+    return { etag: etagOf(rows.revision.version), view: workingCopy(rows) };
+  }
+
+  /** The working revision's lines in the import format. */
+  async exportLines(id: string, format: 'csv' | 'xlsx'): Promise<string | Buffer> {
+    const { lines } = await this.rows(id);
+    return format === 'csv' ? financeLinesToCsv(lines) : financeLinesToXlsx(lines);
+  }
+
+  private async rows(id: string): Promise<WorkingCopyRows> {
     const d = await this.disclosures.find(id);
     if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
     const r =
@@ -28,12 +42,6 @@ export class WorkingCopyService {
     const subsidies = await this.content.subsidies(r.id);
     const attachments = await this.content.attachments(r.id);
     const steps = await this.disclosures.steps(id);
-    return { etag: etagOf(r.version), disclosure: d, revision: r, lines, totals, subsidies, attachments, steps };
-  }
-
-  /** The working revision's lines in the import format. */
-  async exportLines(id: string, format: 'csv' | 'xlsx'): Promise<string | Buffer> {
-    const { lines } = await this.get(id);
-    return format === 'csv' ? financeLinesToCsv(lines) : financeLinesToXlsx(lines);
+    return { disclosure: d, revision: r, lines, totals, subsidies, attachments, steps };
   }
 }
