@@ -61,6 +61,53 @@ describe('Accounts', () => {
       ...body,
     });
 
+  describe('Location of what a POST creates', () => {
+    it('points a self-registration at the resident under the home village, where the clerk verifies them', async () => {
+      const res = await register({}).expect(201);
+      expect(res.headers.location).toBe(`${residentsOf(VILLAGE)}/${res.body.id}`);
+      await sut.http.post(`${res.headers.location}/verify`).set('authorization', clerk.bearer).expect(200);
+    });
+
+    it('points an assisted registration at the resident under the village', async () => {
+      const res = await sut.http
+        .post(residentsOf(VILLAGE))
+        .set('authorization', clerk.bearer)
+        .send({ realName: '钱七' })
+        .expect(201);
+      expect(res.headers.location).toBe(`${residentsOf(VILLAGE)}/${res.body.id}`);
+      const verified = await sut.http.post(`${res.headers.location}/verify`).set('authorization', clerk.bearer);
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ id: res.body.id, verified: true });
+    });
+
+    it('points a created official at the account, the base of its admin actions', async () => {
+      const res = await sut.http
+        .post(USERS)
+        .set('authorization', countyAdmin.bearer)
+        .send({ login: newLogin('located'), realName: '王五', regionCode: TOWNSHIP, password: 'Located-Pass-2026' })
+        .expect(201);
+      expect(res.headers.location).toBe(`${USERS}/${res.body.id}`);
+      const disabled = await sut.http.post(`${res.headers.location}/disable`).set('authorization', countyAdmin.bearer);
+      expect(disabled.status).toBe(200);
+      expect(disabled.body).toMatchObject({ id: res.body.id, disabled: true });
+    });
+
+    it('points a granted role at the assignment, which DELETE revokes', async () => {
+      const official = await sut.http
+        .post(USERS)
+        .set('authorization', countyAdmin.bearer)
+        .send({ login: newLogin('granted'), realName: '王五', regionCode: TOWNSHIP, password: 'Granted-Pass-2026' })
+        .expect(201);
+      const res = await sut.http
+        .post(GRANTS)
+        .set('authorization', countyAdmin.bearer)
+        .send({ userId: official.body.id, role: Role.TownshipReviewer, regionCode: TOWNSHIP })
+        .expect(201);
+      expect(res.headers.location).toBe(`${GRANTS}/${res.body.id}`);
+      await sut.http.delete(res.headers.location!).set('authorization', countyAdmin.bearer).expect(204);
+    });
+  });
+
   describe('identity numbers', () => {
     it('shows only the masked number in every reply that carries one', async () => {
       const mobile = newMobile();

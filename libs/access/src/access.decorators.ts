@@ -2,7 +2,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, U
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiProblems, POSTURE_KEY, Public, PublicPosture } from '@sunshine/core';
+import { ApiProblems, BEARER_SCHEME, POSTURE_KEY, Public, PublicPosture } from '@sunshine/core';
 import type { FastifyRequest } from 'fastify';
 
 import { LocalAuthGuard } from './auth/local.strategy';
@@ -46,8 +46,9 @@ export function Authenticated(options: { selfService?: boolean; whilePasswordCha
   return applyDecorators(
     SetMetadata(POSTURE_KEY, posture),
     RouteConfig({ [BEARER_ROUTE]: true }),
-    ApiBearerAuth(),
-    ApiProblems(401),
+    ApiBearerAuth(BEARER_SCHEME),
+    // 403: closed while the account must first change its password or enrol a second factor.
+    options.whilePasswordChangeRequired ? ApiProblems(401) : ApiProblems(401, 403),
   );
 }
 
@@ -67,7 +68,7 @@ export function Allow(permission: Permission, target: TargetSpec, options: { hid
   return applyDecorators(
     SetMetadata(POSTURE_KEY, { kind: 'allow', permission, target, hide: options.hide ?? false } satisfies Posture),
     RouteConfig({ [BEARER_ROUTE]: true }),
-    ApiBearerAuth(),
+    ApiBearerAuth(BEARER_SCHEME),
     ApiProblems(401, 403, 404),
   );
 }

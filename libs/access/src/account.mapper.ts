@@ -1,6 +1,8 @@
+import { apiPath } from '@sunshine/core';
+
 import { AssignmentRow, UserRow } from './accounts/accounts.repository';
 import { AuditRow } from './audit/audit.repository';
-import { AccountDto, AssignmentDto, ProfileDto } from './dto/account.dto';
+import { AccountDto, AssignmentDto, AuditEntryDto, ProfileDto } from './dto/account.dto';
 import { Assignment } from './principal';
 
 /** Replies never carry a full identity number: only the masked form is ever read back. */
@@ -44,7 +46,7 @@ export function toAssignmentDto(row: AssignmentRow): AssignmentDto {
   };
 }
 
-export function toAuditDto(row: AuditRow) {
+export function toAuditDto(row: AuditRow): AuditEntryDto {
   return {
     id: row.id,
     at: row.at.toISOString(),
@@ -59,4 +61,9 @@ export function toAuditDto(row: AuditRow) {
     assisted: row.assisted,
     detail: row.detail,
   };
+}
+
+/** A resident's path under their home village: the `Location` of a registration. */
+export function residentPath(account: Pick<AccountDto, 'id' | 'homeRegionCode'>): string {
+  return apiPath('villages', account.homeRegionCode, 'residents', account.id);
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@sunshine/core';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedWithLocation, apiPath, ApiProblems } from '@sunshine/core';
+import type { FastifyReply } from 'fastify';
 
 import { Allow, CurrentActor } from '../access.decorators';
 import { toAccountDto } from '../account.mapper';
@@ -11,7 +12,7 @@ import { AccountsService } from './accounts.service';
 
 const USER = { resolve: 'user', param: 'id' };
 
-@ApiTags('admin')
+@ApiTags('accounts')
 @Controller('admin/users')
 export class AdminUsersController {
   constructor(private readonly accounts: AccountsService) {}
@@ -19,10 +20,16 @@ export class AdminUsersController {
   @Post()
   @Allow(Permission.UserManage, { body: 'regionCode' })
   @ApiOperation({ summary: 'Create an official’s account in your subtree (roles are granted separately)' })
-  @ApiCreatedResponse({ type: AccountDto })
+  @ApiCreatedWithLocation(AccountDto, 'The account; `Location` is its path')
   @ApiProblems(400, 409)
-  async create(@Body() body: CreateOfficialDto, @CurrentActor() actor: Actor): Promise<AccountDto> {
-    return toAccountDto(await this.accounts.createOfficial(body, actor));
+  async create(
+    @Body() body: CreateOfficialDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccountDto> {
+    const account = toAccountDto(await this.accounts.createOfficial(body, actor));
+    void reply.header('location', apiPath('admin', 'users', account.id));
+    return account;
   }
 
   @Post(':id/disable')

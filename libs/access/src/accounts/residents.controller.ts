@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Keyset, Page } from '@sunshine/core';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedWithLocation, ApiProblems, Keyset, Page } from '@sunshine/core';
 import { ParseRegionCodePipe } from '@sunshine/regions';
+import type { FastifyReply } from 'fastify';
 
 import { Allow, CurrentActor } from '../access.decorators';
-import { toAccountDto } from '../account.mapper';
+import { residentPath, toAccountDto } from '../account.mapper';
 import { AccountDto, AccountPageDto, AssistedRegistrationDto } from '../dto/account.dto';
 import { ResidentQueryDto } from '../dto/queries.dto';
 import { Actor } from '../principal';
@@ -15,7 +16,7 @@ const VILLAGE = { param: 'code' };
 /** Oldest first: (created_at, id) ascending. */
 const RESIDENTS_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
 
-@ApiTags('residents')
+@ApiTags('accounts')
 @Controller('villages/:code/residents')
 export class ResidentsController {
   constructor(private readonly accounts: AccountsService) {}
@@ -24,6 +25,7 @@ export class ResidentsController {
   @Allow(Permission.ResidentList, VILLAGE, { hide: true })
   @ApiOperation({ summary: 'Residents of a village, oldest first (identity numbers masked)' })
   @ApiOkResponse({ type: AccountPageDto })
+  @ApiProblems(400)
   async list(
     @Param('code', ParseRegionCodePipe) code: string,
     @Query() query: ResidentQueryDto,
@@ -36,27 +38,31 @@ export class ResidentsController {
   @Post()
   @Allow(Permission.ResidentAssist, VILLAGE)
   @ApiOperation({ summary: 'Register a resident who has no phone, on their behalf (marked and audited as assisted)' })
-  @ApiCreatedResponse({ type: AccountDto })
+  @ApiCreatedWithLocation(AccountDto, 'The resident’s account; `Location` is its path under the village')
   @ApiProblems(400, 409)
   async registerAssisted(
     @Param('code', ParseRegionCodePipe) code: string,
     @Body() body: AssistedRegistrationDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccountDto> {
-    const resident = await this.accounts.registerResident(
-      { ...body, mobile: body.mobile ?? null, password: null, villageCode: code },
-      actor,
-      actor.userId,
+    const resident = toAccountDto(
+      await this.accounts.registerResident(
+        { ...body, mobile: body.mobile ?? null, password: null, villageCode: code },
+        actor,
+        actor.userId,
+      ),
     );
-    return toAccountDto(resident);
+    void reply.header('location', residentPath(resident));
+    return resident;
   }
 
   @Post(':userId/verify')
   @HttpCode(200)
   @Allow(Permission.ResidentVerify, VILLAGE)
   @ApiOperation({ summary: 'Confirm a resident of the village (verified residents may evaluate disclosures)' })
-  @ApiOkResponse({ type: AccountDto })
-  @ApiProblems(409)
+  @ApiOkResponse({ type: AccountDto, description: 'The verified resident (nothing is created: 200)' })
+  @ApiProblems(400, 409)
   async verify(
     @Param('code', ParseRegionCodePipe) code: string,
     @Param('userId', new ParseUUIDPipe()) userId: string,

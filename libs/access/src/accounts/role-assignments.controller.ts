@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Page } from '@sunshine/core';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedWithLocation, apiPath, ApiProblems, Page } from '@sunshine/core';
+import type { FastifyReply } from 'fastify';
 
 import { Allow, CurrentActor, CurrentPrincipal } from '../access.decorators';
 import { toAssignmentDto } from '../account.mapper';
@@ -10,7 +11,7 @@ import { Actor, Principal, scopeOf } from '../principal';
 import { Permission } from '../roles';
 import { RolesService } from './roles.service';
 
-@ApiTags('admin')
+@ApiTags('roles')
 @Controller('admin/role-assignments')
 export class RoleAssignmentsController {
   constructor(private readonly roles: RolesService) {}
@@ -19,6 +20,7 @@ export class RoleAssignmentsController {
   @Allow(Permission.RoleRead, { query: 'region', optional: true })
   @ApiOperation({ summary: 'Active role assignments inside your scope (optionally one subtree)' })
   @ApiOkResponse({ type: AssignmentPageDto })
+  @ApiProblems(400)
   async list(
     @Query() query: RegionScopedQueryDto,
     @CurrentPrincipal() principal: Principal,
@@ -35,17 +37,23 @@ export class RoleAssignmentsController {
   @Post()
   @Allow(Permission.RoleGrant, { body: 'regionCode' })
   @ApiOperation({ summary: 'Grant a role at a region inside your subtree (the role’s level must fit the region)' })
-  @ApiCreatedResponse({ type: AssignmentDto })
+  @ApiCreatedWithLocation(AssignmentDto, 'The assignment; `Location` is its path (DELETE it to revoke)')
   @ApiProblems(400, 409, 422)
-  async grant(@Body() body: GrantRoleDto, @CurrentActor() actor: Actor): Promise<AssignmentDto> {
-    return toAssignmentDto(await this.roles.grant(body.userId, body.role, body.regionCode, actor));
+  async grant(
+    @Body() body: GrantRoleDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssignmentDto> {
+    const assignment = toAssignmentDto(await this.roles.grant(body.userId, body.role, body.regionCode, actor));
+    void reply.header('location', apiPath('admin', 'role-assignments', assignment.id));
+    return assignment;
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Allow(Permission.RoleRevoke, { resolve: 'assignment', param: 'id' })
   @ApiOperation({ summary: 'Revoke a role assignment; it stops applying on the holder’s next request' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Revoked' })
   revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<void> {
     return this.roles.revoke(id, actor);
   }

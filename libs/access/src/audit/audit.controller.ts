@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page } from '@sunshine/core';
+import { ApiProblems, Page } from '@sunshine/core';
 
 import { Allow, CurrentPrincipal } from '../access.decorators';
 import { toAuditDto } from '../account.mapper';
+import { AuditEntryDto, AuditPageDto } from '../dto/account.dto';
 import { AuditQueryDto } from '../dto/queries.dto';
 import { Principal, scopeOf } from '../principal';
 import { Permission } from '../roles';
@@ -17,11 +18,9 @@ export class AuditController {
   @Get()
   @Allow(Permission.AuditRead, { query: 'region', optional: true })
   @ApiOperation({ summary: 'Audit entries of your subtree, newest first, filterable' })
-  @ApiOkResponse({ description: 'A page of audit entries' })
-  async list(
-    @Query() query: AuditQueryDto,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<Page<ReturnType<typeof toAuditDto>>> {
+  @ApiOkResponse({ type: AuditPageDto, description: 'A page of audit entries' })
+  @ApiProblems(400)
+  async list(@Query() query: AuditQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<AuditEntryDto>> {
     const page = await this.audit.list(
       scopeOf(principal, Permission.AuditRead),
       query.region,

@@ -100,33 +100,41 @@ export class GrantRoleDto {
   regionCode: string;
 }
 
+const UUID = { format: 'uuid', example: '0b7c9c1e-3f43-4c1b-9a53-2f7e1f7d2a10' } as const;
+const DATE_TIME = { format: 'date-time', example: '2026-10-08T01:02:03.456Z' } as const;
+const REGION_CODE = { pattern: '^[1-9][0-9]{11}$', example: '210102001000' } as const;
+const LEVEL = { type: 'integer', minimum: 1, maximum: 5, example: 4 } as const;
+
 export class AssignmentDto {
-  @ApiProperty() id: string;
-  @ApiProperty() userId: string;
-  @ApiProperty() login: string;
-  @ApiProperty() realName: string;
-  @ApiProperty({ enum: Object.values(Role) }) role: Role;
-  @ApiProperty({ example: '210102001000' }) regionCode: string;
-  @ApiProperty({ minimum: 1, maximum: 5 }) regionLevel: number;
-  @ApiProperty({ type: String, nullable: true }) grantedBy: string | null;
-  @ApiProperty() grantedAt: string;
+  @ApiProperty(UUID) id: string;
+  @ApiProperty(UUID) userId: string;
+  @ApiProperty({ example: 'hp-reviewer-01' }) login: string;
+  @ApiProperty({ example: '王五' }) realName: string;
+  @ApiProperty({ enum: Object.values(Role), example: Role.TownshipReviewer }) role: Role;
+  @ApiProperty(REGION_CODE) regionCode: string;
+  @ApiProperty(LEVEL) regionLevel: number;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for assignments made by the system' })
+  grantedBy: string | null;
+  @ApiProperty(DATE_TIME) grantedAt: string;
 }
 
 export class AssignmentPageDto extends PageDto(AssignmentDto) {}
 
 export class RoleDto {
-  @ApiProperty({ enum: Object.values(Role) }) role: Role;
-  @ApiProperty() regionCode: string;
-  @ApiProperty() regionLevel: number;
+  @ApiProperty({ enum: Object.values(Role), example: Role.TownshipReviewer }) role: Role;
+  @ApiProperty(REGION_CODE) regionCode: string;
+  @ApiProperty(LEVEL) regionLevel: number;
 }
 
 export class AccountDto {
-  @ApiProperty() id: string;
-  @ApiProperty({ enum: ['resident', 'official'] }) kind: string;
-  @ApiProperty() login: string;
-  @ApiProperty({ type: String, nullable: true }) mobile: string | null;
-  @ApiProperty() realName: string;
-  @ApiProperty() homeRegionCode: string;
+  @ApiProperty(UUID) id: string;
+  @ApiProperty({ enum: ['resident', 'official'] }) kind: 'resident' | 'official';
+  @ApiProperty({ description: 'Mobile number (residents) or login name (officials)', example: '13912345678' })
+  login: string;
+  @ApiProperty({ type: String, nullable: true, example: '13912345678' }) mobile: string | null;
+  @ApiProperty({ example: '张三' }) realName: string;
+  @ApiProperty({ ...REGION_CODE, description: 'Home village (residents) or unit (officials)' })
+  homeRegionCode: string;
   @ApiProperty({ type: String, nullable: true, example: '110105********002X', description: 'Always masked' }) idNumber:
     string | null;
   @ApiProperty() verified: boolean;
@@ -137,7 +145,7 @@ export class AccountDto {
   @ApiProperty({ description: 'The password was set by an admin and must be changed before anything else' })
   passwordChangeRequired: boolean;
   @ApiProperty() totpEnabled: boolean;
-  @ApiProperty() createdAt: string;
+  @ApiProperty(DATE_TIME) createdAt: string;
 }
 
 export class ProfileDto extends AccountDto {
@@ -145,3 +153,28 @@ export class ProfileDto extends AccountDto {
 }
 
 export class AccountPageDto extends PageDto(AccountDto) {}
+
+export class AuditEntryDto {
+  @ApiProperty({ pattern: '^[0-9]+$', example: '1042', description: 'Sequence number (a 64-bit integer, as a string)' })
+  id: string;
+  @ApiProperty(DATE_TIME) at: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for anonymous callers' })
+  actorId: string | null;
+  @ApiProperty({ example: 'auth.sign_in' }) action: string;
+  @ApiProperty({ enum: ['success', 'denied', 'failure'] }) result: string;
+  @ApiProperty({ type: String, nullable: true, example: 'disclosure' }) targetType: string | null;
+  @ApiProperty({ type: String, nullable: true }) targetId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '210102001002' }) regionCode: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '203.0.113.7' }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) requestId: string | null;
+  @ApiProperty({ description: 'Done by a clerk on a resident’s behalf' }) assisted: boolean;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Details of the action (e.g. `reason`, `revision`), varying by action',
+    example: { reason: 'INVALID_CREDENTIALS' },
+  })
+  detail: Record<string, unknown>;
+}
+
+export class AuditPageDto extends PageDto(AuditEntryDto) {}

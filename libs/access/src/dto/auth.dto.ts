@@ -26,11 +26,20 @@ export class RefreshDto {
 }
 
 export class TokenPairDto {
-  @ApiProperty() accessToken: string;
+  @ApiProperty({ description: 'JWT to send as `Authorization: Bearer <accessToken>`' }) accessToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
-  @ApiProperty({ description: 'Seconds the access token stays valid', example: 900 }) expiresIn: number;
+  @ApiProperty({ type: 'integer', description: 'Seconds the access token stays valid', example: 900 })
+  expiresIn: number;
   @ApiProperty({ description: 'Single use: each refresh returns a new one' }) refreshToken: string;
 }
+
+/** A sign-in reply, for the documentation (the access token shortened). */
+export const TOKEN_PAIR_EXAMPLE: TokenPairDto = {
+  accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwYjdjOWMxZSJ9.c2lnbmF0dXJl',
+  tokenType: 'Bearer',
+  expiresIn: 900,
+  refreshToken: 'Z8Anem_jEzZ_CmkhaAdeTd9dSjPq75Go-5uakN38E5I',
+};
 
 export class ChangePasswordDto {
   @ApiProperty()

@@ -5,7 +5,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
 export class ResidentQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only verified (true) or unverified (false) residents' })
+  @ApiPropertyOptional({ type: Boolean, description: 'Only verified (true) or unverified (false) residents' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
@@ -23,7 +23,7 @@ export class RegionScopedQueryDto extends PageQueryDto {
 }
 
 export class AuditQueryDto extends RegionScopedQueryDto {
-  @ApiPropertyOptional({ example: 'auth.sign_in' })
+  @ApiPropertyOptional({ example: 'auth.sign_in', pattern: '^[a-z_]+\\.[a-z_]+$' })
   @IsOptional()
   @Matches(/^[a-z_]+\.[a-z_]+$/)
   action?: string;
@@ -33,17 +33,20 @@ export class AuditQueryDto extends RegionScopedQueryDto {
   @IsIn(['success', 'denied', 'failure'])
   result?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only entries of this user' })
   @IsOptional()
   @IsUUID()
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'From this time (inclusive, ISO 8601)' })
+  @ApiPropertyOptional({ description: 'From this time (inclusive, ISO 8601 date or date-time)', example: '2026-10-01' })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Before this time (ISO 8601)' })
+  @ApiPropertyOptional({
+    description: 'Before this time (ISO 8601 date or date-time)',
+    example: '2026-11-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

@@ -6,6 +6,7 @@ import { Db } from '../database/db';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../http/posture';
+import { LivenessDto, ReadinessDto } from './health.dto';
 import { Readiness } from './readiness';
 
 @ApiTags('health')
@@ -21,16 +22,17 @@ export class HealthController {
   @Get('live')
   @HttpCode(200)
   @ApiOperation({ summary: 'The process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  live(): { status: string } {
+  @ApiOkResponse({ type: LivenessDto })
+  @ApiProblems(400)
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'The database answers and the process is not shutting down' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
-  @ApiProblems(503)
-  async ready(): Promise<{ status: string; database: string }> {
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiProblems(400, 503)
+  async ready(): Promise<ReadinessDto> {
     if (this.readiness.isDraining) throw coreError(CoreErrorCode.ServiceUnavailable, 'The service is shutting down.');
     // A restarting embedded server is down even if a pooled connection to a dying backend still answers.
     if (!this.server.isUp) throw coreError(CoreErrorCode.ServiceUnavailable, 'The database is restarting.');

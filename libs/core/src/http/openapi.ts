@@ -2,20 +2,79 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 import { ProblemDto, useProblemMediaType } from './api-problems.decorator';
+import { PUBLIC_OPERATION_EXTENSION } from './posture';
+
+/** The name of the bearer (JWT) security scheme; `ApiBearerAuth(BEARER_SCHEME)` refers to it. */
+export const BEARER_SCHEME = 'bearer';
+
+/**
+ * The document's tags, one per context (or per audience of a large one), in the order Swagger UI
+ * shows them. Every tag an operation uses must be described here (test/openapi-document.e2e-spec.ts).
+ */
+export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
+  { name: 'regions', description: 'The administrative divisions: provinces down to villages, by 12-digit code.' },
+  {
+    name: 'disclosures: public',
+    description: 'Published disclosures, finances, feeds and open data: anyone may read them, no token needed.',
+  },
+  {
+    name: 'disclosures: drafting',
+    description: 'A village clerk drafts a disclosure: header, finance lines, subsidies and attachments.',
+  },
+  {
+    name: 'disclosures: review',
+    description: 'The village monitor and the township reviewer check, approve, return or withdraw disclosures.',
+  },
+  {
+    name: 'disclosures: redaction',
+    description: 'Supervisors redact personal data from a published revision (recorded in the ledger).',
+  },
+  { name: 'ledger', description: 'The tamper-evident ledger of published content: head, entries and verification.' },
+  {
+    name: 'auth',
+    description:
+      'Sign-in (a 15-minute bearer access token and a single-use refresh token), registration, password and second factor.',
+  },
+  {
+    name: 'accounts',
+    description: 'Officials’ accounts managed by administrators, and residents registered and verified by villages.',
+  },
+  { name: 'roles', description: 'Role assignments: a role held at a region applies to its whole subtree.' },
+  { name: 'audit', description: 'The audit log of sign-ins, access decisions and changes, within your scope.' },
+  { name: 'problems', description: 'A page for each problem `type`: what the code means and what to do.' },
+  { name: 'health', description: 'Liveness and readiness probes for load balancers and orchestrators.' },
+];
 
 /** The API's OpenAPI document, built from the routes' decorators (served at /api/docs-json). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return useProblemMediaType(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Sunshine Affairs API')
-        .setDescription(
-          'Three-affairs (Party, village, finance) transparency portal. Errors are RFC 9457 problem details.',
-        )
-        .setVersion('1')
-        .build(),
-      { extraModels: [ProblemDto] },
-    ),
-  );
+  const builder = new DocumentBuilder()
+    .setTitle('Sunshine Affairs API')
+    .setDescription(
+      'Three-affairs (Party, village, finance) transparency portal. Replies are camelCase JSON; errors are ' +
+        'RFC 9457 problem details (application/problem+json). Send the access token from `POST /api/v1/auth/login` ' +
+        'as `Authorization: Bearer <token>`; operations marked with no security are public.',
+    )
+    .setVersion('1')
+    // Relative: the paths carry the /api/v1 prefix, so the server is wherever the document is served from.
+    .addServer('/', 'This server')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login' },
+      BEARER_SCHEME,
+    );
+  for (const tag of OPENAPI_TAGS) builder.addTag(tag.name, tag.description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto] });
+  return useProblemMediaType(markPublicOperations(document));
+}
+
+/** Public operations (see `Public()`) say so with `security: []`; the marker extension goes. */
+function markPublicOperations(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Record<string, unknown>[]) {
+      if (!operation || typeof operation !== 'object' || !(PUBLIC_OPERATION_EXTENSION in operation)) continue;
+      delete operation[PUBLIC_OPERATION_EXTENSION];
+      // A handler's own bearer posture overrides a public controller's.
+      if (!Array.isArray(operation.security) || operation.security.length === 0) operation.security = [];
+    }
+  }
+  return document;
 }

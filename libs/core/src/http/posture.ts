@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /**
  * Every route declares its access posture under this key; the access guard refuses a route
@@ -8,9 +9,19 @@ import { SetMetadata } from '@nestjs/common';
  */
 export const POSTURE_KEY = 'sunshine:posture';
 
+/**
+ * OpenAPI extension marking a public operation; buildOpenApiDocument turns it into `security: []`
+ * (the swagger decorators cannot state "no security" themselves).
+ */
+export const PUBLIC_OPERATION_EXTENSION = 'x-sunshine-public';
+
 export interface PublicPosture {
   kind: 'public';
 }
 
 /** Anyone, signed in or not. */
-export const Public = () => SetMetadata(POSTURE_KEY, { kind: 'public' } satisfies PublicPosture);
+export const Public = () =>
+  applyDecorators(
+    SetMetadata(POSTURE_KEY, { kind: 'public' } satisfies PublicPosture),
+    ApiExtension(PUBLIC_OPERATION_EXTENSION, true),
+  );

@@ -9,7 +9,7 @@ export const MAX_PAGE_SIZE = 100;
 
 /** `limit` and `cursor`, the paging inputs of every list. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @ToInt()
   @IsInt()

@@ -19,7 +19,7 @@ export class RegionSearchQueryDto extends PageQueryDto {
   @IsRegionCode()
   within?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5, description: 'Only regions of this level' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5, description: 'Only regions of this level' })
   @IsOptional()
   @ToInt()
   @IsInt()
