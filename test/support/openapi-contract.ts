@@ -21,25 +21,32 @@ interface ReceivedResponse {
 /** Replies seen for one app, checked against its document; close() says what broke the contract. */
 export class ContractRecorder {
   private readonly validator: OpenApiValidator;
-  private readonly failures = new Map<string, number>();
+  /** Failure → how often, and the first request that showed it. */
+  private readonly failures = new Map<string, { count: number; example: string }>();
 
   constructor(document: OpenAPIObject) {
     this.validator = new OpenApiValidator(document);
   }
 
   observe(reply: ObservedReply): void {
+    const where = this.validator.template(reply.url) ?? reply.url.split('?')[0];
     for (const problem of this.validator.check(reply)) {
-      const line = `${reply.method.toUpperCase()} ${reply.url} → ${reply.status}: ${problem}`;
-      this.failures.set(line, (this.failures.get(line) ?? 0) + 1);
+      // One line per operation, status and kind of mismatch: array positions are folded into `*`.
+      const line = `${reply.method.toUpperCase()} ${where} → ${reply.status}: ${problem.replace(/\/\d+(?=\/|:)/g, '/*')}`;
+      const seen = this.failures.get(line);
+      if (seen) seen.count += 1;
+      else this.failures.set(line, { count: 1, example: reply.url });
     }
   }
 
   /** Throws a readable list of every reply that broke the contract. */
   verify(): void {
     if (this.failures.size === 0) return;
-    const lines = [...this.failures].map(([line, n]) => (n > 1 ? `${line} (×${n})` : line));
+    const lines = [...this.failures].map(
+      ([line, { count, example }]) => `${line}  [${count > 1 ? `×${count}, ` : ''}e.g. ${example}]`,
+    );
     throw new Error(
-      `${lines.length} replies do not match the OpenAPI document (test/support/openapi-validator.ts):\n  ${lines.join('\n  ')}`,
+      `${lines.length} kinds of reply do not match the OpenAPI document (test/support/openapi-validator.ts):\n  ${lines.join('\n  ')}`,
     );
   }
 }

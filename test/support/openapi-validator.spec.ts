@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 
+import { ContractRecorder } from './openapi-contract';
 import { ObservedReply, OpenApiValidator } from './openapi-validator';
 
 const PROBLEM = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
@@ -130,5 +131,20 @@ describe(OpenApiValidator.name, () => {
       '404 problem without a code',
       "(body): must have required property 'code'",
     ]);
+  });
+});
+
+describe(ContractRecorder.name, () => {
+  it('passes when every reply matches, and lists each kind of mismatch once with a count and an example', () => {
+    const sut = new ContractRecorder(DOCUMENT);
+    sut.observe(reply({ body: { id: ID, amount: '1', note: null } }));
+    expect(() => sut.verify()).not.toThrow();
+
+    sut.observe(reply({ url: `/api/v1/things/${ID}?a=1`, body: { id: ID, amount: 1, note: null } }));
+    sut.observe(reply({ url: `/api/v1/things/${ID}?a=2`, body: { id: ID, amount: 2, note: null } }));
+    expect(() => sut.verify()).toThrow(
+      `1 kinds of reply do not match the OpenAPI document (test/support/openapi-validator.ts):\n` +
+        `  GET /api/v1/things/{id} → 200: /amount: must be string  [×2, e.g. /api/v1/things/${ID}?a=1]`,
+    );
   });
 });

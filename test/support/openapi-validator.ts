@@ -68,11 +68,15 @@ export class OpenApiValidator {
       .sort((a, b) => b.weight - a.weight);
   }
 
+  /** The document's path template a request path falls under, if any. */
+  template(url: string): string | undefined {
+    return this.route(url)?.template;
+  }
+
   check(reply: ObservedReply): string[] {
     const problems = problemFormat(reply);
-    const path = reply.url.split('?')[0];
     const method = reply.method.toLowerCase();
-    const found = this.routes.find((r) => r.pattern.test(path));
+    const found = this.route(reply.url);
     // HEAD is answered by the GET route (Fastify adds it), without a body.
     const operation = found?.operations.get(method) ?? (method === 'head' ? found?.operations.get('get') : undefined);
     if (!found || !operation) return problems; // not a documented operation: only the problem format applies
@@ -112,6 +116,11 @@ export class OpenApiValidator {
     const validate = this.validator(media.schema);
     if (!validate(body)) problems.push(...(validate.errors ?? []).map(describe));
     return problems;
+  }
+
+  private route(url: string): Route | undefined {
+    const path = url.split('?')[0];
+    return this.routes.find((r) => r.pattern.test(path));
   }
 
   private validator(schema: JsonObject): ValidateFunction {
