@@ -1,3 +1,5 @@
+import { AppConfig } from '@sunshine/core';
+
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('HTTP conventions', () => {
@@ -18,7 +20,7 @@ describe('HTTP conventions', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.headers['x-request-id']).toBe('trace-123');
     expect(res.body).toEqual({
-      type: '/problems/route-not-found',
+      type: `${sut.app.get(AppConfig).publicBaseUrl}/problems/route-not-found`,
       title: 'No such resource',
       status: 404,
       detail: 'No such resource.',
@@ -33,25 +35,7 @@ describe('HTTP conventions', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it.each([
-    ['a malformed JSON body', 'application/json', '{"q": '],
-    ['an unsupported media type', 'application/x-yaml', 'q: 1'],
-  ])('answers %s with a 4xx problem, never a 5xx', async (_name, type, body) => {
-    const res = await sut.http.post('/api/v1/regions').set('content-type', type).send(body);
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body.code).toEqual(expect.any(String));
-  });
-
-  it('refuses a body over the size limit with 413', async () => {
-    const res = await sut.http
-      .post('/api/v1/regions')
-      .set('content-type', 'application/json')
-      .send(JSON.stringify({ x: 'a'.repeat(1024 * 1024 + 10) }));
-    expect(res.status).toBe(413);
-    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
-  });
+  // Bad bodies, bad encodings, oversized requests and wrong methods: http-semantics.e2e-spec.ts.
 
   it('serves Prometheus metrics, including request durations per route', async () => {
     await sut.http.get('/api/v1/regions').expect(200);
@@ -79,7 +63,7 @@ describe('HTTP conventions', () => {
       ]),
     );
     const detail = res.body.paths['/api/v1/regions/{code}'].get;
-    expect(Object.keys(detail.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(detail.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(detail.responses['404'].content['application/problem+json']).toBeDefined();
     expect(res.body.components.schemas.ProblemDto).toBeDefined();
   });

@@ -50,6 +50,9 @@ describe('Rate limits on sign-in and registration (AUTH_RATE_LIMIT=3)', () => {
     expectProblem(res, 429, 'TOO_MANY_REQUESTS');
     expect(res.body).toMatchObject({ status: 429, title: expect.any(String), instance: LOGIN });
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    // A plain sentence for the client: no class or library name (it said "ThrottlerException: Too Many Requests").
+    expect(res.body.detail).toMatch(/^[A-Z][^:]*\.$/);
+    expect(res.body.detail).not.toMatch(/Exception|Throttler|Error/);
     expect(res.body.accessToken).toBeUndefined();
   });
 

@@ -232,6 +232,13 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   },
   { route: 'GET /metrics', posture: PUBLIC, at: ANY, request: () => ({ path: '/metrics' }), expect: everyone(200) },
   {
+    route: 'GET /problems/:slug',
+    posture: PUBLIC,
+    at: ANY,
+    request: () => ({ path: '/problems/route-not-found' }),
+    expect: everyone(200),
+  },
+  {
     route: 'GET /api/v1/regions',
     posture: PUBLIC,
     at: ANY,

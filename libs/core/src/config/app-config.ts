@@ -137,6 +137,28 @@ export class AppConfig {
     return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
   }
 
+  /**
+   * Origins whose web pages may call the API (CORS), comma-separated: each `https://host[:port]`
+   * gets the whole API with a bearer token; `*` lets any other origin read (GET, HEAD); `none`:
+   * no one. Unset: `none` in production, `*` in development and test.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(none|(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)(\s*,\s*(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?))*)$/, {
+    message: 'CORS_ORIGINS must be none, *, or comma-separated origins such as https://portal.example.gov.cn',
+  })
+  CORS_ORIGINS?: string;
+
+  /**
+   * Strict-Transport-Security max-age in seconds, sent only when the API is reached over TLS
+   * (directly or behind a TLS proxy). 0: no HSTS header (plain HTTP, development).
+   */
+  @Transform(toInt)
+  @Min(0)
+  @Max(63072000)
+  @IsInt() // checked first: decorators apply bottom-up
+  HSTS_MAX_AGE = 0;
+
   /** Seeds the demo accounts (README) at start. Default: on with the embedded database, else off. */
   @Transform(toBool)
   @IsOptional()
@@ -171,7 +193,7 @@ export class ConfigError extends Error {}
 
 /** Parses and checks the environment; throws a ConfigError naming each bad setting. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
-  const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA', 'PUBLIC_BASE_URL'];
+  const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA', 'PUBLIC_BASE_URL', 'CORS_ORIGINS'];
   // An empty value means unset (as in a copied .env.example): the default applies.
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== ''));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });

@@ -1,4 +1,4 @@
-import { FieldError, ProblemCatalog, ProblemSpec } from './problem';
+import { FieldError, ProblemCatalog, ProblemSpec, registerProblemCatalog } from './problem';
 
 /** An expected outcome a client must handle, carried to the reply as a problem. */
 export class DomainError extends Error {
@@ -26,8 +26,12 @@ export class DomainError extends Error {
   }
 }
 
-/** Builds the error factory of a context from its catalog: `regionError(RegionErrorCode.NotFound, '…')`. */
+/**
+ * Builds the error factory of a context from its catalog: `regionError(RegionErrorCode.NotFound, '…')`.
+ * The catalog joins the registry the problem pages are served from.
+ */
 export function defineErrors<C extends string>(catalog: ProblemCatalog<C>) {
+  registerProblemCatalog(catalog);
   return (code: C, detail?: string, errors?: FieldError[]): DomainError =>
     new DomainError(code, catalog[code], detail, errors);
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { coreError, CoreErrorCode } from './core.errors';
 import { DomainError } from './domain-error';
@@ -10,8 +10,10 @@ const CODE_BY_STATUS: Record<number, CoreErrorCode> = {
   404: CoreErrorCode.RouteNotFound,
   405: CoreErrorCode.MethodNotAllowed,
   413: CoreErrorCode.PayloadTooLarge,
+  414: CoreErrorCode.UriTooLong,
   415: CoreErrorCode.UnsupportedMediaType,
   429: CoreErrorCode.TooManyRequests,
+  431: CoreErrorCode.HeadersTooLarge,
   503: CoreErrorCode.ServiceUnavailable,
 };
 
@@ -43,8 +45,7 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     const status = statusOf(exception);
     if (status !== undefined && status < 500) {
       const code = CODE_BY_STATUS[status] ?? CoreErrorCode.MalformedRequest;
-      const detail = status === 404 ? 'No such resource.' : clientMessage(exception);
-      return coreError(code, detail);
+      return coreError(code, clientMessage(exception, code));
     }
     if (isUnavailable(exception)) {
       this.logger.warn({ err: describe(exception) }, 'service unavailable');
@@ -62,15 +63,37 @@ function statusOf(exception: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 
-function clientMessage(exception: unknown): string {
+/** Plain sentences for framework errors whose own message is not fit for a client. */
+const PLAIN_DETAIL: Partial<Record<CoreErrorCode, string>> = {
+  [CoreErrorCode.RouteNotFound]: 'No such resource.',
+  [CoreErrorCode.TooManyRequests]: 'Too many requests from this address; retry after the seconds in Retry-After.',
+  [CoreErrorCode.PayloadTooLarge]: 'The request body is larger than the API reads.',
+  [CoreErrorCode.UnsupportedMediaType]: 'The request body has a media type this operation does not read.',
+  [CoreErrorCode.MalformedRequest]: 'The request could not be read.',
+};
+
+/** A class or library name (`ThrottlerException`, `SyntaxError`, `FST_ERR_…`) says nothing to a client. */
+const IMPLEMENTATION_NAME = /\b[A-Za-z]*(Exception|Error)\b|\b(FST|ERR|HPE)_[A-Z_]+/;
+
+/**
+ * The detail of a framework error (Nest's HttpExceptions, Fastify's client errors): its own
+ * message when it is a plain sentence about the request, else the code's plain sentence.
+ */
+function clientMessage(exception: unknown, code: CoreErrorCode): string {
+  const fallback = PLAIN_DETAIL[code] ?? `${coreError(code).spec.title}.`;
+  if (code === CoreErrorCode.RouteNotFound) return fallback; // Nest's "Cannot GET /x" echoes the path
+  const message = rawMessage(exception);
+  return message && !IMPLEMENTATION_NAME.test(message) ? message : fallback;
+}
+
+function rawMessage(exception: unknown): string | undefined {
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
     if (typeof response === 'string') return response;
     const message = (response as { message?: unknown }).message;
-    return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+    return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
   }
-  // Fastify's own client errors (bad JSON, wrong content type, body too large) have safe messages.
-  return exception instanceof Error ? exception.message : 'Bad request.';
+  return exception instanceof Error ? exception.message : undefined;
 }
 
 /** True for an error that a database outage causes (also when wrapped by TypeORM as `driverError`). */
@@ -96,7 +119,7 @@ function describe(exception: unknown): { name?: string; message: string; stack?:
  */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: DomainError): FastifyReply {
   const body: ProblemBody = {
-    type: problemType(error.code),
+    type: problemType(error.code, problemBaseUrlOf(request)),
     title: error.spec.title,
     status: error.spec.status,
     detail: error.detail,
@@ -111,4 +134,16 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   if (error.spec.retryAfter !== undefined && !reply.hasHeader('retry-after'))
     void reply.header('retry-after', String(error.spec.retryAfter));
   return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+const PROBLEM_BASE_URL = 'problemBaseUrl';
+
+/** Makes the `type` of every problem this Fastify instance sends absolute, on `baseUrl`. */
+export function setProblemBaseUrl(fastify: FastifyInstance, baseUrl: string): void {
+  fastify.decorate(PROBLEM_BASE_URL, baseUrl);
+}
+
+function problemBaseUrlOf(request: FastifyRequest): string {
+  const base = (request.server as { [PROBLEM_BASE_URL]?: unknown } | undefined)?.[PROBLEM_BASE_URL];
+  return typeof base === 'string' ? base : '';
 }

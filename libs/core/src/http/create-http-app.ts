@@ -14,7 +14,7 @@ import { instrumentHttp } from '../metrics/http-metrics';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { enableHttpCaching, representationSalt } from './caching';
 import { corsPolicy, enableCors } from './cors';
-import { HttpLayerSettings, httpLayerErrorHandlers, refuseUnreadableUris } from './http-layer-errors';
+import { httpLayerErrorHandlers, HttpLayerSettings, refuseUnreadableUris } from './http-layer-errors';
 import { limitJsonDepth } from './json-body';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { buildOpenApiDocument } from './openapi';

@@ -3,10 +3,32 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { FieldError } from '../errors/problem';
 
+/**
+ * The constraints that say what a field is, checked before those that say how big or which
+ * format it is: `limit=abc` is "must be an integer", not also "must not be greater than 100".
+ */
+const BASIC_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isNotEmpty', 'nestedValidation'];
+
+function rank(constraint: string): number {
+  if (BASIC_CONSTRAINTS.includes(constraint)) return 0;
+  if (/^is(Int|Number|String|Boolean|Array|Object|Enum|In|Date|DateString|ISO8601|UUID|NumberString)$/.test(constraint))
+    return 1;
+  return 2;
+}
+
+/** The most basic failed constraint's message: one message per field. */
+function firstMessage(constraints: Record<string, string>): string {
+  const [first] = Object.keys(constraints).sort((a, b) => rank(a) - rank(b)); // stable: ties keep their order
+  return constraints[first];
+}
+
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const own =
+      e.constraints && Object.keys(e.constraints).length > 0
+        ? [{ field, messages: [firstMessage(e.constraints)] }]
+        : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
