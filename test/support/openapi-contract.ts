@@ -35,7 +35,7 @@ export class ContractRecorder {
       const line = `${reply.method.toUpperCase()} ${where} → ${reply.status}: ${problem.replace(/\/\d+(?=\/|:)/g, '/*')}`;
       const seen = this.failures.get(line);
       if (seen) seen.count += 1;
-      else this.failures.set(line, { count: 1, example: reply.url });
+      else this.failures.set(line, { count: 1, example: truncate(reply.url) });
     }
   }
 
@@ -49,6 +49,10 @@ export class ContractRecorder {
       `${lines.length} kinds of reply do not match the OpenAPI document (test/support/openapi-validator.ts):\n  ${lines.join('\n  ')}`,
     );
   }
+}
+
+function truncate(url: string): string {
+  return url.length > 160 ? `${url.slice(0, 160)}…` : url;
 }
 
 const recorders = new WeakMap<object, ContractRecorder>();

@@ -90,6 +90,16 @@ describe(OpenApiValidator.name, () => {
     ]);
   });
 
+  it('holds a reply the HTTP layer gives before routing (414, 431) only to the problem format', () => {
+    const problem = { type: 'about:blank', status: 414, code: 'URI_TOO_LONG' };
+    expect(sut.check(reply({ url: `/api/v1/things/${'a'.repeat(200)}`, status: 414, body: problem }))).toEqual([]);
+    expect(
+      sut.check(
+        reply({ status: 431, headers: { 'content-type': 'text/plain' }, text: 'Request Header Fields Too Large' }),
+      ),
+    ).toEqual(['431 reply is text/plain, not application/problem+json']);
+  });
+
   it('matches a literal path before a template', () => {
     const csv = { url: '/api/v1/things/export?x=1', headers: { 'content-type': 'text/csv' }, text: 'a,b\n' };
     expect(sut.check(reply(csv))).toEqual([]);

@@ -39,6 +39,11 @@ const BASE = 'https://contract.test/openapi.json';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** OpenAPI 3.0 keywords JSON Schema 2020 does not know; annotations only. */
 const OPENAPI_KEYWORDS = ['example', 'xml', 'externalDocs', 'discriminator', 'x-enumNames'];
+/**
+ * Answered by the HTTP layer before any route is chosen (a URI or headers past the server's
+ * limits): like a reply to an unknown path, only the problem format applies.
+ */
+const BEFORE_ROUTING = new Set([414, 431]);
 
 /**
  * Checks replies against an OpenAPI 3.0 document (as @nestjs/swagger writes it), with JSON Schema
@@ -79,7 +84,8 @@ export class OpenApiValidator {
     const found = this.route(reply.url);
     // HEAD is answered by the GET route (Fastify adds it), without a body.
     const operation = found?.operations.get(method) ?? (method === 'head' ? found?.operations.get('get') : undefined);
-    if (!found || !operation) return problems; // not a documented operation: only the problem format applies
+    // Not a documented operation, or never reached one: only the problem format applies.
+    if (!found || !operation || BEFORE_ROUTING.has(reply.status)) return problems;
 
     const responses = operation.responses ?? {};
     const key = responseKey(responses, reply.status);
