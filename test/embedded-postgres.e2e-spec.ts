@@ -119,7 +119,7 @@ describe('the embedded PostgreSQL of a running API', () => {
     APP_START_MS,
   );
 
-  describe('a start that fails says why in one plain line and exits with 1', () => {
+  describe('a start that fails says why in one plain JSON line and exits with 1', () => {
     it(
       'when another program holds the embedded server port',
       async () => {
@@ -127,9 +127,11 @@ describe('the embedded PostgreSQL of a running API', () => {
         try {
           const api = start();
           expect(await api.exited).toEqual({ code: 1, signal: null });
-          expect(api.stderr()).toBe(
-            `Cannot start: the embedded PostgreSQL did not start: port ${setup.pgPort} on 127.0.0.1 is in use by another program: stop it, or set EMBEDDED_PG_PORT to a free port\n`,
-          );
+          expect(api.stderr()).toBe('');
+          expect(api.logs().pop()).toMatchObject({
+            level: 60,
+            msg: `Cannot start: the embedded PostgreSQL did not start: port ${setup.pgPort} on 127.0.0.1 is in use by another program: stop it, or set EMBEDDED_PG_PORT to a free port`,
+          });
         } finally {
           holder.close();
         }
@@ -149,9 +151,13 @@ describe('the embedded PostgreSQL of a running API', () => {
         const api = start({ EMBEDDED_PG_DIR: broken });
 
         expect(await api.exited).toEqual({ code: 1, signal: null });
-        expect(api.stderr()).toMatch(
-          /^Cannot start: the embedded PostgreSQL did not start: PostgreSQL exited while starting \(exit code \d+\): [^\n]*could not access the server configuration file [^\n]*\n$/,
-        );
+        expect(api.stderr()).toBe('');
+        expect(api.logs().pop()).toMatchObject({
+          level: 60,
+          msg: expect.stringMatching(
+            /^Cannot start: the embedded PostgreSQL did not start: PostgreSQL exited while starting \(exit code \d+\): .*could not access the server configuration file /,
+          ),
+        });
       },
       APP_START_MS,
     );

@@ -10,15 +10,19 @@ import { promisify } from 'node:util';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const API_MAIN = path.join(ROOT, 'dist/apps/api/src/main.js');
+export const WORKER_MAIN = path.join(ROOT, 'dist/apps/worker/src/main.js');
 
 /** Polls are bounded by count, not by time: 1,500 polls 40 ms apart is a minute on an idle machine. */
 const POLLS = 1500;
 const POLL_MS = 40;
 
+/** A line of the processes' log: pino's JSON (level 30 info, 40 warn, 50 error, 60 fatal). */
 export interface LogLine {
   level: number;
+  time: number;
   msg: string;
   context?: string;
+  url?: string;
 }
 
 /** A built API (`dist/`) running as a child process with an embedded PostgreSQL of its own. */
@@ -28,6 +32,7 @@ export interface ApiProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stdout(): string;
   stderr(): string;
+  /** Every line of stdout, parsed; throws on a line that is not a JSON log line. */
   logs(): LogLine[];
 }
 
@@ -54,7 +59,7 @@ export async function ensureBuilt(): Promise<void> {
   if (existsSync(API_MAIN)) return;
   await promisify(execFile)(
     path.join(ROOT, 'node_modules/.bin/swc'),
-    ['apps', 'libs', 'migrations', 'scripts', '-d', 'dist', '-q'],
+    ['apps', 'libs', 'migrations', 'scripts', 'bench', '-d', 'dist', '-q'],
     {
       cwd: ROOT,
       timeout: 120_000,
@@ -63,15 +68,26 @@ export async function ensureBuilt(): Promise<void> {
 }
 
 export function startApi(setup: ApiSetup, env: Record<string, string> = {}): ApiProcess {
-  const child = spawn(process.execPath, [API_MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
+  return startProcess(
+    API_MAIN,
+    {
       HOST: '127.0.0.1',
       PORT: String(setup.port),
       EMBEDDED_PG_DIR: dataDir(setup),
       EMBEDDED_PG_PORT: String(setup.pgPort),
+      ...env,
+    },
+    setup.port,
+  );
+}
+
+/** Runs a built main (`API_MAIN`, `WORKER_MAIN`) with a test environment plus `env`. */
+export function startProcess(main: string, env: Record<string, string>, port = 0): ApiProcess {
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
       BUILTIN_REGIONS_FILE: 'none',
       DEMO_DATA: 'false',
       LOG_LEVEL: 'info',
@@ -83,21 +99,37 @@ export function startApi(setup: ApiSetup, env: Record<string, string> = {}): Api
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close', not 'exit': by then the last lines of output have been read too.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })),
   );
   return {
     child,
-    port: setup.port,
+    port,
     exited,
     stdout: () => stdout,
     stderr: () => stderr,
-    logs: () =>
-      stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as LogLine),
+    logs: () => parseLogLines(stdout),
   };
+}
+
+/** Each line of `text` as a pino log line; throws naming the first line that is not one. */
+export function parseLogLines(text: string): LogLine[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      let parsed: Partial<LogLine> | undefined;
+      try {
+        parsed = JSON.parse(line) as Partial<LogLine>;
+      } catch {
+        parsed = undefined;
+      }
+      if (typeof parsed?.level !== 'number' || typeof parsed.time !== 'number' || typeof parsed.msg !== 'string') {
+        throw new Error(`not a JSON log line (level, time, msg): ${line}`);
+      }
+      return parsed as LogLine;
+    });
 }
 
 /** GET on a fresh connection: the status, or the error code when there is no answer. */

@@ -1,21 +1,37 @@
 import 'reflect-metadata';
 
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, validateConfig } from '@sunshine/core';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import {
+  logAlways,
+  logJsonOnly,
+  nestLogger,
+  processLogger,
+  startFailureMessage,
+  stopAllEmbeddedPostgres,
+  validateConfig,
+} from '@sunshine/core';
 
 import { WorkerModule } from './worker.module';
 
+// JSON from the first line to the last: nothing below writes to stdout or stderr but this logger.
+const log = logJsonOnly(processLogger());
+process.on('uncaughtException', (error) => {
+  logAlways(log, 'fatal', { context: 'Worker', err: error }, `crashed: ${error.message}`);
+  void stopAllEmbeddedPostgres().finally(() => process.exit(1));
+});
+
 async function bootstrap(): Promise<void> {
   validateConfig(process.env); // fail early, with a message naming the bad settings
-  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
-  app.useLogger(app.get(PinoLogger));
+  const app = await NestFactory.createApplicationContext(WorkerModule, {
+    logger: nestLogger(log),
+    abortOnError: false, // a failed start is reported below, in one line
+  });
   app.enableShutdownHooks();
-  new Logger('Worker').log('worker started: database connected and migrated; no jobs are defined yet');
+  log.info({ context: 'Worker' }, 'worker started: database connected and migrated; no jobs are defined yet');
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+bootstrap().catch(async (error: unknown) => {
+  logAlways(log, 'fatal', { context: 'Worker' }, startFailureMessage(error));
+  await stopAllEmbeddedPostgres(); // started before the failure (e.g. a migration failed)
   process.exit(1);
 });

@@ -2,10 +2,13 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AppConfig } from '../config/app-config';
+import { processLogger } from './process-logger';
 
 /**
  * JSON logs through pino, one line per event, each carrying the request id (`req.id`). Requests are
  * logged by path only (no query string, headers or bodies), so no personal data reaches the logs.
+ * Everything goes through the process's one logger (processLogger), which the mains use from their
+ * first line, so the format never changes during a run.
  */
 @Module({
   imports: [
@@ -14,7 +17,7 @@ import { AppConfig } from '../config/app-config';
       useFactory: (config: AppConfig) => ({
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
-          level: config.LOG_LEVEL,
+          logger: processLogger(config.LOG_LEVEL),
           serializers: {
             req: (req: { id: unknown; method: string; url: string }) => ({
               id: req.id,
