@@ -1,4 +1,8 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { Role } from '@sunshine/access';
+import { CACHED_READ, POSTURE_KEY } from '@sunshine/core';
 import { PublicRepository } from '@sunshine/disclosures';
 import { RegionImportService, RegionsService } from '@sunshine/regions';
 import { Response } from 'supertest';
@@ -137,6 +141,28 @@ describe('HTTP caching of public reads', () => {
       await sut.http.get(path).set('if-none-match', etag.slice(1)).expect(200);
     },
   );
+
+  it('is declared on public GET routes only (a 304 is answered before the access guard)', () => {
+    const cached: string[] = [];
+    for (const wrapper of new DiscoveryService(sut.app.get(ModulesContainer)).getControllers()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      if (!controller) continue;
+      for (const name of new MetadataScanner().getAllMethodNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, object>)[name];
+        const config = Reflect.getMetadata('__fastify_route_config__', handler) as Record<string, unknown> | undefined;
+        if (!config?.[CACHED_READ]) continue;
+        const posture = new Reflector().getAllAndOverride<{ kind: string }>(POSTURE_KEY, [handler, controller]);
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+        expect({ handler: `${controller.name}.${name}`, posture: posture?.kind, method }).toEqual({
+          handler: `${controller.name}.${name}`,
+          posture: 'public',
+          method: RequestMethod.GET,
+        });
+        cached.push(`${controller.name}.${name}`);
+      }
+    }
+    expect(cached).toHaveLength(READS.length - 3); // three list reads more than list handlers
+  });
 
   it('gives the same ETag to the same query in another order, and another to another query', async () => {
     const a = etagOf(await sut.http.get(`/api/v1/disclosures?region=${VILLAGE}&limit=5`).expect(200));
