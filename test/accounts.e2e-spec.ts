@@ -62,9 +62,11 @@ describe('Accounts', () => {
     });
 
   describe('Location of what a POST creates', () => {
-    it('points a self-registration at the resident under the home village, where the clerk verifies them', async () => {
+    it('points a self-registration at the resident under the home village, which the clerk reads and verifies', async () => {
       const res = await register({}).expect(201);
       expect(res.headers.location).toBe(`${residentsOf(VILLAGE)}/${res.body.id}`);
+      const read = await sut.http.get(res.headers.location!).set('authorization', clerk.bearer).expect(200);
+      expect(read.body).toEqual(res.body);
       await sut.http.post(`${res.headers.location}/verify`).set('authorization', clerk.bearer).expect(200);
     });
 
@@ -80,19 +82,21 @@ describe('Accounts', () => {
       expect(verified.body).toMatchObject({ id: res.body.id, verified: true });
     });
 
-    it('points a created official at the account, the base of its admin actions', async () => {
+    it('points a created official at the account, which the admin reads and acts on', async () => {
       const res = await sut.http
         .post(USERS)
         .set('authorization', countyAdmin.bearer)
         .send({ login: newLogin('located'), realName: '王五', regionCode: TOWNSHIP, password: 'Located-Pass-2026' })
         .expect(201);
       expect(res.headers.location).toBe(`${USERS}/${res.body.id}`);
+      const read = await sut.http.get(res.headers.location!).set('authorization', countyAdmin.bearer).expect(200);
+      expect(read.body).toEqual(res.body);
       const disabled = await sut.http.post(`${res.headers.location}/disable`).set('authorization', countyAdmin.bearer);
       expect(disabled.status).toBe(200);
       expect(disabled.body).toMatchObject({ id: res.body.id, disabled: true });
     });
 
-    it('points a granted role at the assignment, which DELETE revokes', async () => {
+    it('points a granted role at the assignment, which the admin reads and DELETE revokes', async () => {
       const official = await sut.http
         .post(USERS)
         .set('authorization', countyAdmin.bearer)
@@ -104,7 +108,10 @@ describe('Accounts', () => {
         .send({ userId: official.body.id, role: Role.TownshipReviewer, regionCode: TOWNSHIP })
         .expect(201);
       expect(res.headers.location).toBe(`${GRANTS}/${res.body.id}`);
+      const read = await sut.http.get(res.headers.location!).set('authorization', countyAdmin.bearer).expect(200);
+      expect(read.body).toEqual(res.body);
       await sut.http.delete(res.headers.location!).set('authorization', countyAdmin.bearer).expect(204);
+      await sut.http.get(res.headers.location!).set('authorization', countyAdmin.bearer).expect(404);
     });
   });
 

@@ -384,6 +384,23 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     },
   },
   {
+    route: 'GET /api/v1/villages/:code/residents/:userId',
+    posture: { kind: 'allow', permission: Permission.ResidentList, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/villages/${required(region)}/residents/${await make.user('resident', required(region))}`,
+    }),
+    expect: {
+      anonymous: 401,
+      resident: 404,
+      village_clerk: [200, 404, 404, 404],
+      village_monitor: [200, 404, 404, 404],
+      township_reviewer: [200, 200, 404, 404],
+      supervisor: [200, 200, 200, 404],
+      admin: [200, 200, 200, 404],
+    },
+  },
+  {
     route: 'POST /api/v1/villages/:code/residents/:userId/verify',
     posture: { kind: 'allow', permission: Permission.ResidentVerify, target: VILLAGE_PARAM, hide: false },
     at: VILLAGES,
@@ -419,6 +436,23 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       township_reviewer: 403,
       supervisor: 403,
       admin: [201, 201, 201, 403],
+    },
+  },
+  {
+    route: 'GET /api/v1/admin/users/:id',
+    posture: { kind: 'allow', permission: Permission.UserManage, target: USER_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/admin/users/${await make.user('official', required(region))}`,
+    }),
+    expect: {
+      anonymous: 401,
+      resident: 404,
+      village_clerk: 404,
+      village_monitor: 404,
+      township_reviewer: 404,
+      supervisor: 404,
+      admin: [200, 200, 200, 404],
     },
   },
   {
@@ -511,6 +545,24 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       township_reviewer: 403,
       supervisor: 403,
       admin: [201, 201, 201, 403, 201, 403],
+    },
+  },
+  {
+    route: 'GET /api/v1/admin/role-assignments/:id',
+    posture: { kind: 'allow', permission: Permission.RoleRead, target: ASSIGNMENT_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const holder = await make.user('official', required(region));
+      return { path: `/api/v1/admin/role-assignments/${await make.assignment(holder, required(region))}` };
+    },
+    expect: {
+      anonymous: 401,
+      resident: 404,
+      village_clerk: 404,
+      village_monitor: 404,
+      township_reviewer: 404,
+      supervisor: [200, 200, 200, 404],
+      admin: [200, 200, 200, 404],
     },
   },
   {

@@ -157,6 +157,21 @@ export class AccountsService {
     return this.accounts.listResidents(villageCode, verified, after, limit);
   }
 
+  /** An account by id (the access guard has checked the caller's scope over it). */
+  async account(userId: string): Promise<UserRow> {
+    const user = await this.accounts.findById(userId);
+    if (!user) throw accessError(AccessErrorCode.NotFound);
+    return user;
+  }
+
+  /** A resident of the village; anyone else (another village's resident, an official) is not found. */
+  async resident(villageCode: string, userId: string): Promise<UserRow> {
+    const user = await this.accounts.findById(userId);
+    if (!user || user.kind !== 'resident' || user.home_region_code !== villageCode)
+      throw accessError(AccessErrorCode.NotFound);
+    return user;
+  }
+
   async profile(userId: string) {
     const user = await this.accounts.findById(userId);
     if (!user) throw accessError(AccessErrorCode.NotFound);

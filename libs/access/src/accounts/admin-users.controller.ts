@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiCreatedWithLocation, apiPath, ApiProblems } from '@sunshine/core';
 import type { FastifyReply } from 'fastify';
@@ -32,11 +32,21 @@ export class AdminUsersController {
     return account;
   }
 
+  @Get(':id')
+  @Allow(Permission.UserManage, USER, { hide: true })
+  @ApiOperation({ summary: 'An account you manage (the `Location` of a created official)' })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiProblems(400)
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<AccountDto> {
+    return toAccountDto(await this.accounts.account(id));
+  }
+
   @Post(':id/disable')
   @HttpCode(200)
   @Allow(Permission.UserManage, USER)
   @ApiOperation({ summary: 'Disable an account: its sessions stop working on the next request' })
   @ApiOkResponse({ type: AccountDto })
+  @ApiProblems(400)
   async disable(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<AccountDto> {
     return toAccountDto(await this.accounts.setDisabled(id, true, actor));
   }
@@ -46,6 +56,7 @@ export class AdminUsersController {
   @Allow(Permission.UserManage, USER)
   @ApiOperation({ summary: 'Enable a disabled account' })
   @ApiOkResponse({ type: AccountDto })
+  @ApiProblems(400)
   async enable(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<AccountDto> {
     return toAccountDto(await this.accounts.setDisabled(id, false, actor));
   }
@@ -55,6 +66,7 @@ export class AdminUsersController {
   @Allow(Permission.UserManage, USER)
   @ApiOperation({ summary: 'Lift a lockout after failed sign-ins' })
   @ApiOkResponse({ type: AccountDto })
+  @ApiProblems(400)
   async unlock(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<AccountDto> {
     return toAccountDto(await this.accounts.unlock(id, actor));
   }

@@ -57,6 +57,18 @@ export class ResidentsController {
     return resident;
   }
 
+  @Get(':userId')
+  @Allow(Permission.ResidentList, VILLAGE, { hide: true })
+  @ApiOperation({ summary: 'A resident of the village (the `Location` of a registration; identity number masked)' })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiProblems(400)
+  async get(
+    @Param('code', ParseRegionCodePipe) code: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+  ): Promise<AccountDto> {
+    return toAccountDto(await this.accounts.resident(code, userId));
+  }
+
   @Post(':userId/verify')
   @HttpCode(200)
   @Allow(Permission.ResidentVerify, VILLAGE)

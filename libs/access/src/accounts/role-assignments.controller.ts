@@ -11,6 +11,8 @@ import { Actor, Principal, scopeOf } from '../principal';
 import { Permission } from '../roles';
 import { RolesService } from './roles.service';
 
+const ASSIGNMENT = { resolve: 'assignment', param: 'id' };
+
 @ApiTags('roles')
 @Controller('admin/role-assignments')
 export class RoleAssignmentsController {
@@ -49,11 +51,21 @@ export class RoleAssignmentsController {
     return assignment;
   }
 
+  @Get(':id')
+  @Allow(Permission.RoleRead, ASSIGNMENT, { hide: true })
+  @ApiOperation({ summary: 'An active role assignment inside your scope (the `Location` of a grant)' })
+  @ApiOkResponse({ type: AssignmentDto })
+  @ApiProblems(400)
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<AssignmentDto> {
+    return toAssignmentDto(await this.roles.assignment(id));
+  }
+
   @Delete(':id')
   @HttpCode(204)
-  @Allow(Permission.RoleRevoke, { resolve: 'assignment', param: 'id' })
+  @Allow(Permission.RoleRevoke, ASSIGNMENT)
   @ApiOperation({ summary: 'Revoke a role assignment; it stops applying on the holder’s next request' })
   @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiProblems(400)
   revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<void> {
     return this.roles.revoke(id, actor);
   }

@@ -96,6 +96,13 @@ export class RolesService {
     );
   }
 
+  /** An active assignment by id (the access guard has checked the caller's scope over its region). */
+  async assignment(id: string): Promise<AssignmentRow> {
+    const row = await this.accounts.findAssignment(id);
+    if (!row) throw accessError(AccessErrorCode.NotFound);
+    return row;
+  }
+
   /** Where an assignment applies, for access checks on routes that name one. */
   regionOf(assignmentId: string): Promise<string | null> {
     return this.accounts.findAssignmentRegion(assignmentId);
