@@ -164,7 +164,7 @@ describe('HTTP semantics', () => {
       }
     });
 
-    it('answers a browser with an HTML page, its text escaped', async () => {
+    it('answers a browser with an HTML page', async () => {
       const res = await sut.http
         .get('/problems/method-not-allowed')
         .set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8')

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Logger, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Logger, NotFoundException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
 
 import { coreError, CoreErrorCode } from './core.errors';
 import { ProblemExceptionFilter } from './problem-exception.filter';
@@ -40,6 +41,25 @@ describe(ProblemExceptionFilter.name, () => {
     const reply = replyMock();
     sut.catch(new NotFoundException(), hostFor(reply));
     expect(reply.send.mock.calls[0][0]).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it.each([
+    ['a throttler refusal', new ThrottlerException(), 429],
+    ['a bad request that names its class', new BadRequestException('SyntaxError: Unexpected token'), 400],
+    ['a Fastify error constant', Object.assign(new Error('FST_ERR_CTP_INVALID_TYPE'), { statusCode: 415 }), 415],
+  ])('answers %s with a plain sentence, naming no class or library', (_name, error, status) => {
+    const reply = replyMock();
+    sut.catch(error, hostFor(reply));
+    const body = reply.send.mock.calls[0][0];
+    expect(body.status).toBe(status);
+    expect(body.detail).toMatch(/^[A-Z][^:]*\.$/);
+    expect(body.detail).not.toMatch(/Exception|Error|Throttler|FST_/);
+  });
+
+  it('keeps a framework message that is a plain sentence about the request', () => {
+    const reply = replyMock();
+    sut.catch(new BadRequestException('Validation failed (uuid is expected)'), hostFor(reply));
+    expect(reply.send.mock.calls[0][0].detail).toBe('Validation failed (uuid is expected)');
   });
 
   it('answers an unexpected error with a bare 500, logs it, and leaks nothing of it', () => {
