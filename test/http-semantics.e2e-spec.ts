@@ -422,5 +422,10 @@ describe('HTTP semantics', () => {
       const res = await tls.http.get('/health/live').expect(200);
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
     });
+
+    it('refuses an HSTS_MAX_AGE that is not a whole number of seconds, naming the setting', () => {
+      for (const bad of ['-1', 'yes', '1.5', '100000000'])
+        expect(() => validateConfig({ HSTS_MAX_AGE: bad })).toThrow(/HSTS_MAX_AGE/);
+    });
   });
 });
