@@ -43,6 +43,7 @@ import { RegionImportService } from '@sunshine/regions';
 import { DataSource, QueryRunner } from 'typeorm';
 
 import { AppModule } from '../apps/api/src/app.module';
+import { benchCommandLine } from '../scripts/command-line';
 import { compareWithBaseline, HttpError, numberSetting, Query, runMain, Scenario, selected, squash } from './harness';
 
 const DISCLOSURES = Math.round(numberSetting('BENCH_DISCLOSURES', 1_000_000, 1));
@@ -118,6 +119,18 @@ const SQL = {
     WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
       AND d.period_start >= $2::date AND d.period_end <= $3::date
     GROUP BY d.period, l.direction, l.account_code ORDER BY d.period, l.direction DESC, l.account_code`,
+  // The content versions the app reads before a cached read, for its ETag (libs/regions/src/versions/
+  // region-versions.repository.ts, libs/disclosures/src/public/disclosure-version.sources.ts).
+  regionVersion: `SELECT coalesce(v.version, 0)::text AS content, t.version::text AS tree
+    FROM region r
+    LEFT JOIN region_content_version v ON v.region_code = r.code
+    CROSS JOIN region_tree_version t
+    WHERE r.code = $1`,
+  disclosureVersion: `SELECT coalesce(v.version, 0)::text AS content, t.version::text AS tree
+    FROM disclosure d
+    LEFT JOIN region_content_version v ON v.region_code = d.region_code
+    CROSS JOIN region_tree_version t
+    WHERE d.id = $1 AND d.status <> 'draft'`,
 };
 
 const LABELS = new Map([
@@ -131,6 +144,8 @@ const LABELS = new Map([
   [squash(SQL.totals), 'totals per account'],
   [squash(SQL.periodTotals), 'totals per period'],
   [squash(SQL.accountTotals), 'totals per period and account'],
+  [squash(SQL.regionVersion), 'content version (ETag)'],
+  [squash(SQL.disclosureVersion), 'content version (ETag)'],
 ]);
 
 interface ListRow {
@@ -282,12 +297,22 @@ async function villageFinances(query: Query, code: string, params: URLSearchPara
 const DETAIL_PATH = /^\/api\/v1\/disclosures\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const FINANCES_PATH = /^\/api\/v1\/regions\/([1-9]\d{11})\/finances$/;
 
+/** As the app: the content version first (the ETag of a 200; bench/conditional-reads.bench.ts measures the 304s), then the read. */
+async function versioned<T>(query: Query, sql: string, key: string, read: () => Promise<T>): Promise<T> {
+  await query(sql, [key]);
+  return read();
+}
+
 function route(query: Query, { pathname, searchParams }: URL): Promise<unknown> {
-  if (pathname === '/api/v1/disclosures') return disclosureList(query, searchParams);
+  if (pathname === '/api/v1/disclosures')
+    return versioned(query, SQL.regionVersion, searchParams.get('region') ?? '', () =>
+      disclosureList(query, searchParams),
+    );
   const detail = DETAIL_PATH.exec(pathname);
-  if (detail) return disclosureDetail(query, detail[1]);
+  if (detail) return versioned(query, SQL.disclosureVersion, detail[1], () => disclosureDetail(query, detail[1]));
   const finances = FINANCES_PATH.exec(pathname);
-  if (finances) return villageFinances(query, finances[1], searchParams);
+  if (finances)
+    return versioned(query, SQL.regionVersion, finances[1], () => villageFinances(query, finances[1], searchParams));
   return Promise.reject(new HttpError(404));
 }
 
@@ -485,6 +510,7 @@ async function load(db: DataSource, q: QueryRunner): Promise<{ detailId: string;
 // --- main -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench:reads'); // --help, and no arguments
   selected(scenarios('00000000-0000-0000-0000-000000000000')); // fail on a bad BENCH_ONLY before loading
   const started = Date.now();
   Logger.overrideLogger(['error', 'warn']); // the embedded server's start-up chatter; the app brings its own logger
