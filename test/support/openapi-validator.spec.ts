@@ -64,6 +64,7 @@ function reply(partial: Partial<ObservedReply> & { body?: unknown }): ObservedRe
     status: 200,
     headers: { 'content-type': problem ? 'application/problem+json' : 'application/json; charset=utf-8' },
     text: body === undefined ? '' : JSON.stringify(body),
+    body,
     ...rest,
   };
 }
@@ -81,6 +82,15 @@ describe(OpenApiValidator.name, () => {
       '/id: must match format "uuid"',
       '/amount: must be string',
       "(body): undocumented property 'region_code'",
+    ]);
+  });
+
+  it('reads a JSON body a test collected as bytes', () => {
+    const bytes = (body: unknown) => ({ text: undefined, body: Buffer.from(JSON.stringify(body)) });
+    expect(sut.check(reply(bytes({ id: ID, amount: '1', note: null })))).toEqual([]);
+    expect(sut.check(reply(bytes({ id: ID, amount: 1, note: null })))).toEqual(['/amount: must be string']);
+    expect(sut.check(reply({ text: undefined, body: Buffer.from('{nope') }))).toEqual([
+      'application/json body is not JSON',
     ]);
   });
 

@@ -189,15 +189,15 @@ function wildcard(content: Record<string, MediaTypeObject>, type: string): Media
   return content[`${type.split('/')[0]}/*`] ?? content['*/*'];
 }
 
+/** The body as JSON, from the text, or the bytes a test collected (`.parse(binary)`); undefined if not JSON. */
 function jsonBody(reply: ObservedReply): unknown {
-  if (typeof reply.text === 'string') {
-    try {
-      return JSON.parse(reply.text);
-    } catch {
-      return undefined;
-    }
+  const text = typeof reply.text === 'string' ? reply.text : Buffer.isBuffer(reply.body) ? reply.body.toString() : null;
+  if (text === null) return reply.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return Buffer.isBuffer(reply.body) ? undefined : reply.body;
 }
 
 function describe(error: ErrorObject): string {
