@@ -159,29 +159,33 @@ describe('Disclosure replies: one naming style, Location on every 201, consisten
       expect(notCamelCase(res)).toEqual([]);
     });
 
-    it.each([
-      ['the public list', () => `/api/v1/disclosures?region=${COUNTY}`],
-      ['the detail', () => `/api/v1/disclosures/${finance}`],
-      ['a revision', () => `/api/v1/disclosures/${finance}/revisions/1`],
-      ['the diff', () => `/api/v1/disclosures/${finance}/diff?from=1&to=2`],
-      ['the receipt', () => `/api/v1/disclosures/${finance}/receipt`],
-      ['the finances', () => `/api/v1/regions/${VILLAGE}/finances?from=2026-01&to=2026-12`],
-      ['the ledger head', () => `/api/v1/ledger/head`],
-      ['the ledger entries', () => `/api/v1/ledger/entries`],
-    ])('has only camelCase keys in %s', async (_name, url) => {
-      const res = await sut.http.get(url()).expect(200);
-      expect(notCamelCase(res)).toEqual([]);
-    });
-
-    it.each([
-      ['the finance working copy', () => finance],
-      ['the village-affairs working copy', () => affairs],
-    ])('has only camelCase keys in %s', async (_name, id) => {
-      expect(notCamelCase(await working(id()))).toEqual([]);
-    });
-
-    it('has only camelCase keys in the ledger verification', async () => {
-      expect(notCamelCase(await as(supervisor).get('/api/v1/ledger/verify').expect(200))).toEqual([]);
+    it('has only camelCase keys in every JSON reply about disclosures, public and working', async () => {
+      const waiting = (await draft('village', '2027-07')).body.disclosure.id;
+      await as(clerk).post(`/api/v1/disclosures/${waiting}/submit`).expect(200);
+      const replies: Record<string, Response> = {
+        'public list': await sut.http.get(`/api/v1/disclosures?region=${COUNTY}`),
+        detail: await sut.http.get(`/api/v1/disclosures/${finance}`),
+        revision: await sut.http.get(`/api/v1/disclosures/${finance}/revisions/1`),
+        diff: await sut.http.get(`/api/v1/disclosures/${finance}/diff?from=1&to=2`),
+        receipt: await sut.http.get(`/api/v1/disclosures/${finance}/receipt`),
+        finances: await sut.http.get(`/api/v1/regions/${VILLAGE}/finances?from=2026-01&to=2026-12`),
+        'ledger head': await sut.http.get('/api/v1/ledger/head'),
+        'ledger entries': await sut.http.get('/api/v1/ledger/entries'),
+        'ledger verification': await as(supervisor).get('/api/v1/ledger/verify'),
+        'finance working copy': await working(finance),
+        'village-affairs working copy': await working(affairs),
+        'township queue': await as(reviewer).get(`/api/v1/review-queue/township?region=${TOWNSHIP}`),
+      };
+      const offenders = Object.fromEntries(
+        Object.entries(replies)
+          .map(([name, res]) => {
+            expect({ name, status: res.status }).toEqual({ name, status: 200 });
+            return [name, notCamelCase(res)] as const;
+          })
+          .filter(([, found]) => found.length > 0),
+      );
+      expect(offenders).toEqual({});
+      expect(replies['township queue']!.body.items.map((i: { id: string }) => i.id)).toContain(waiting);
     });
   });
 
