@@ -32,6 +32,7 @@ import { RegionImportService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
 import { AppModule } from '../apps/api/src/app.module';
+import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting, runMain } from './harness';
 import type { LoadOptions, LoadReply, LoadResult, RawLoadResult } from './load.types';
 
@@ -133,6 +134,7 @@ async function load(db: DataSource): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench:conditional'); // --help, and no arguments
   const started = Date.now();
   Logger.overrideLogger(['error', 'warn']);
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });

@@ -23,6 +23,8 @@ import { ListFilter, publicListSql, PublicRepository } from '@sunshine/disclosur
 import { RegionImportService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
+import { benchCommandLine } from '../scripts/command-line';
+
 const N = Number(process.env.BENCH_DISCLOSURES ?? 3_680_000);
 const RUNS = Number(process.env.BENCH_EXPLAIN_RUNS ?? 30);
 const SEARCH_SECONDS = Number(process.env.BENCH_SEARCH_SECONDS ?? 5);
@@ -50,6 +52,7 @@ const SPAN: Record<string, bigint> = {
 };
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench:disclosures'); // --help, and no arguments
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
   const maintenance = new URL(server.url);

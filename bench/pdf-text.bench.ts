@@ -20,6 +20,8 @@ import {
   readPdf,
 } from '@sunshine/disclosures';
 
+import { benchCommandLine } from '../scripts/command-line';
+
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MiB = 1024 * 1024;
 
@@ -54,6 +56,7 @@ async function measure(pdf: Buffer): Promise<{ result: PdfReadResult; ms: number
 }
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench:pdf'); // --help, and no arguments
   console.log(`PDF reader: ${ROUNDS} rounds per file\n`);
   for (const [name, build] of CASES) {
     const pdf = await build();

@@ -23,6 +23,7 @@ import { createHttpApp, encodeCursor } from '@sunshine/core';
 import { ancestorCodes, codeFitsLevel, isRegionLevel, LEVEL_NAMES, REGION_LEVELS } from '@sunshine/regions';
 
 import { AppModule } from '../apps/api/src/app.module';
+import { benchCommandLine } from '../scripts/command-line';
 import { compareWithBaseline, HttpError, Query, runMain, Scenario, selected, squash } from './harness';
 
 // --- scenarios ------------------------------------------------------------------------------
@@ -150,6 +151,7 @@ function route(query: Query, { pathname, searchParams }: URL): Promise<unknown> 
 // --- main -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench'); // --help, and no arguments
   const scenarios = selected(SCENARIOS);
   console.log('starting the app (first start with the embedded server initialises it and loads the regions)…');
   const app = await createHttpApp(AppModule);

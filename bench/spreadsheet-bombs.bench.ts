@@ -21,6 +21,8 @@ import {
   XLSX_MEDIA_TYPE,
 } from '@sunshine/core';
 
+import { benchCommandLine } from '../scripts/command-line';
+
 const MiB = 1024 * 1024;
 const HEADER = ['收支', '科目', '金额', '日期', '对方单位', '凭证号', '支付方式', '备注'];
 /** As libs/disclosures FINANCE_FILE_LIMITS: the header and 10,000 lines, 64 columns, defaults otherwise. */
@@ -84,6 +86,7 @@ const CASES: Case[] = [
 ];
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench:bombs'); // --help, and no arguments
   console.log(`Spreadsheet bombs, best of ${ROUNDS} (wall time; RSS growth and event-loop stall of this process)\n`);
   console.log(
     'file                                             | bytes     | outcome       |    ms | inflated  | rows  | +RSS MB | stall ms',

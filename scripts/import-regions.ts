@@ -6,13 +6,23 @@ import { AppConfig, validateConfig, withDataSource } from '@sunshine/core';
 import { ImportStep, RegionImportService } from '@sunshine/regions';
 import { Presets, SingleBar } from 'cli-progress';
 
-/** npm run import:regions -- FILE.csv — exit 0 on success (or no change), 1 on bad rows, 2 on usage. */
+import { parseCommandLine } from './command-line';
+
+const HELP = `usage: npm run import:regions -- FILE.csv
+
+Loads the regions of FILE.csv (columns: code,name,level,parent_code; a header line, UTF-8) into the
+database at DATABASE_URL (unset: the embedded PostgreSQL in EMBEDDED_PG_DIR), after running the
+pending migrations. All or nothing: a file with a bad row imports nothing and names each bad line.
+Importing the same file again changes nothing; a region whose name changed is renamed.
+
+  -h, --help   this text
+
+Exit status: 0 imported (or nothing to change), 1 bad rows or another failure, 2 usage error.`;
+
 async function main(): Promise<number> {
-  const file = process.argv[2];
-  if (!file || process.argv.length > 3) {
-    console.error('usage: npm run import:regions -- FILE.csv   (columns: code,name,level,parent_code)');
-    return 2;
-  }
+  const {
+    positionals: [file],
+  } = parseCommandLine({ help: HELP, positionals: { min: 1, max: 1, name: 'FILE.csv' } });
   const text = await readFile(file, 'utf8');
   const config: AppConfig = validateConfig({ ...process.env, MIGRATIONS_RUN: 'true' });
   const bar = process.stdout.isTTY

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
+import { parseCommandLine, usageError } from './command-line';
 import { checkContents, copyLedger, httpGet } from './ledger-check';
 
-const HELP = `npm run ledger:mirror -- --url <server> [--out <file>] [--chain-only] [--page-size <n>]
+const HELP = `usage: npm run ledger:mirror -- --url <server> [--out <file>] [--chain-only] [--page-size <n>]
 
 Copies the publication ledger of a running Sunshine Affairs server through its public API
 (GET /api/v1/ledger/entries, /api/v1/ledger/head) and verifies it with nothing but the public
@@ -15,43 +15,22 @@ each entry that does not, 2 on a usage error.
   --out <file>       also write the copied entries there, one JSON object a line
   --chain-only       check the chain only, not the revisions' contents
   --page-size <n>    entries per request (1-1000, default 500)
-  --help             this text
+  -h, --help         this text
 `;
 
-async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        out: { type: 'string' },
-        'chain-only': { type: 'boolean' },
-        'page-size': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+async function main(): Promise<number> {
+  const { values } = parseCommandLine({
+    help: HELP,
+    options: {
+      url: { type: 'string' },
+      out: { type: 'string' },
+      'chain-only': { type: 'boolean' },
+      'page-size': { type: 'string' },
+    },
+  });
   const pageSize = Number(values['page-size'] ?? '500');
-  if (
-    !values.url ||
-    !/^https?:\/\//.test(values.url) ||
-    !Number.isInteger(pageSize) ||
-    pageSize < 1 ||
-    pageSize > 1000
-  ) {
-    console.error(`--url http(s)://… is required; --page-size is 1-1000\n\n${HELP}`);
-    return 2;
-  }
+  if (!values.url || !/^https?:\/\//.test(values.url)) usageError(HELP, '--url http(s)://… is required');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) usageError(HELP, '--page-size is 1-1000');
   const get = httpGet(values.url);
   const copy = await copyLedger(get, pageSize);
   if (values.out) writeFileSync(values.out, copy.entries.map((e) => JSON.stringify(e) + '\n').join(''));
@@ -67,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   return findings.length ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
+main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);

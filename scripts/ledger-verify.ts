@@ -9,8 +9,21 @@ import {
   verifyLedger,
 } from '@sunshine/disclosures';
 
-/** npm run ledger:verify — exit 0 if every publication still matches its ledger entry, 1 naming each that does not. */
+import { parseCommandLine } from './command-line';
+
+const HELP = `usage: npm run ledger:verify
+
+Checks every entry of the publication ledger in the database at DATABASE_URL (unset: the embedded
+PostgreSQL in EMBEDDED_PG_DIR) against the publication it records: the entry's hash, its link to the
+entry before, and the published content's hash. Names each entry that does not match. (To check a
+running server from outside, with its public replies only: npm run ledger:mirror.)
+
+  -h, --help   this text
+
+Exit status: 0 all match, 1 broken entries (or another failure), 2 usage error.`;
+
 async function main(): Promise<number> {
+  parseCommandLine({ help: HELP });
   const config = validateConfig({ ...process.env, MIGRATIONS_RUN: 'false' });
   const { entries, breaks } = await withDataSource(config, (dataSource) => {
     const ds = new Db(dataSource);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,17 +25,30 @@ export async function builtScript(name: string): Promise<string> {
   return script;
 }
 
-/** Runs a built script against the database at `databaseUrl`; a non-zero exit is a result, not a throw. */
-export async function runScript(script: string, databaseUrl: string, args: string[] = []): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [script, ...args], {
+/**
+ * Runs a built script against the database at `databaseUrl`; a non-zero exit is a result, not a
+ * throw. `input` is written to its standard input (a pipe, not a terminal), then closed.
+ */
+export function runScript(
+  script: string,
+  databaseUrl: string,
+  args: string[] = [],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
       timeout: 30_000,
     });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.on('error', () => undefined); // a script that exits without reading its input
+    child.stdin.end(options.input ?? '');
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

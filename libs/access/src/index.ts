@@ -1,6 +1,7 @@
 export * from './access.decorators';
 export * from './access.module';
 export * from './access-targets';
+export * from './accounts/first-admin';
 export * from './audit/audit.repository';
 export * from './audit/audit.service';
 export * from './audit/verify-audit-chain';
