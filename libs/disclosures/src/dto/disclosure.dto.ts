@@ -65,12 +65,48 @@ export class UpdateDraftDto {
   body?: string;
 }
 
+/**
+ * A finance line as sent (documentation only: each line is checked by the import rules in the
+ * service, so that every problem of every line is reported at once under its line).
+ */
+export class FinanceLineInputDto {
+  @ApiProperty({ enum: ['income', 'expense'], example: 'expense' })
+  direction: 'income' | 'expense';
+
+  @ApiProperty({ description: 'An account of the chart in force, for the direction', example: '管理费用/办公费' })
+  accountCode: string;
+
+  @ApiProperty({
+    type: 'string',
+    description: 'Positive, at most 2 decimals, as a string (a JSON number is refused)',
+    pattern: '^(0|[1-9]\\d{0,9})(\\.\\d{1,2})?$',
+    example: '120.50',
+  })
+  amount: string;
+
+  @ApiProperty({ type: 'string', format: 'date', description: 'Within the disclosure’s period', example: '2026-10-08' })
+  occurredOn: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 100, example: '某文具店' })
+  counterparty?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 50, example: '记-0001' })
+  voucherNo?: string | null;
+
+  @ApiProperty({ enum: ['bank', 'cash'], example: 'bank' })
+  paymentMethod: 'bank' | 'cash';
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, example: null })
+  note?: string | null;
+}
+
 export class AddLinesDto {
   @ApiProperty({
-    description:
-      'Finance lines: { direction: income|expense, accountCode, amount: "1234.56", occurredOn: YYYY-MM-DD, counterparty, voucherNo, paymentMethod: bank|cash, note }',
-    type: 'array',
-    items: { type: 'object' },
+    description: 'Finance lines (1–1000); every problem of every line is reported at once',
+    type: () => FinanceLineInputDto,
+    isArray: true,
+    minItems: 1,
+    maxItems: 1000,
   })
   @IsArray()
   @ArrayMinSize(1)

@@ -258,8 +258,8 @@ export class DisclosureDetailDto extends PublicRevisionReplyDto {
 
 /** A changed value: text, a number, or null. */
 const changeValue = (example: string): ApiPropertyOptions => ({
-  oneOf: [{ type: 'string' }, { type: 'number' }],
-  nullable: true,
+  // `nullable` needs a `type` beside it in OpenAPI 3.0: null is allowed by the string branch.
+  anyOf: [{ type: 'string', nullable: true }, { type: 'number' }],
   example,
 });
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor, Permission } from '@sunshine/access';
-import { apiPath, ApiProblems, ParsePositiveIntPipe } from '@sunshine/core';
+import { apiPath, ApiProblems, LOCATION_HEADER, ParsePositiveIntPipe } from '@sunshine/core';
 import type { FastifyReply } from 'fastify';
 
 import { RedactDto, RedactionReplyDto } from '../dto/redaction.dto';
@@ -26,8 +26,8 @@ export class RedactionController {
     type: RedactionReplyDto,
     headers: {
       Location: {
+        ...LOCATION_HEADER,
         description: 'The revision, as published now: /api/v1/disclosures/{id}/revisions/{number}',
-        schema: { type: 'string' },
       },
     },
   })

@@ -25,7 +25,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor, Permission } from '@sunshine/access';
-import { apiPath, ApiProblems, Idempotent, ParsePositiveIntPipe } from '@sunshine/core';
+import { apiPath, ApiProblems, Idempotent, LOCATION_HEADER, ParsePositiveIntPipe } from '@sunshine/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
@@ -33,6 +33,7 @@ import {
   AddLinesDto,
   AttachmentQueryDto,
   CreateDisclosureDto,
+  FinanceLineInputDto,
   LinesFormatQueryDto,
   SubsidyDto,
   UpdateDraftDto,
@@ -52,7 +53,7 @@ const ID = new ParseUUIDPipe();
 const ETAG = {
   ETag: { description: 'The working revision’s version: send it as If-Match', schema: { type: 'string' } },
 };
-const location = (what: string) => ({ Location: { description: what, schema: { type: 'string' } } });
+const location = (what: string) => ({ Location: { ...LOCATION_HEADER, description: what } });
 const LINE_NO = ApiParam({ name: 'lineNo', type: 'integer', description: 'The line number, from 1' });
 
 /** Drafting by the village clerk; the working copy for officials. Updates need If-Match (428 without, 412 stale). */
@@ -160,7 +161,7 @@ export class DraftingController {
   @Allow(Permission.DisclosureDraft, DISCLOSURE)
   @ApiOperation({ summary: 'Replace one finance line (If-Match required)' })
   @LINE_NO
-  @ApiBody({ description: 'A finance line (as in AddLinesDto.lines)', schema: { type: 'object' } })
+  @ApiBody({ type: FinanceLineInputDto })
   @ApiNoContentResponse({ description: 'Replaced' })
   @ApiProblems(400, 404, 409, 412, 415, 428)
   replaceLine(

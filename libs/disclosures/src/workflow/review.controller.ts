@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor, Permission } from '@sunshine/access';
-import { apiPath, ApiProblems, Idempotent } from '@sunshine/core';
+import { apiPath, ApiProblems, Idempotent, LOCATION_HEADER } from '@sunshine/core';
 import type { FastifyReply } from 'fastify';
 
 import { QueueQueryDto, ReasonDto } from '../dto/disclosure.dto';
@@ -82,8 +82,8 @@ export class ReviewController {
     type: CorrectionStartedDto,
     headers: {
       Location: {
+        ...LOCATION_HEADER,
         description: 'The working copy, now the new revision: /api/v1/disclosures/{id}/working',
-        schema: { type: 'string' },
       },
     },
   })
