@@ -1,9 +1,11 @@
 # syntax=docker/dockerfile:1
 
+# Node.js 24, the active LTS (the project also runs on Node.js 20.19+; .ci/run tests both).
+# SCARF_ANALYTICS=false turns off the install-time telemetry of @scarf/scarf (via @nestjs/swagger),
+# should npm run its install script.
+
 # ---- build: install all dependencies and compile TypeScript to dist/ with swc ----
-FROM node:20-bookworm-slim AS build
-# The image's npm 10 ignores package.json "allowScripts" (an npm 11 setting) and runs every
-# install script; this turns off the install-time telemetry of @scarf/scarf (via @nestjs/swagger).
+FROM node:24-bookworm-slim AS build
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,7 +14,10 @@ COPY . .
 RUN npm run build
 
 # ---- runtime: production dependencies, compiled code and the built-in data only ----
-FROM node:20-bookworm-slim AS runtime
+# dist/ holds the apps and the command-line scripts: e.g. the first administrator with
+#   docker-compose exec api node dist/scripts/admin-create.js --login … --region …
+# (`npm run …` would build first, which needs the development dependencies: use node here).
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     SCARF_ANALYTICS=false
