@@ -131,6 +131,10 @@ describe(OpenApiValidator.name, () => {
         reply({ method: 'POST', status: 401, body: { type: 'about:blank', status: 401, code: 'UNAUTHENTICATED' } }),
       ),
     ).toEqual(['401 without a WWW-Authenticate header']);
+    const unauthorized = { type: 'about:blank', status: 401, code: 'UNAUTHENTICATED' };
+    expect(sut.check(reply({ url: '/nowhere', status: 401, body: unauthorized }))).toEqual([
+      '401 without a WWW-Authenticate header',
+    ]);
   });
 
   it('requires a problem document with a code for every error, documented path or not', () => {

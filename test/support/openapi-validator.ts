@@ -79,7 +79,7 @@ export class OpenApiValidator {
   }
 
   check(reply: ObservedReply): string[] {
-    const problems = problemFormat(reply);
+    const problems = [...problemFormat(reply), ...requiredHeaders(reply)];
     const method = reply.method.toLowerCase();
     const found = this.route(reply.url);
     // HEAD is answered by the GET route (Fastify adds it), without a body.
@@ -95,9 +95,6 @@ export class OpenApiValidator {
       );
       return problems;
     }
-    if (reply.status === 201 && !reply.headers['location']) problems.push('201 without a Location header');
-    if (reply.status === 401 && !reply.headers['www-authenticate'])
-      problems.push('401 without a WWW-Authenticate header');
     if (!hasBody(reply)) return problems;
 
     const contentType = mediaType(reply);
@@ -154,6 +151,13 @@ function responseKey(responses: Record<string, unknown>, status: number): string
   const exact = String(status);
   const range = `${exact[0]}XX`;
   return [exact, range, range.toLowerCase(), 'default'].find((key) => key in responses);
+}
+
+/** Every 201 says where the new resource is; every 401 how to authenticate. */
+function requiredHeaders(reply: ObservedReply): string[] {
+  if (reply.status === 201 && !reply.headers['location']) return ['201 without a Location header'];
+  if (reply.status === 401 && !reply.headers['www-authenticate']) return ['401 without a WWW-Authenticate header'];
+  return [];
 }
 
 function problemFormat(reply: ObservedReply): string[] {
