@@ -1,7 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 
 import { ContractRecorder } from './openapi-contract';
-import { ObservedReply, OpenApiValidator } from './openapi-validator';
+import { ObservedReply, OpenApiValidator, toJsonSchema } from './openapi-validator';
 
 const PROBLEM = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 
@@ -170,5 +170,22 @@ describe(ContractRecorder.name, () => {
       `1 kinds of reply do not match the OpenAPI document (test/support/openapi-validator.ts):\n` +
         `  GET /api/v1/things/{id} → 200: /amount: must be string  [×2, e.g. /api/v1/things/${ID}?a=1]`,
     );
+  });
+});
+
+describe(toJsonSchema.name, () => {
+  it('closes objects to undocumented properties, keeps maps open, and turns nullable into a null alternative', () => {
+    expect(toJsonSchema({ type: 'object' })).toEqual({ type: 'object', unevaluatedProperties: false });
+    expect(toJsonSchema({ type: 'object', additionalProperties: { type: 'integer' } })).toEqual({
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+    });
+    expect(toJsonSchema({ type: 'string', enum: ['a'], nullable: true })).toEqual({
+      type: ['string', 'null'],
+      enum: ['a', null],
+    });
+    expect(toJsonSchema({ allOf: [{ $ref: '#/components/schemas/Thing' }], nullable: true })).toEqual({
+      anyOf: [{ allOf: [{ $ref: 'https://contract.test/openapi.json#/components/schemas/Thing' }] }, { type: 'null' }],
+    });
   });
 });

@@ -227,7 +227,9 @@ export function toJsonSchema(schema: Json): Json {
       out[key] = value;
     else out[key] = toJsonSchema(value);
   }
-  if (schema.properties && !('additionalProperties' in schema)) out.unevaluatedProperties = false;
+  // An object admits only the properties it documents: `{ type: 'object' }` alone documents none.
+  if ((schema.properties || schema.type === 'object') && !('additionalProperties' in schema))
+    out.unevaluatedProperties = false;
   // OpenAPI 3.0 exclusive bounds are booleans on minimum/maximum.
   if (schema.exclusiveMinimum === true) [out.exclusiveMinimum, out.minimum] = [out.minimum, null];
   if (schema.exclusiveMaximum === true) [out.exclusiveMaximum, out.maximum] = [out.maximum, null];
