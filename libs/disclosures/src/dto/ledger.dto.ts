@@ -3,6 +3,12 @@ import { ToInt } from '@sunshine/core';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export const LEDGER_PAGE_MAX = 1000;
+const HEX_256 = '^[0-9a-f]{64}$';
+const EXAMPLE_HASH = [
+  '9f2b6c1e0d4a8b7c3e5f1a2d6c8e0b4f7a9d3c5e1b2f4a6c8d0e2f4a6b8c0d2e',
+  '3c1e5a7b9d0f2e4c6a8b0d2f4e6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a',
+  '7e9c1a3b5d7f9e1c3a5b7d9f1e3c5a7b9d1f3e5c7a9b1d3f5e7c9a1b3d5f7e9c',
+];
 
 export class LedgerEntriesQueryDto {
   @ApiPropertyOptional({ description: 'Entries after this position (0: from the first)', default: '0', example: '0' })
@@ -24,13 +30,13 @@ export class LedgerEntryDto {
   @ApiProperty({ description: 'Position in the ledger, from 1, without gaps', example: '7' })
   seq: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '5b0c7d4e-2f3a-4b1c-9d8e-7f6a5b4c3d2e' })
   disclosureId: string;
 
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   revision: number;
 
-  @ApiProperty({ enum: ['publish', 'correct', 'withdraw', 'redact'] })
+  @ApiProperty({ enum: ['publish', 'correct', 'withdraw', 'redact'], example: 'publish' })
   kind: string;
 
   @ApiProperty({
@@ -47,14 +53,20 @@ export class LedgerEntryDto {
   })
   atMicros: string;
 
-  @ApiProperty({ description: 'SHA-256 of the canonical content, hex' })
+  @ApiProperty({ description: 'SHA-256 of the canonical content, hex', pattern: HEX_256, example: EXAMPLE_HASH[0] })
   contentHash: string;
 
-  @ApiProperty({ description: 'entryHash of the entry before (hex); the empty string for the first entry' })
+  @ApiProperty({
+    description: 'entryHash of the entry before (hex); the empty string for the first entry',
+    pattern: `${HEX_256}|^$`,
+    example: EXAMPLE_HASH[1],
+  })
   prevHash: string;
 
   @ApiProperty({
     description: 'sha256(prevHash bytes ‖ UTF-8 of seq|disclosureId|revision|kind|contentHash|atMicros), hex',
+    pattern: HEX_256,
+    example: EXAMPLE_HASH[2],
   })
   entryHash: string;
 }
