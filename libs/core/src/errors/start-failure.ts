@@ -13,11 +13,10 @@ function describe(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) {
     return [...new Set(error.errors.map(describe))].join('; '); // e.g. a connection refused on IPv4 and IPv6
   }
-  if (error instanceof Error) {
-    const listen = listenProblem(error as NodeJS.ErrnoException & { address?: string; port?: number });
-    if (listen) return listen;
-    const code = (error as NodeJS.ErrnoException).code;
-    return oneLine(error.message || code || error.name);
+  // Told apart by shape, not instanceof Error: Node's own errors come from another realm under Jest.
+  if (typeof error === 'object' && error !== null && ('message' in error || 'code' in error)) {
+    const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    return listenProblem(e) ?? oneLine(e.message || e.code || e.name);
   }
   if (error === undefined || error === null) return 'an error without a description was thrown';
   return oneLine(typeof error === 'string' ? error : JSON.stringify(error));
