@@ -16,8 +16,6 @@ import {
   validateConfig,
 } from '@sunshine/core';
 
-import { AppModule } from './app.module';
-
 // JSON from the first line to the last: nothing below writes to stdout or stderr but this logger.
 const log = logJsonOnly(processLogger());
 process.on('uncaughtException', (error) => {
@@ -27,6 +25,7 @@ process.on('uncaughtException', (error) => {
 
 async function bootstrap(): Promise<void> {
   const config = validateConfig(process.env); // fail early, with a message naming the bad settings
+  const { AppModule } = await import('./app.module.js'); // here, so that an error loading it is logged as JSON too
   const app = await createHttpApp(AppModule, { logger: nestLogger(log) });
   enableGracefulShutdown(app);
   try {

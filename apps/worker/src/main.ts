@@ -11,8 +11,6 @@ import {
   validateConfig,
 } from '@sunshine/core';
 
-import { WorkerModule } from './worker.module';
-
 // JSON from the first line to the last: nothing below writes to stdout or stderr but this logger.
 const log = logJsonOnly(processLogger());
 process.on('uncaughtException', (error) => {
@@ -22,6 +20,7 @@ process.on('uncaughtException', (error) => {
 
 async function bootstrap(): Promise<void> {
   validateConfig(process.env); // fail early, with a message naming the bad settings
+  const { WorkerModule } = await import('./worker.module.js'); // here, so that an error loading it is logged as JSON too
   const app = await NestFactory.createApplicationContext(WorkerModule, {
     logger: nestLogger(log),
     abortOnError: false, // a failed start is reported below, in one line
