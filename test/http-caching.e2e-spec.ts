@@ -148,10 +148,13 @@ describe('HTTP caching of public reads', () => {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
       if (!controller) continue;
       for (const name of new MetadataScanner().getAllMethodNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, object>)[name];
+        const handler = (controller.prototype as Record<string, (...args: unknown[]) => unknown>)[name];
         const config = Reflect.getMetadata('__fastify_route_config__', handler) as Record<string, unknown> | undefined;
         if (!config?.[CACHED_READ]) continue;
-        const posture = new Reflector().getAllAndOverride<{ kind: string }>(POSTURE_KEY, [handler, controller]);
+        const posture = new Reflector().getAllAndOverride<{ kind: string } | undefined>(POSTURE_KEY, [
+          handler,
+          controller,
+        ]);
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
         expect({ handler: `${controller.name}.${name}`, posture: posture?.kind, method }).toEqual({
           handler: `${controller.name}.${name}`,
