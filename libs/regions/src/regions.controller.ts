@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CachedRead, CacheControl, Page, PageQueryDto, Public } from '@sunshine/core';
+import { ApiProblems, CacheControl, CachedRead, Page, PageQueryDto, Public } from '@sunshine/core';
 
 import { REGION_EXAMPLES, RegionDetailDto, RegionDto, RegionPageDto } from './dto/region.dto';
 import { RegionSearchQueryDto } from './dto/region-search-query.dto';
