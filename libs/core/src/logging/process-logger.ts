@@ -31,21 +31,26 @@ let root: Logger | undefined;
 export function processLogger(level: string = levelFromEnv()): Logger {
   const wanted = (LEVELS.includes(level) ? level : 'info') as LevelWithSilent;
   if (!root) {
-    root = pino({
-      level: wanted,
-      hooks: {
-        logMethod(args, method, lineLevel) {
-          const [first] = args as unknown[];
-          const context =
-            typeof first === 'object' && first !== null ? (first as { context?: unknown }).context : undefined;
-          if (typeof context === 'string' && DEMOTED[context] === lineLevel) {
-            this.debug(...args); // kept, at debug
-            return;
-          }
-          method.apply(this, args);
+    root = pino(
+      {
+        level: wanted,
+        hooks: {
+          logMethod(args, method, lineLevel) {
+            const [first] = args as unknown[];
+            const context =
+              typeof first === 'object' && first !== null ? (first as { context?: unknown }).context : undefined;
+            if (typeof context === 'string' && DEMOTED[context] === lineLevel) {
+              this.debug(...args); // kept, at debug
+              return;
+            }
+            method.apply(this, args);
+          },
         },
       },
-    });
+      // Written synchronously: pino's default stream buffers, and a process that exits (a signal
+      // re-raised after shutdown, process.exit after a start failure) would lose its last lines.
+      pino.destination({ dest: 1, sync: true }),
+    );
   } else if (root.level !== wanted) {
     root.level = wanted;
   }
