@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-import { AccountTotalDto, ContentAttachmentDto, FinanceLineDto, MONEY_PATTERN } from './public-replies.dto';
+import { AccountTotalDto, ContentAttachmentDto, FinanceLineDto, SubsidyEntryDto } from './public-replies.dto';
 
 const CATEGORIES = ['party', 'village', 'finance'];
 const REVISION_STATUSES = ['draft', 'monitor_review', 'township_review', 'returned', 'published'];
@@ -72,25 +72,7 @@ export class WorkingRevisionDto {
 }
 
 /** A subsidy entry as officials see it: the identity number masked. */
-export class WorkingSubsidyDto {
-  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
-  lineNo: number;
-
-  @ApiProperty({ example: '王某' })
-  recipientName: string;
-
-  @ApiProperty({ type: 'string', nullable: true, example: '第三村民小组' })
-  villageGroup: string | null;
-
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 50, example: 3 })
-  householdSize: number;
-
-  @ApiProperty({ example: '低保' })
-  subsidyType: string;
-
-  @ApiProperty({ type: 'string', pattern: MONEY_PATTERN, example: '650.00' })
-  amount: string;
-
+export class WorkingSubsidyDto extends SubsidyEntryDto {
   @ApiProperty({ example: '2101**********1234' })
   idNumberMasked: string;
 }
