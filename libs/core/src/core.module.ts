@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 
+import { Clock } from './clock/clock';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -8,11 +9,12 @@ import { ProblemPagesController } from './http/problem-pages.controller';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
 
-/** The shared kernel every app imports: configuration, logging, database, health and metrics. */
+/** The shared kernel every app imports: configuration, logging, database, health, metrics and the clock. */
+@Global()
 @Module({
   imports: [AppConfigModule, LoggingModule, DatabaseModule],
   controllers: [HealthController, MetricsController, ProblemPagesController],
-  providers: [Readiness],
-  exports: [AppConfigModule, DatabaseModule, Readiness],
+  providers: [Readiness, Clock],
+  exports: [AppConfigModule, DatabaseModule, Readiness, Clock],
 })
 export class CoreModule {}

@@ -1,3 +1,4 @@
+export * from './clock/clock';
 export * from './concurrency/slots';
 export * from './config/app-config';
 export * from './config/app-config.module';

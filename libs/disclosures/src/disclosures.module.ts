@@ -16,6 +16,7 @@ import { ExportPool, OpenDataRepository } from './public/open-data.repository';
 import { OpenDataService } from './public/open-data.service';
 import { PublicController } from './public/public.controller';
 import { PublicRepository } from './public/public.repository';
+import { PublishedDisclosures } from './published-disclosures';
 import { PublicDisclosuresService } from './public/public-disclosures.service';
 import { RedactionController } from './redaction/redaction.controller';
 import { RedactionRepository } from './redaction/redaction.repository';
@@ -52,7 +53,9 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
     RedactionService,
     ReviewService,
     WorkingCopyService,
+    PublishedDisclosures,
   ],
+  exports: [PublishedDisclosures],
 })
 export class DisclosuresModule implements OnModuleInit, OnModuleDestroy {
   constructor(

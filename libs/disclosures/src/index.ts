@@ -6,5 +6,8 @@ export * from './ledger/publication.service';
 export * from './ledger/verify-ledger';
 export * from './pii/pdf-fixtures';
 export * from './pii/pdf-reader';
+export { scanText } from './pii/pii-scanner';
 export * as PublicFields from './pii/public-fields';
+export { refusePersonalDataIn } from './pii/public-fields';
 export * from './public/public.repository';
+export * from './published-disclosures';
