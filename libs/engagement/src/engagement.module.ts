@@ -3,6 +3,8 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { NotificationOutbox } from './notifications/notification-outbox';
+
 /**
  * Residents' voice: comments and their moderation, satisfaction ratings with follow-ups,
  * complaints routed up the hierarchy, follows and notifications. Each part lives in its folder
@@ -12,6 +14,7 @@ import { RegionsModule } from '@sunshine/regions';
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
   controllers: [],
-  providers: [],
+  providers: [NotificationOutbox],
+  exports: [NotificationOutbox],
 })
 export class EngagementModule {}
