@@ -24,6 +24,10 @@ export enum Permission {
   DisclosureReadPrivate = 'disclosure.read_private',
   LedgerVerify = 'ledger.verify',
   DisclosureRedact = 'disclosure.redact',
+  /** Rate a published disclosure of one's village (verified residents; the service checks verification). */
+  RatingSubmit = 'rating.submit',
+  /** See and answer the follow-ups of negative ratings of the village (village clerk). */
+  FollowUpAnswer = 'follow_up.answer',
 }
 
 /** The levels at which each role may be assigned (1 province … 5 village). */
@@ -38,13 +42,14 @@ export const ROLE_LEVELS: Readonly<Record<Role, readonly number[]>> = {
 
 /** The one map of roles to permissions, read by the access guard, the tests and the portal. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.Resident]: [],
+  [Role.Resident]: [Permission.RatingSubmit],
   [Role.VillageClerk]: [
     Permission.ResidentList,
     Permission.ResidentVerify,
     Permission.ResidentAssist,
     Permission.DisclosureDraft,
     Permission.DisclosureReadPrivate,
+    Permission.FollowUpAnswer,
   ],
   [Role.VillageMonitor]: [Permission.ResidentList, Permission.DisclosureCheck, Permission.DisclosureReadPrivate],
   [Role.TownshipReviewer]: [Permission.ResidentList, Permission.DisclosureReview, Permission.DisclosureReadPrivate],

@@ -4,6 +4,7 @@ export * from './disclosures.repository';
 export * from './ledger/ledger.repository';
 export * from './ledger/publication.service';
 export * from './ledger/verify-ledger';
+export * from './period';
 export * from './pii/pdf-fixtures';
 export * from './pii/pdf-reader';
 export { scanText } from './pii/pii-scanner';

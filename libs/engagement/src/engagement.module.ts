@@ -4,6 +4,10 @@ import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
 import { NotificationOutbox } from './notifications/notification-outbox';
+import { FollowUpsController, RatingsController } from './ratings/ratings.controller';
+import { RatingsRepository } from './ratings/ratings.repository';
+import { RatingsService } from './ratings/ratings.service';
+import { RatingsTargets } from './ratings/ratings.targets';
 
 /**
  * Residents' voice: comments and their moderation, satisfaction ratings with follow-ups,
@@ -13,8 +17,8 @@ import { NotificationOutbox } from './notifications/notification-outbox';
  */
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [],
-  providers: [NotificationOutbox],
+  controllers: [RatingsController, FollowUpsController],
+  providers: [NotificationOutbox, RatingsRepository, RatingsService, RatingsTargets],
   exports: [NotificationOutbox],
 })
 export class EngagementModule {}

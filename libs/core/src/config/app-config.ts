@@ -121,6 +121,13 @@ export class AppConfig {
   @IsInt()
   EXPORT_CONCURRENCY = 2;
 
+  /** Days the village clerk has to answer the follow-up a negative satisfaction rating opens. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(365)
+  @IsInt() // checked first: decorators apply bottom-up
+  RATING_FOLLOW_UP_DAYS = 15;
+
   /**
    * Where the public reaches the API (scheme, host, optional port and path; no query): absolute
    * links of the Atom feed. Unset: `http://localhost:PORT`, refused in production.

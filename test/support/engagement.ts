@@ -1,0 +1,25 @@
+import TestAgent from 'supertest/lib/agent';
+
+import { SignedIn } from './accounts';
+import { authed } from './http';
+
+/**
+ * A disclosure of `village` for `period` (a month or a quarter), drafted by the village's clerk and
+ * published by its township's reviewer (a party disclosure needs no monitor); its id.
+ */
+export async function publishedDisclosure(
+  http: TestAgent,
+  staff: { clerk: SignedIn; reviewer: SignedIn },
+  village: string,
+  period: string,
+  title = `${period} 党务公开`,
+): Promise<string> {
+  const created = await authed(http, staff.clerk)
+    .post('/api/v1/disclosures')
+    .send({ regionCode: village, category: 'party', period, title });
+  if (created.status !== 201) throw new Error(`drafting failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.disclosure.id as string;
+  await authed(http, staff.clerk).post(`/api/v1/disclosures/${id}/submit`).expect(200);
+  await authed(http, staff.reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
+  return id;
+}
