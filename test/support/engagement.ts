@@ -23,3 +23,25 @@ export async function publishedDisclosure(
   await authed(http, staff.reviewer).post(`/api/v1/disclosures/${id}/approve`).expect(204);
   return id;
 }
+
+/** A complaint body about `regionCode` with `over` on top (public consent given, name hidden). */
+export const complaintBody = (regionCode: string, over: Record<string, unknown> = {}) => ({
+  regionCode,
+  category: 'finance',
+  text: '村里的修路款项公示不清楚，请核实支出明细。',
+  anonymousToPublic: true,
+  publicConsent: true,
+  ...over,
+});
+
+/** Files a complaint as `resident` and returns its id (fails the test unless 201). */
+export async function fileComplaint(
+  http: TestAgent,
+  resident: SignedIn,
+  regionCode: string,
+  over: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await authed(http, resident).post('/api/v1/complaints').send(complaintBody(regionCode, over));
+  if (res.status !== 201) throw new Error(`filing a complaint failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}

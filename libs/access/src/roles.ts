@@ -28,6 +28,12 @@ export enum Permission {
   RatingSubmit = 'rating.submit',
   /** See and answer the follow-ups of negative ratings of the village (village clerk). */
   FollowUpAnswer = 'follow_up.answer',
+  /** File a complaint (about any village) and attach files to it (residents). */
+  ComplaintFile = 'complaint.file',
+  /** Accept, refer, answer, reject complaints held in the subtree; see and list them (township reviewer, supervisor). */
+  ComplaintHandle = 'complaint.handle',
+  /** Set the complaint due-date policy of a subtree (admin). */
+  ComplaintPolicy = 'complaint.policy',
 }
 
 /** The levels at which each role may be assigned (1 province … 5 village). */
@@ -42,7 +48,7 @@ export const ROLE_LEVELS: Readonly<Record<Role, readonly number[]>> = {
 
 /** The one map of roles to permissions, read by the access guard, the tests and the portal. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.Resident]: [Permission.RatingSubmit],
+  [Role.Resident]: [Permission.RatingSubmit, Permission.ComplaintFile],
   [Role.VillageClerk]: [
     Permission.ResidentList,
     Permission.ResidentVerify,
@@ -52,7 +58,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.FollowUpAnswer,
   ],
   [Role.VillageMonitor]: [Permission.ResidentList, Permission.DisclosureCheck, Permission.DisclosureReadPrivate],
-  [Role.TownshipReviewer]: [Permission.ResidentList, Permission.DisclosureReview, Permission.DisclosureReadPrivate],
+  [Role.TownshipReviewer]: [
+    Permission.ResidentList,
+    Permission.DisclosureReview,
+    Permission.DisclosureReadPrivate,
+    Permission.ComplaintHandle,
+  ],
   [Role.Supervisor]: [
     Permission.ResidentList,
     Permission.RoleRead,
@@ -60,6 +71,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.DisclosureReadPrivate,
     Permission.LedgerVerify,
     Permission.DisclosureRedact,
+    Permission.ComplaintHandle,
   ],
   [Role.Admin]: [
     Permission.ResidentList,
@@ -69,6 +81,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.RoleRevoke,
     Permission.AuditRead,
     Permission.LedgerVerify,
+    Permission.ComplaintPolicy,
   ],
 };
 

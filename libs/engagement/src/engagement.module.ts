@@ -3,6 +3,13 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { ComplaintDuePolicyService } from './complaints/complaint-due-policy.service';
+import { ComplaintRegionsController } from './complaints/complaint-regions.controller';
+import { ComplaintTargets } from './complaints/complaint-targets';
+import { ComplaintWorkflowService } from './complaints/complaint-workflow.service';
+import { ComplaintsController } from './complaints/complaints.controller';
+import { ComplaintsRepository } from './complaints/complaints.repository';
+import { ComplaintsService } from './complaints/complaints.service';
 import { NotificationOutbox } from './notifications/notification-outbox';
 import { FollowUpsController, RatingsController } from './ratings/ratings.controller';
 import { RatingsRepository } from './ratings/ratings.repository';
@@ -17,8 +24,18 @@ import { RatingsTargets } from './ratings/ratings.targets';
  */
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [RatingsController, FollowUpsController],
-  providers: [NotificationOutbox, RatingsRepository, RatingsService, RatingsTargets],
+  controllers: [RatingsController, FollowUpsController, ComplaintsController, ComplaintRegionsController],
+  providers: [
+    ComplaintDuePolicyService,
+    ComplaintsRepository,
+    ComplaintsService,
+    ComplaintTargets,
+    ComplaintWorkflowService,
+    NotificationOutbox,
+    RatingsRepository,
+    RatingsService,
+    RatingsTargets,
+  ],
   exports: [NotificationOutbox],
 })
 export class EngagementModule {}

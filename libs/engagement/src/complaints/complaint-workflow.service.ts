@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, AuditService, Permission, Principal, ROLE_PERMISSIONS, scopeCovers, scopeOf } from '@sunshine/access';
+import { Clock, Db } from '@sunshine/core';
+import { refusePersonalDataIn } from '@sunshine/disclosures';
+import { codeFitsLevel, codePrefix } from '@sunshine/regions';
+import { EntityManager } from 'typeorm';
+
+import { addDays, ComplaintDuePolicyService } from './complaint-due-policy.service';
+import { complaintError, ComplaintErrorCode } from './complaints.errors';
+import { ComplaintChange, ComplaintRow, ComplaintsRepository } from './complaints.repository';
+import { ComplaintStatus, RatingLevel, TimelineKind } from './dto/complaint.dto';
+
+/** The first three levels count as satisfied (the satisfaction rate of the ratings part). */
+const SATISFIED: readonly RatingLevel[] = ['very_satisfied', 'satisfied', 'basically_satisfied'];
+
+/** The states each handler's step may start from. */
+const FROM: Record<'accept' | 'start' | 'answer' | 'reject' | 'refer', readonly ComplaintStatus[]> = {
+  accept: ['received'],
+  start: ['accepted'],
+  answer: ['accepted', 'in_progress'],
+  reject: ['received', 'accepted', 'in_progress'],
+  refer: ['received', 'accepted', 'in_progress'],
+};
+
+/** The county above a township-held complaint; null when the county holds it already. */
+function levelAbove(handler: string): string | null {
+  return codeFitsLevel(handler, 3) ? null : codePrefix(handler, 3).padEnd(12, '0');
+}
+
+interface Step {
+  kind: TimelineKind;
+  change: ComplaintChange;
+  note: string | null;
+}
+
+/**
+ * The complaint's life: the handler accepts, starts, answers, rejects or refers it on; the
+ * complainant rates the answer (closing it, or reopening it one level up); officials link duplicates.
+ * Every step is a timeline entry and an audit record, in one transaction with the change.
+ */
+@Injectable()
+export class ComplaintWorkflowService {
+  constructor(
+    private readonly complaints: ComplaintsRepository,
+    private readonly policies: ComplaintDuePolicyService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly db: Db,
+  ) {}
+
+  accept(id: string, principal: Principal, actor: Actor): Promise<void> {
+    return this.handle(id, 'accept', principal, actor, async (c, now) => {
+      const days = await this.policies.daysFor(c.region_code);
+      return {
+        kind: 'accepted',
+        change: { status: 'accepted', answerDueAt: addDays(now, days.answerDays) },
+        note: null,
+      };
+    });
+  }
+
+  start(id: string, principal: Principal, actor: Actor): Promise<void> {
+    return this.handle(id, 'start', principal, actor, async () => ({
+      kind: 'started',
+      change: { status: 'in_progress' },
+      note: null,
+    }));
+  }
+
+  answer(id: string, text: string, principal: Principal, actor: Actor): Promise<void> {
+    refusePersonalDataIn({ text });
+    return this.handle(id, 'answer', principal, actor, async () => ({
+      kind: 'answered',
+      change: { status: 'answered', answer: text },
+      note: text,
+    }));
+  }
+
+  reject(id: string, reason: string, nextStep: string, principal: Principal, actor: Actor): Promise<void> {
+    refusePersonalDataIn({ reason, nextStep });
+    return this.handle(id, 'reject', principal, actor, async () => ({
+      kind: 'rejected',
+      change: { status: 'rejected', rejectReason: reason, nextStep },
+      note: `${reason}\n${nextStep}`,
+    }));
+  }
+
+  /** To the county, which must accept it in its turn (a new accept due date). */
+  refer(id: string, reason: string, principal: Principal, actor: Actor): Promise<void> {
+    refusePersonalDataIn({ reason });
+    return this.handle(id, 'refer', principal, actor, async (c, now) => {
+      const county = levelAbove(c.handler_region_code);
+      if (!county) throw complaintError(ComplaintErrorCode.NoLevelAbove);
+      const days = await this.policies.daysFor(c.region_code);
+      return {
+        kind: 'referred',
+        change: {
+          status: 'received',
+          handlerRegionCode: county,
+          acceptDueAt: addDays(now, days.acceptDays),
+          answerDueAt: null,
+        },
+        note: reason,
+      };
+    });
+  }
+
+  /**
+   * The complainant rates the answer: satisfied (first three levels) and resolved closes it;
+   * otherwise it is reopened (in progress, a new answer due date) and raised to the county, or
+   * kept there and flagged escalated.
+   */
+  async rate(id: string, level: RatingLevel, resolved: boolean, principal: Principal, actor: Actor): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const c = await this.load(id, principal, m);
+      if (c.complainant_id !== principal.userId) throw complaintError(ComplaintErrorCode.NotTheComplainant);
+      if (c.status !== 'answered')
+        throw complaintError(
+          ComplaintErrorCode.WrongState,
+          `A ${c.status} complaint cannot be rated; only an answered one.`,
+        );
+      const now = this.clock.now();
+      const note = `${level}; resolved: ${resolved}`;
+      const satisfied = SATISFIED.includes(level) && resolved;
+      await this.complaints.addEvent(
+        id,
+        { kind: 'rated', status: 'answered', handlerRegionCode: c.handler_region_code, note },
+        principal.userId,
+        now,
+        m,
+      );
+      let step: Step;
+      if (satisfied) {
+        step = { kind: 'closed', change: { status: 'closed' }, note: null };
+      } else {
+        const handler = levelAbove(c.handler_region_code) ?? c.handler_region_code;
+        const days = await this.policies.daysFor(c.region_code);
+        step = {
+          kind: 'escalated',
+          change: {
+            status: 'in_progress',
+            handlerRegionCode: handler,
+            escalated: true,
+            answerDueAt: addDays(now, days.answerDays),
+          },
+          note: 'Reopened after the complainant’s rating and raised to the level above.',
+        };
+      }
+      await this.apply(c, step, principal.userId, now, actor, m, { level, resolved });
+    });
+  }
+
+  /** Links `id` to the original `originalId`; both must be in the caller's scope (else 404). */
+  async markDuplicate(id: string, originalId: string, principal: Principal, actor: Actor): Promise<void> {
+    if (id === originalId) throw complaintError(ComplaintErrorCode.DuplicateOfItself);
+    await this.db.transaction(async (m) => {
+      // Locked in id order, so two officials linking the same pair the other way round do not deadlock.
+      const [first, second] = [id, originalId].sort();
+      const rows = { [first as string]: await this.load(first as string, principal, m, true) };
+      rows[second as string] = await this.load(second as string, principal, m, true);
+      const c = rows[id] as ComplaintRow;
+      const original = rows[originalId] as ComplaintRow;
+      if (c.duplicate_of || original.duplicate_of) throw complaintError(ComplaintErrorCode.AlreadyDuplicate);
+      const now = this.clock.now();
+      await this.apply(
+        c,
+        { kind: 'duplicate', change: { duplicateOf: originalId }, note: `Duplicate of ${originalId}` },
+        principal.userId,
+        now,
+        actor,
+        m,
+        { originalId },
+      );
+      await this.complaints.addEvent(
+        originalId,
+        {
+          kind: 'duplicate',
+          status: original.status,
+          handlerRegionCode: original.handler_region_code,
+          note: `${id} is a duplicate of this complaint`,
+        },
+        principal.userId,
+        now,
+        m,
+      );
+    });
+  }
+
+  /** A handler's step: only an office holding the complaint's region itself (a reviewer of that township, a supervisor of that county). */
+  private async handle(
+    id: string,
+    step: keyof typeof FROM,
+    principal: Principal,
+    actor: Actor,
+    build: (c: ComplaintRow, now: Date) => Promise<Step>,
+  ): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const c = await this.load(id, principal, m);
+      const holds = principal.assignments.some(
+        (a) => a.regionCode === c.handler_region_code && ROLE_PERMISSIONS[a.role].includes(Permission.ComplaintHandle),
+      );
+      if (!holds)
+        throw complaintError(ComplaintErrorCode.NotTheHandler, `Region ${c.handler_region_code} holds this complaint.`);
+      if (!FROM[step].includes(c.status))
+        throw complaintError(
+          ComplaintErrorCode.WrongState,
+          `A ${c.status} complaint cannot be given the step ${step}.`,
+        );
+      const now = this.clock.now();
+      await this.apply(c, await build(c, now), principal.userId, now, actor, m, {});
+    });
+  }
+
+  /** Locks the complaint; missing or outside both the complainant's and the caller's scope: 404. */
+  private async load(id: string, principal: Principal, m: EntityManager, lock = true): Promise<ComplaintRow> {
+    const c = await this.complaints.find(id, m, lock);
+    const visible =
+      c &&
+      (c.complainant_id === principal.userId ||
+        scopeCovers(scopeOf(principal, Permission.ComplaintHandle), c.handler_region_code));
+    if (!c || !visible) throw complaintError(ComplaintErrorCode.NotFound);
+    return c;
+  }
+
+  private async apply(
+    c: ComplaintRow,
+    step: Step,
+    actorId: string,
+    now: Date,
+    actor: Actor,
+    m: EntityManager,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    const change: ComplaintChange = { ...step.change };
+    await this.complaints.update(c.id, change, m);
+    const status = change.status ?? c.status;
+    const handler = change.handlerRegionCode ?? c.handler_region_code;
+    await this.complaints.addEvent(
+      c.id,
+      { kind: step.kind, status, handlerRegionCode: handler, note: step.note },
+      actorId,
+      now,
+      m,
+    );
+    await this.audit.record(
+      actor,
+      {
+        action: `complaint.${step.kind}`,
+        result: 'success',
+        targetType: 'complaint',
+        targetId: c.id,
+        regionCode: c.region_code,
+        detail: { from: c.status, to: status, handlerRegionCode: handler, ...detail },
+      },
+      m,
+    );
+  }
+}
