@@ -24,6 +24,12 @@ export enum Permission {
   DisclosureReadPrivate = 'disclosure.read_private',
   LedgerVerify = 'ledger.verify',
   DisclosureRedact = 'disclosure.redact',
+  /** Comment on a published disclosure of one's village (residents). */
+  CommentPost = 'comment.post',
+  /** Reply to a comment: residents of the village, or the office (village clerk, township reviewer) answering. */
+  CommentReply = 'comment.reply',
+  /** Hide or restore comments, read the moderation queue (township reviewer). */
+  CommentModerate = 'comment.moderate',
   /** Rate a published disclosure of one's village (verified residents; the service checks verification). */
   RatingSubmit = 'rating.submit',
   /** See and answer the follow-ups of negative ratings of the village (village clerk). */
@@ -48,13 +54,14 @@ export const ROLE_LEVELS: Readonly<Record<Role, readonly number[]>> = {
 
 /** The one map of roles to permissions, read by the access guard, the tests and the portal. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.Resident]: [Permission.RatingSubmit, Permission.ComplaintFile],
+  [Role.Resident]: [Permission.CommentPost, Permission.CommentReply, Permission.RatingSubmit, Permission.ComplaintFile],
   [Role.VillageClerk]: [
     Permission.ResidentList,
     Permission.ResidentVerify,
     Permission.ResidentAssist,
     Permission.DisclosureDraft,
     Permission.DisclosureReadPrivate,
+    Permission.CommentReply,
     Permission.FollowUpAnswer,
   ],
   [Role.VillageMonitor]: [Permission.ResidentList, Permission.DisclosureCheck, Permission.DisclosureReadPrivate],
@@ -62,6 +69,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ResidentList,
     Permission.DisclosureReview,
     Permission.DisclosureReadPrivate,
+    Permission.CommentReply,
+    Permission.CommentModerate,
     Permission.ComplaintHandle,
   ],
   [Role.Supervisor]: [

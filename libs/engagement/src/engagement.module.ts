@@ -3,6 +3,12 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { CommentTargets } from './comments/comment-targets';
+import { CommentsController } from './comments/comments.controller';
+import { CommentsRepository } from './comments/comments.repository';
+import { CommentsService } from './comments/comments.service';
+import { ModerationController } from './comments/moderation.controller';
+import { ModerationService } from './comments/moderation.service';
 import { ComplaintDuePolicyService } from './complaints/complaint-due-policy.service';
 import { ComplaintRegionsController } from './complaints/complaint-regions.controller';
 import { ComplaintTargets } from './complaints/complaint-targets';
@@ -24,8 +30,19 @@ import { RatingsTargets } from './ratings/ratings.targets';
  */
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [RatingsController, FollowUpsController, ComplaintsController, ComplaintRegionsController],
+  controllers: [
+    CommentsController,
+    ModerationController,
+    RatingsController,
+    FollowUpsController,
+    ComplaintsController,
+    ComplaintRegionsController,
+  ],
   providers: [
+    CommentTargets,
+    CommentsRepository,
+    CommentsService,
+    ModerationService,
     ComplaintDuePolicyService,
     ComplaintsRepository,
     ComplaintsService,
