@@ -156,8 +156,11 @@ describe('worker process start', () => {
     expect(worker.stderr()).toBe('');
     const logs = worker.logs();
     expect(logs.filter((l) => NEST_CHATTER.includes(l.context ?? ''))).toEqual([]);
+    const jobs = 'notifications.deliver, notifications.digest';
     expect(logs.map((l) => l.msg)).toEqual([
-      'worker started: database connected and migrated; no jobs are defined yet',
+      `jobs running: ${jobs}`,
+      `worker started: database connected and migrated; jobs: ${jobs}`,
+      'jobs stopped',
       'database pool closed',
     ]);
   });

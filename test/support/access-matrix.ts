@@ -111,6 +111,8 @@ const PUBLIC: Posture = { kind: 'public' };
 const SELF_SERVICE: Posture = { kind: 'authenticated', selfService: true };
 /** Self-service that stays open while an admin-set password must be changed: /me, the change, sign-out. */
 const ESSENTIAL: Posture = { kind: 'authenticated', selfService: true, whilePasswordChangeRequired: true };
+/** Any signed-in user with an account in good standing, on their own data. */
+const SIGNED_IN: Posture = { kind: 'authenticated', selfService: false };
 const VILLAGE_PARAM = { param: 'code' };
 const REGION_BODY = { body: 'regionCode' };
 const REGION_QUERY = { query: 'region', optional: true };
@@ -349,6 +351,93 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     at: ANY,
     request: () => ({ path: '/api/v1/me' }),
     expect: signedIn(200),
+  },
+
+  // The caller's notifications and follows (issue 10): anyone signed in, on their own.
+  {
+    route: 'GET /api/v1/me/notifications',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/notifications', query: { limit: '100' } }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'POST /api/v1/me/notifications/:id/read',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: async ({ sut, ownAccount }) => {
+      const me = await ownAccount();
+      const [row] = me
+        ? await sut.app.get(DataSource).query(
+            `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
+             VALUES ($1, 'publication', $2, 'disclosure', gen_random_uuid()::text, 'matrix', '{}', now()) RETURNING id`,
+            [me.id, HOME],
+          )
+        : [{ id: '1' }];
+      return { path: `/api/v1/me/notifications/${row.id}/read`, as: me };
+    },
+    expect: signedIn(204),
+  },
+  {
+    route: 'POST /api/v1/me/notifications/read-all',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: async ({ ownAccount }) => ({ path: '/api/v1/me/notifications/read-all', as: await ownAccount() }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/me/notification-preferences',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/notification-preferences' }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'PUT /api/v1/me/notification-preferences',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: async ({ ownAccount }) => ({
+      path: '/api/v1/me/notification-preferences',
+      as: await ownAccount(),
+      body: { publication: 'daily_digest' },
+    }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/me/follows',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/follows' }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'PUT /api/v1/me/follows/regions/:code',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: async ({ ownAccount }) => ({ path: `/api/v1/me/follows/regions/${TOWNSHIP}`, as: await ownAccount() }),
+    expect: signedIn(204),
+  },
+  {
+    route: 'DELETE /api/v1/me/follows/regions/:code',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: async ({ ownAccount }) => ({ path: `/api/v1/me/follows/regions/${HOME}`, as: await ownAccount() }),
+    expect: signedIn(204),
+  },
+  {
+    // A complaint no caller may see (none exists with that id): not found for everyone signed in.
+    route: 'PUT /api/v1/me/follows/complaints/:id',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/follows/complaints/0b7c9c1e-3f43-4c1b-9a53-2f7e1f7d2a10' }),
+    expect: signedIn(404),
+  },
+  {
+    route: 'DELETE /api/v1/me/follows/complaints/:id',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/follows/complaints/0b7c9c1e-3f43-4c1b-9a53-2f7e1f7d2a10' }),
+    expect: signedIn(204),
   },
 
   // Residents of a village.

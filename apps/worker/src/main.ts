@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
 import {
+  JobRunner,
   logAlways,
   logJsonOnly,
   nestLogger,
@@ -26,7 +27,9 @@ async function bootstrap(): Promise<void> {
     abortOnError: false, // a failed start is reported below, in one line
   });
   app.enableShutdownHooks();
-  log.info({ context: 'Worker' }, 'worker started: database connected and migrated; no jobs are defined yet');
+  const jobs = app.get(JobRunner);
+  await jobs.start(); // whatever JOBS_IN_API says: running the jobs is the worker's purpose
+  log.info({ context: 'Worker' }, `worker started: database connected and migrated; jobs: ${jobs.names.join(', ')}`);
 }
 
 bootstrap().catch(async (error: unknown) => {

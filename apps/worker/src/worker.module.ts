@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@sunshine/core';
+import { NotificationDeliveryModule } from '@sunshine/engagement';
 
-/** Scheduled and queued work joins here (rule scans, deadline checks, rollups); none exists yet. */
-@Module({ imports: [CoreModule] })
+/**
+ * Scheduled and queued work (pg-boss, on the application's database): notification delivery and
+ * daily digests. The API process runs the same jobs when JOBS_IN_API (default with the embedded
+ * database); pg-boss runs each scheduled tick once across processes.
+ */
+@Module({ imports: [CoreModule, NotificationDeliveryModule] })
 export class WorkerModule {}

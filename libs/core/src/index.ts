@@ -26,6 +26,7 @@ export * from './http/location';
 export * from './http/openapi';
 export * from './http/posture';
 export * from './idempotency/idempotency.interceptor';
+export * from './jobs/job-runner';
 export * from './logging/logging.module';
 export * from './logging/process-logger';
 export * from './metrics/metrics.controller';

@@ -16,7 +16,12 @@ import { ComplaintWorkflowService } from './complaints/complaint-workflow.servic
 import { ComplaintsController } from './complaints/complaints.controller';
 import { ComplaintsRepository } from './complaints/complaints.repository';
 import { ComplaintsService } from './complaints/complaints.service';
+import { FollowsController } from './follows/follows.controller';
+import { FollowsService } from './follows/follows.service';
+import { NotificationDeliveryModule } from './notifications/notification-delivery.module';
 import { NotificationOutbox } from './notifications/notification-outbox';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsService } from './notifications/notifications.service';
 import { FollowUpsController, RatingsController } from './ratings/ratings.controller';
 import { RatingsRepository } from './ratings/ratings.repository';
 import { RatingsService } from './ratings/ratings.service';
@@ -29,7 +34,7 @@ import { RatingsTargets } from './ratings/ratings.targets';
  * errors and DTOs.
  */
 @Module({
-  imports: [RegionsModule, AccessModule, DisclosuresModule],
+  imports: [RegionsModule, AccessModule, DisclosuresModule, NotificationDeliveryModule],
   controllers: [
     CommentsController,
     ModerationController,
@@ -37,6 +42,8 @@ import { RatingsTargets } from './ratings/ratings.targets';
     FollowUpsController,
     ComplaintsController,
     ComplaintRegionsController,
+    FollowsController,
+    NotificationsController,
   ],
   providers: [
     CommentTargets,
@@ -49,6 +56,8 @@ import { RatingsTargets } from './ratings/ratings.targets';
     ComplaintTargets,
     ComplaintWorkflowService,
     NotificationOutbox,
+    FollowsService,
+    NotificationsService,
     RatingsRepository,
     RatingsService,
     RatingsTargets,

@@ -1,1 +1,4 @@
 export * from './engagement.module';
+export * from './notifications/notification-delivery';
+export * from './notifications/notification-delivery.module';
+export * from './notifications/notification-outbox';

@@ -175,6 +175,19 @@ export class AppConfig {
   get demoData(): boolean {
     return this.DEMO_DATA ?? (this.NODE_ENV !== 'production' && !this.DATABASE_URL);
   }
+
+  /**
+   * Runs the scheduled and queued jobs (pg-boss) inside the API process too, besides the worker.
+   * Default: on with the embedded database (one process does everything), else off (run the worker).
+   */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  JOBS_IN_API?: boolean;
+
+  get jobsInApi(): boolean {
+    return this.JOBS_IN_API ?? !this.DATABASE_URL;
+  }
 }
 
 /** Development defaults of the secrets; a production start refuses them. */
@@ -200,7 +213,14 @@ export class ConfigError extends Error {}
 
 /** Parses and checks the environment; throws a ConfigError naming each bad setting. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
-  const known = [...Object.keys(new AppConfig()), 'DATABASE_URL', 'DEMO_DATA', 'PUBLIC_BASE_URL', 'CORS_ORIGINS'];
+  const known = [
+    ...Object.keys(new AppConfig()),
+    'DATABASE_URL',
+    'DEMO_DATA',
+    'JOBS_IN_API',
+    'PUBLIC_BASE_URL',
+    'CORS_ORIGINS',
+  ];
   // An empty value means unset (as in a copied .env.example): the default applies.
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== ''));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });

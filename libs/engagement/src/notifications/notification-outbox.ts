@@ -22,8 +22,9 @@ export interface OutboxEvent {
   subjectType: 'disclosure' | 'comment' | 'complaint' | 'rating';
   subjectId: string;
   /**
-   * Exactly these users (e.g. the comment's author); when absent, the followers of the region
-   * (and, for a complaint, of the complaint).
+   * These users (e.g. the comment's author, the complainant) and, for a complaint, its followers.
+   * When absent, for other subjects: the followers of the region's subtree (residents follow their
+   * home village by default).
    */
   recipientUserIds?: string[];
   /** One notification per user and key: recording the same event twice notifies once. */

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, Db, Keyset, Page, updatedRows } from '@sunshine/core';
+
+import {
+  Delivery,
+  NotificationDto,
+  NotificationPageDto,
+  NotificationPreferencesDto,
+  NotificationPreferencesInputDto,
+} from './dto/notification.dto';
+import { NOTIFICATION_KINDS, NotificationKind } from './notification-outbox';
+import { notificationError, NotificationErrorCode } from './notifications.errors';
+
+interface NotificationRow {
+  id: string;
+  kind: NotificationKind;
+  region_code: string;
+  subject_type: string;
+  subject_id: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+const keyset = new Keyset<[number]>([{ min: 1, max: Number.MAX_SAFE_INTEGER }]);
+
+export function toNotificationDto(row: NotificationRow): NotificationDto {
+  const { digestDay, digestCount, ...details } = row.payload;
+  return {
+    id: row.id,
+    kind: row.kind,
+    regionCode: row.region_code,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    details,
+    digest:
+      typeof digestDay === 'string' && typeof digestCount === 'number' ? { day: digestDay, count: digestCount } : null,
+    createdAt: row.created_at.toISOString(),
+    readAt: row.read_at ? row.read_at.toISOString() : null,
+  };
+}
+
+/** A user's own notifications (listed: not held for a digest) and preferences. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
+    const after = keyset.decode(cursor);
+    const rows = await this.db.query<NotificationRow[]>(
+      `SELECT id, kind, region_code, subject_type, subject_id, payload, created_at, read_at FROM notification
+       WHERE user_id = $1 AND digest_state IS NULL AND ($2::bigint IS NULL OR id < $2)
+       ORDER BY id DESC LIMIT $3`,
+      [userId, after ? after[0] : null, limit + 1],
+    );
+    const page: Page<NotificationDto> = keyset.page(rows, limit, (r) => [Number(r.id)], toNotificationDto);
+    return { ...page, unreadCount: await this.unreadCount(userId) };
+  }
+
+  private async unreadCount(userId: string): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL`,
+      [userId],
+    );
+    return n;
+  }
+
+  /** Marks one of the user's notifications read (again: no change); another user's is not found. */
+  async markRead(userId: string, id: string): Promise<void> {
+    const rows = await updatedRows(
+      this.db.manager,
+      `UPDATE notification SET read_at = coalesce(read_at, $3) WHERE id = $2 AND user_id = $1 AND digest_state IS NULL RETURNING id`,
+      [userId, id, this.clock.now()],
+    );
+    if (rows.length === 0) throw notificationError(NotificationErrorCode.NotFound);
+  }
+
+  async markAllRead(userId: string): Promise<number> {
+    const rows = await updatedRows(
+      this.db.manager,
+      `UPDATE notification SET read_at = $2 WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL RETURNING id`,
+      [userId, this.clock.now()],
+    );
+    return rows.length;
+  }
+
+  async preferences(userId: string): Promise<NotificationPreferencesDto> {
+    const rows = await this.db.query<{ kind: NotificationKind; delivery: Delivery }[]>(
+      `SELECT kind, delivery FROM notification_preference WHERE user_id = $1`,
+      [userId],
+    );
+    const chosen = new Map(rows.map((r) => [r.kind, r.delivery]));
+    const entries = NOTIFICATION_KINDS.map((kind) => [kind, chosen.get(kind) ?? 'immediate'] as const);
+    return Object.fromEntries(entries) as unknown as NotificationPreferencesDto;
+  }
+
+  async setPreferences(userId: string, input: NotificationPreferencesInputDto): Promise<NotificationPreferencesDto> {
+    const changes = NOTIFICATION_KINDS.flatMap((kind) => (input[kind] ? [[kind, input[kind]] as const] : []));
+    await this.db.transaction(async () => {
+      for (const [kind, delivery] of changes) {
+        await this.db.query(
+          `INSERT INTO notification_preference (user_id, kind, delivery) VALUES ($1, $2, $3)
+           ON CONFLICT (user_id, kind) DO UPDATE SET delivery = EXCLUDED.delivery`,
+          [userId, kind, delivery],
+        );
+      }
+    });
+    return this.preferences(userId);
+  }
+}
