@@ -119,6 +119,7 @@ const REGION_QUERY = { query: 'region', optional: true };
 const USER_ID = { resolve: 'user', param: 'id' };
 const ASSIGNMENT_ID = { resolve: 'assignment', param: 'id' };
 const DISCLOSURE_ID = { resolve: 'disclosure', param: 'id' }; // the disclosure's village
+const COMMENT_ID = { resolve: 'comment', param: 'id' }; // the village of the comment's disclosure
 const REGION_REQUIRED = { query: 'region' };
 
 const everyone = (status: number) => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
@@ -1040,6 +1041,110 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: everyone(200),
   },
 
+  // Comments (issue 10): residents comment on their village's published disclosures; residents of
+  // the village and its office (village clerk, township reviewer) reply; anyone signed in reports;
+  // the township reviewer moderates. Each cell gets a comment of its own at the place.
+  {
+    route: 'POST /api/v1/disclosures/:id/comments',
+    posture: { kind: 'allow', permission: Permission.CommentPost, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region))}/comments`,
+      body: { text: '请公开修路支出的明细' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/comments',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const commentId = await make.comment(required(region));
+      return { path: `/api/v1/disclosures/${await make.disclosureOfComment(commentId)}/comments` };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'POST /api/v1/comments/:id/replies',
+    posture: { kind: 'allow', permission: Permission.CommentReply, target: COMMENT_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region))}/replies`,
+      body: { text: '明细已在附件中公开' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: [201, 403, 403, 403],
+      village_monitor: 403,
+      township_reviewer: [201, 201, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'POST /api/v1/comments/:id/reports',
+    posture: { kind: 'authenticated', selfService: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region))}/reports`,
+      body: { reason: 'spam' },
+    }),
+    expect: signedIn(204),
+  },
+  {
+    route: 'GET /api/v1/me/comments',
+    posture: { kind: 'authenticated', selfService: false },
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/comments', query: { limit: '100' } }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/townships/:code/moderation-queue',
+    posture: { kind: 'allow', permission: Permission.CommentModerate, target: { param: 'code' }, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await make.once('comments under review everywhere', () => everywhere((r) => make.comment(r, 'pending_review')));
+      return { path: `/api/v1/townships/${required(region)}/moderation-queue`, query: { limit: '100' } };
+    },
+    listedRegion: 'regionCode',
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: [200, 200, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'POST /api/v1/comments/:id/moderation',
+    posture: { kind: 'allow', permission: Permission.CommentModerate, target: COMMENT_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region), 'pending_review')}/moderation`,
+      body: { action: 'hide', reason: '含有不实内容' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: [200, 200, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+
   // The publication ledger: walked whole, so no region. Its head and entries are public, for mirrors.
   {
     route: 'GET /api/v1/ledger/head',
@@ -1331,6 +1436,25 @@ export class Factory {
       );
     }
     return id;
+  }
+
+  /** A comment by a new resident of `village` on a new published disclosure there, in `status`. */
+  async comment(village: string, status: 'visible' | 'pending_review' = 'visible'): Promise<string> {
+    const [disclosureId, authorId] = await Promise.all([this.published(village), this.user('resident', village)]);
+    const [{ id }]: { id: string }[] = await this.db.query(
+      `INSERT INTO comment (disclosure_id, region_code, author_id, text, status, report_count, created_at)
+       VALUES ($1, $2, $3, '测试评论', $4::varchar, CASE WHEN $4::varchar = 'pending_review' THEN 3 ELSE 0 END, now()) RETURNING id`,
+      [disclosureId, village, authorId, status],
+    );
+    return id;
+  }
+
+  async disclosureOfComment(commentId: string): Promise<string> {
+    const [{ disclosure_id }]: { disclosure_id: string }[] = await this.db.query(
+      `SELECT disclosure_id FROM comment WHERE id = $1`,
+      [commentId],
+    );
+    return disclosure_id;
   }
 
   /** An active assignment of the role that fits `region`'s level. */
