@@ -73,6 +73,14 @@ describe('Keyset paging', () => {
         [duplicate, i % 2 ? 'township_review' : 'monitor_review', clerk.id, at],
       );
     }
+    // Notifications of the clerk (ids in delivery order, listed newest first).
+    for (const [i, at] of INSTANTS.entries()) {
+      await db.query(
+        `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
+         VALUES ($1, 'publication', $2, 'disclosure', $3, $3, '{}', $4)`,
+        [clerk.id, VILLAGE, `paging-${i}`, at],
+      );
+    }
     // More provinces than Liaoning alone, so that the top level has pages too.
     await db.query(
       `INSERT INTO region (code, name, level) VALUES (110000000000, '北京市', 1), (120000000000, '天津市', 1), (130000000000, '河北省', 1)`,
@@ -164,6 +172,14 @@ describe('Keyset paging', () => {
           VILLAGE,
         ]),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/me/notifications',
+      url: '/api/v1/me/notifications',
+      who: () => clerk,
+      expected: () =>
+        ids(`SELECT id FROM notification WHERE user_id = $1 AND digest_state IS NULL ORDER BY id DESC`, [clerk.id]),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
     },
     {
       route: 'GET /api/v1/admin/role-assignments',
