@@ -81,6 +81,17 @@ describe('Keyset paging', () => {
         [clerk.id, VILLAGE, `paging-${i}`, at],
       );
     }
+    // Follow-ups of negative ratings due at those instants (on drafts: the published rows stay as they are).
+    for (const at of INSTANTS) {
+      const rated = await insertDisclosure(VILLAGE, 'draft', '评价', null);
+      await db.query(
+        `WITH r AS (INSERT INTO disclosure_rating (disclosure_id, user_id, level, created_at, updated_at)
+                    VALUES ($1, $2, 'dissatisfied', $3, $3) RETURNING id)
+         INSERT INTO rating_follow_up (rating_id, disclosure_id, region_code, status, opened_at, due_at)
+         SELECT r.id, $1, $4, 'open', $3, $3 FROM r`,
+        [rated, clerk.id, at, VILLAGE],
+      );
+    }
     // More provinces than Liaoning alone, so that the top level has pages too.
     await db.query(
       `INSERT INTO region (code, name, level) VALUES (110000000000, '北京市', 1), (120000000000, '天津市', 1), (130000000000, '河北省', 1)`,
@@ -180,6 +191,13 @@ describe('Keyset paging', () => {
       expected: () =>
         ids(`SELECT id FROM notification WHERE user_id = $1 AND digest_state IS NULL ORDER BY id DESC`, [clerk.id]),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
+    },
+    {
+      route: 'GET /api/v1/villages/{code}/follow-ups',
+      url: `/api/v1/villages/${VILLAGE}/follow-ups`,
+      who: () => clerk,
+      expected: () => ids(`SELECT id FROM rating_follow_up WHERE region_code = $1 ORDER BY due_at, id`, [VILLAGE]),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {
       route: 'GET /api/v1/admin/role-assignments',

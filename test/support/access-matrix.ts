@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 import { PasswordHasher, Permission, Posture, Role } from '@sunshine/access';
+import { Clock } from '@sunshine/core';
 import { onePagePdf } from '@sunshine/disclosures';
 import { authenticator } from 'otplib';
 import type { Response } from 'supertest';
@@ -119,6 +120,7 @@ const REGION_QUERY = { query: 'region', optional: true };
 const USER_ID = { resolve: 'user', param: 'id' };
 const ASSIGNMENT_ID = { resolve: 'assignment', param: 'id' };
 const DISCLOSURE_ID = { resolve: 'disclosure', param: 'id' }; // the disclosure's village
+const FOLLOW_UP_ID = { resolve: 'follow-up', param: 'id' }; // the rated disclosure's village
 const COMMENT_ID = { resolve: 'comment', param: 'id' }; // the village of the comment's disclosure
 const REGION_REQUIRED = { query: 'region' };
 
@@ -1145,6 +1147,384 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     },
   },
 
+  // Satisfaction ratings (issue 10): verified residents rate their own village's published
+  // disclosures, of a period the clock keeps open; the village clerk answers the follow-ups of
+  // negative ones; the figures are public.
+  {
+    route: 'PUT /api/v1/disclosures/:id/my-rating',
+    posture: { kind: 'allow', permission: Permission.RatingSubmit, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ sut, region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region), currentMonth(sut))}/my-rating`,
+      body: { level: 'satisfied' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/my-rating',
+    posture: { kind: 'allow', permission: Permission.RatingSubmit, target: DISCLOSURE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region, make, ownAccount }) => {
+      const id = await make.published(required(region), currentMonth(sut));
+      const me = await ownAccount();
+      // A rating by the caller where they may give one (a resident at home); elsewhere the PUT is refused.
+      if (me) {
+        await sut.http
+          .put(`/api/v1/disclosures/${id}/my-rating`)
+          .set('authorization', me.bearer)
+          .send({ level: 'satisfied' });
+      }
+      return { path: `/api/v1/disclosures/${id}/my-rating`, as: me };
+    },
+    expect: {
+      anonymous: 401,
+      resident: [200, 404, 404, 404],
+      village_clerk: 404,
+      village_monitor: 404,
+      township_reviewer: 404,
+      supervisor: 404,
+      admin: 404,
+    },
+  },
+  {
+    route: 'GET /api/v1/villages/:code/follow-ups',
+    posture: { kind: 'allow', permission: Permission.FollowUpAnswer, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await make.once('follow-ups everywhere', () => everywhere((r) => make.followUp(r)));
+      return { path: `/api/v1/villages/${required(region)}/follow-ups`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: {
+      anonymous: 401,
+      resident: 404,
+      village_clerk: [200, 404, 404, 404],
+      village_monitor: 404,
+      township_reviewer: 404,
+      supervisor: 404,
+      admin: 404,
+    },
+  },
+  {
+    route: 'POST /api/v1/follow-ups/:id/answer',
+    posture: { kind: 'allow', permission: Permission.FollowUpAnswer, target: FOLLOW_UP_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/follow-ups/${await make.followUp(required(region))}/answer`,
+      body: { text: '已核实，相关明细已补充公开' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: [200, 403, 403, 403],
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/rating-summary',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${(await publishedTwice(make, region)).id}/rating-summary`,
+    }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/rating-summary',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: `/api/v1/regions/${required(region)}/rating-summary`,
+      query: { from: '2026-01', to: '2026-12' },
+    }),
+    expect: everyone(200),
+  },
+
+  // Complaints (issue 10): filed by anyone signed in, about any village; handled by the office that
+  // holds them; their own for the complainant; the consented ones public.
+  {
+    route: 'POST /api/v1/complaints',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: '/api/v1/complaints',
+      body: {
+        regionCode: required(region),
+        category: 'village_affairs',
+        text: '村务公开栏长期未更新，请核实。',
+        anonymousToPublic: true,
+        publicConsent: false,
+      },
+    }),
+    expect: signedIn(201),
+  },
+  {
+    route: 'GET /api/v1/me/complaints',
+    posture: COMPLAINANT,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/complaints', query: { limit: '100' } }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/complaints/:id',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: async ({ sut, make, region, ownAccount }) => {
+      const me = await ownAccount();
+      return { path: `/api/v1/complaints/${await complaintAt(sut, make, required(region), { by: me?.id })}`, as: me };
+    },
+    expect: signedIn(200),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/attachments',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: async ({ sut, make, region, ownAccount }) => {
+      const me = await ownAccount();
+      const id = await complaintAt(sut, make, required(region), { by: me?.id });
+      return {
+        path: `/api/v1/complaints/${id}/attachments`,
+        as: me,
+        headers: { 'content-type': 'application/pdf' },
+        body: PDF,
+      };
+    },
+    expect: signedIn(201),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/rating',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: async ({ sut, make, region, ownAccount }) => {
+      const me = await ownAccount();
+      const id = await complaintAt(sut, make, required(region), { by: me?.id, status: 'answered' });
+      return { path: `/api/v1/complaints/${id}/rating`, as: me, body: { level: 'satisfied', resolved: true } };
+    },
+    expect: signedIn(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/accept',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({ path: `/api/v1/complaints/${await heldFor(cell)}/accept` }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/start',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({ path: `/api/v1/complaints/${await heldFor(cell, 'accepted')}/start` }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/answer',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({
+      path: `/api/v1/complaints/${await heldFor(cell, 'in_progress')}/answer`,
+      body: { text: '经核实，公开栏已更新。' },
+    }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/reject',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({
+      path: `/api/v1/complaints/${await heldFor(cell)}/reject`,
+      body: { reason: '不属于村务公开范围', nextStep: '可向县信访部门反映' },
+    }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/refer',
+    posture: { kind: 'allow', permission: Permission.ComplaintRefer, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({
+      path: `/api/v1/complaints/${await heldFor(cell)}/refer`,
+      body: { reason: '涉及县级部门' },
+    }),
+    // complaint.refer: the township reviewer alone (the county is the top).
+    expect: { ...complaintHandlers(204), supervisor: 404 },
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/duplicate-of',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => {
+      const [id, original] = [await heldFor(cell), await heldFor(cell)];
+      return { path: `/api/v1/complaints/${id}/duplicate-of`, body: { complaintId: original } };
+    },
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/complaints',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('complaints everywhere', () => everywhere((r) => complaintAt(sut, make, r)));
+      return { path: `/api/v1/regions/${required(region)}/complaints`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: complaintHandlers(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/complaints/overdue',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('complaints everywhere', () => everywhere((r) => complaintAt(sut, make, r)));
+      return { path: `/api/v1/regions/${required(region)}/complaints/overdue`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: complaintHandlers(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/public-complaints',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('complaints everywhere', () => everywhere((r) => complaintAt(sut, make, r)));
+      return { path: `/api/v1/regions/${required(region)}/public-complaints`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: everyone(200),
+  },
+  {
+    route: 'PUT /api/v1/regions/:code/complaint-due-policy',
+    posture: { kind: 'allow', permission: Permission.ComplaintPolicy, target: VILLAGE_PARAM, hide: false },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: `/api/v1/regions/${required(region)}/complaint-due-policy`,
+      body: { acceptDays: 3, answerDays: 15 },
+    }),
+    // complaint.policy: the admin, in its county's subtree.
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: [200, 200, 200, 403],
+    },
+  },
+
+  // Comments (issue 10): residents comment on their village's published disclosures; residents of
+  // the village and its office (village clerk, township reviewer) reply; anyone signed in reports;
+  // the township reviewer moderates. Each cell gets a comment of its own at the place.
+  {
+    route: 'POST /api/v1/disclosures/:id/comments',
+    posture: { kind: 'allow', permission: Permission.CommentPost, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region))}/comments`,
+      body: { text: '请公开修路支出的明细' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/comments',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const commentId = await make.comment(required(region));
+      return { path: `/api/v1/disclosures/${await make.disclosureOfComment(commentId)}/comments` };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'POST /api/v1/comments/:id/replies',
+    posture: { kind: 'allow', permission: Permission.CommentReply, target: COMMENT_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region))}/replies`,
+      body: { text: '明细已在附件中公开' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: [201, 403, 403, 403],
+      village_monitor: 403,
+      township_reviewer: [201, 201, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'POST /api/v1/comments/:id/reports',
+    posture: { kind: 'authenticated', selfService: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region))}/reports`,
+      body: { reason: 'spam' },
+    }),
+    expect: signedIn(204),
+  },
+  {
+    route: 'GET /api/v1/me/comments',
+    posture: { kind: 'authenticated', selfService: false },
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/comments', query: { limit: '100' } }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/townships/:code/moderation-queue',
+    posture: { kind: 'allow', permission: Permission.CommentModerate, target: { param: 'code' }, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await make.once('comments under review everywhere', () => everywhere((r) => make.comment(r, 'pending_review')));
+      return { path: `/api/v1/townships/${required(region)}/moderation-queue`, query: { limit: '100' } };
+    },
+    listedRegion: 'regionCode',
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: [200, 200, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'POST /api/v1/comments/:id/moderation',
+    posture: { kind: 'allow', permission: Permission.CommentModerate, target: COMMENT_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region), 'pending_review')}/moderation`,
+      body: { action: 'hide', reason: '含有不实内容' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: [200, 200, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+
   // The publication ledger: walked whole, so no region. Its head and entries are public, for mirrors.
   {
     route: 'GET /api/v1/ledger/head',
@@ -1226,6 +1606,11 @@ export function inSubtree(root: string, code: string): boolean {
   return code.startsWith(root.slice(0, digits));
 }
 
+/** The clock's month in China Standard Time: a disclosure of it is open to ratings. */
+function currentMonth(sut: TestApp): string {
+  return new Date(sut.app.get(Clock).now().getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+}
+
 function roleFitting(region: string): Role {
   const level = levelOf(region);
   return level === 5 ? Role.VillageClerk : level === 4 ? Role.TownshipReviewer : Role.Supervisor;
@@ -1285,14 +1670,14 @@ export class Factory {
   /** A draft at `village` (finance unless told), by its clerk, given a line, a subsidy entry or a PDF if asked. */
   async draft(
     village: string,
-    content: { category?: Category; line?: boolean; subsidy?: boolean; attachment?: boolean } = {},
+    content: { category?: Category; period?: string; line?: boolean; subsidy?: boolean; attachment?: boolean } = {},
   ): Promise<Draft> {
     const { clerk } = await this.staff(village);
     const category = content.category ?? 'finance';
     const created = await this.call(clerk, 'post', '/api/v1/disclosures', 201, {
       regionCode: village,
       category,
-      period: category === 'finance' ? PERIOD : '2026-Q3',
+      period: content.period ?? (category === 'finance' ? PERIOD : '2026-Q3'),
       title: `测试公开 ${++this.seq}`,
     });
     const draft: Draft = { id: created.body.disclosure.id, etag: created.headers.etag };
@@ -1318,16 +1703,16 @@ export class Factory {
   }
 
   /** Submitted by its clerk: a finance disclosure awaits the village monitor, the others the township. */
-  async submitted(village: string, category: Category): Promise<string> {
+  async submitted(village: string, category: Category, period?: string): Promise<string> {
     const { clerk } = await this.staff(village);
-    const { id } = await this.draft(village, { category });
+    const { id } = await this.draft(village, { category, period });
     await this.call(clerk, 'post', `/api/v1/disclosures/${id}/submit`, 200);
     return id;
   }
 
-  /** A party disclosure approved by the township: published, revision 1. */
-  async published(village: string): Promise<string> {
-    const [id, { reviewer }] = await Promise.all([this.submitted(village, 'party'), this.staff(village)]);
+  /** A party disclosure (of 2026-Q3 unless told) approved by the township: published, revision 1. */
+  async published(village: string, period?: string): Promise<string> {
+    const [id, { reviewer }] = await Promise.all([this.submitted(village, 'party', period), this.staff(village)]);
     await this.call(reviewer, 'post', `/api/v1/disclosures/${id}/approve`, 204);
     return id;
   }
@@ -1435,6 +1820,45 @@ export class Factory {
         [login],
       );
     }
+    return id;
+  }
+
+  /** A comment by a new resident of `village` on a new published disclosure there, in `status`. */
+  async comment(village: string, status: 'visible' | 'pending_review' = 'visible'): Promise<string> {
+    const [disclosureId, authorId] = await Promise.all([this.published(village), this.user('resident', village)]);
+    const [{ id }]: { id: string }[] = await this.db.query(
+      `INSERT INTO comment (disclosure_id, region_code, author_id, text, status, report_count, created_at)
+       VALUES ($1, $2, $3, '测试评论', $4::varchar, CASE WHEN $4::varchar = 'pending_review' THEN 3 ELSE 0 END, now()) RETURNING id`,
+      [disclosureId, village, authorId, status],
+    );
+    return id;
+  }
+
+  async disclosureOfComment(commentId: string): Promise<string> {
+    const [{ disclosure_id }]: { disclosure_id: string }[] = await this.db.query(
+      `SELECT disclosure_id FROM comment WHERE id = $1`,
+      [commentId],
+    );
+    return disclosure_id;
+  }
+
+  /**
+   * An open follow-up at `village`: a verified resident's negative rating of a published disclosure
+   * of the clock's month, written straight to the tables as the ratings service would.
+   */
+  async followUp(village: string): Promise<string> {
+    const [disclosureId, userId] = await Promise.all([
+      this.published(village, currentMonth(this.sut)),
+      this.user('resident', village),
+    ]);
+    const now = this.sut.app.get(Clock).now();
+    const [{ id }]: { id: string }[] = await this.db.query(
+      `WITH r AS (INSERT INTO disclosure_rating (disclosure_id, user_id, level, remark, created_at, updated_at)
+                  VALUES ($1, $2, 'dissatisfied', NULL, $4, $4) RETURNING id)
+       INSERT INTO rating_follow_up (rating_id, disclosure_id, region_code, status, opened_at, due_at)
+       SELECT r.id, $1, $3, 'open', $4, $4::timestamptz + interval '15 days' FROM r RETURNING id`,
+      [disclosureId, userId, village, now],
+    );
     return id;
   }
 

@@ -31,6 +31,11 @@ export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
   },
   { name: 'ledger', description: 'The tamper-evident ledger of published content: head, entries and verification.' },
   {
+    name: 'ratings',
+    description:
+      'Satisfaction ratings (满意度评价) of published disclosures by verified residents, the village clerk’s follow-ups of negative ones, and the public figures.',
+  },
+  {
     name: 'auth',
     description:
       'Sign-in (a 15-minute bearer access token and a single-use refresh token), registration, password and second factor.',

@@ -24,7 +24,7 @@ const FOLLOW_UP = { resolve: 'follow-up', param: 'id' };
 const VILLAGE = { param: 'code' };
 
 /** Residents rate their village's published disclosures (满意度评价). */
-@ApiTags('engagement: ratings')
+@ApiTags('ratings')
 @Controller()
 export class RatingsController {
   constructor(private readonly ratings: RatingsService) {}
@@ -93,7 +93,7 @@ export class RatingsController {
 }
 
 /** The village clerk's follow-ups of negative ratings. */
-@ApiTags('engagement: ratings')
+@ApiTags('ratings')
 @Controller()
 export class FollowUpsController {
   constructor(private readonly ratings: RatingsService) {}
