@@ -73,14 +73,6 @@ describe('Keyset paging', () => {
         [duplicate, i % 2 ? 'township_review' : 'monitor_review', clerk.id, at],
       );
     }
-    // Notifications of the clerk (ids in delivery order, listed newest first).
-    for (const [i, at] of INSTANTS.entries()) {
-      await db.query(
-        `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
-         VALUES ($1, 'publication', $2, 'disclosure', $3, $3, '{}', $4)`,
-        [clerk.id, VILLAGE, `paging-${i}`, at],
-      );
-    }
     // Follow-ups of negative ratings due at those instants (on drafts: the published rows stay as they are).
     for (const at of INSTANTS) {
       const rated = await insertDisclosure(VILLAGE, 'draft', '评价', null);
@@ -90,6 +82,14 @@ describe('Keyset paging', () => {
          INSERT INTO rating_follow_up (rating_id, disclosure_id, region_code, status, opened_at, due_at)
          SELECT r.id, $1, $4, 'open', $3, $3 FROM r`,
         [rated, clerk.id, at, VILLAGE],
+      );
+    }
+    // Notifications of the clerk (ids in delivery order, listed newest first).
+    for (const [i, at] of INSTANTS.entries()) {
+      await db.query(
+        `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
+         VALUES ($1, 'publication', $2, 'disclosure', $3, $3, '{}', $4)`,
+        [clerk.id, VILLAGE, `paging-${i}`, at],
       );
     }
     // More provinces than Liaoning alone, so that the top level has pages too.
@@ -185,19 +185,19 @@ describe('Keyset paging', () => {
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {
+      route: 'GET /api/v1/villages/{code}/follow-ups',
+      url: `/api/v1/villages/${VILLAGE}/follow-ups`,
+      who: () => clerk,
+      expected: () => ids(`SELECT id FROM rating_follow_up WHERE region_code = $1 ORDER BY due_at, id`, [VILLAGE]),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
       route: 'GET /api/v1/me/notifications',
       url: '/api/v1/me/notifications',
       who: () => clerk,
       expected: () =>
         ids(`SELECT id FROM notification WHERE user_id = $1 AND digest_state IS NULL ORDER BY id DESC`, [clerk.id]),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
-    },
-    {
-      route: 'GET /api/v1/villages/{code}/follow-ups',
-      url: `/api/v1/villages/${VILLAGE}/follow-ups`,
-      who: () => clerk,
-      expected: () => ids(`SELECT id FROM rating_follow_up WHERE region_code = $1 ORDER BY due_at, id`, [VILLAGE]),
-      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {
       route: 'GET /api/v1/admin/role-assignments',
