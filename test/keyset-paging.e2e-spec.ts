@@ -46,6 +46,7 @@ describe('Keyset paging', () => {
   let monitor: SignedIn;
   let reviewer: SignedIn;
   let supervisor: SignedIn;
+  let commenter: SignedIn;
   const published: string[] = [];
 
   beforeAll(async () => {
@@ -90,6 +91,16 @@ describe('Keyset paging', () => {
         `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
          VALUES ($1, 'publication', $2, 'disclosure', $3, $3, '{}', $4)`,
         [clerk.id, VILLAGE, `paging-${i}`, at],
+      );
+    }
+    // Comments of one resident on a published disclosure of the village, at those instants; every
+    // other one under review (left out of the public list, in the township's queue).
+    commenter = await signedIn(sut, Role.Resident, VILLAGE);
+    for (const [i, at] of INSTANTS.entries()) {
+      await db.query(
+        `INSERT INTO comment (disclosure_id, region_code, author_id, text, status, report_count, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [published[0], VILLAGE, commenter.id, `评论 ${i}`, i % 2 ? 'pending_review' : 'visible', i % 2 ? 3 : 0, at],
       );
     }
     // More provinces than Liaoning alone, so that the top level has pages too.
@@ -219,6 +230,38 @@ describe('Keyset paging', () => {
         ids(`SELECT id FROM audit_log WHERE region_code BETWEEN $1::bigint AND $1::bigint + 999999 ORDER BY id DESC`, [
           COUNTY,
         ]),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
+    },
+    {
+      route: 'GET /api/v1/disclosures/{id}/comments',
+      // The disclosure is published in beforeAll, after this table is built.
+      get url() {
+        return `/api/v1/disclosures/${published[0]}/comments`;
+      },
+      expected: () =>
+        ids(
+          `SELECT id FROM comment WHERE disclosure_id = $1 AND parent_id IS NULL AND status = 'visible' ORDER BY seq`,
+          [published[0]],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
+    },
+    {
+      route: 'GET /api/v1/me/comments',
+      url: '/api/v1/me/comments',
+      who: () => commenter,
+      expected: () => ids(`SELECT id FROM comment WHERE author_id = $1 ORDER BY seq DESC`, [commenter.id]),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
+    },
+    {
+      route: 'GET /api/v1/townships/{code}/moderation-queue',
+      url: `/api/v1/townships/${TOWNSHIP}/moderation-queue`,
+      who: () => reviewer,
+      expected: () =>
+        ids(
+          `SELECT id FROM comment WHERE status = 'pending_review' AND region_code BETWEEN $1::bigint AND $1::bigint + 999
+           ORDER BY seq`,
+          [TOWNSHIP],
+        ),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
     },
     {

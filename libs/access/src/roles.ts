@@ -34,10 +34,14 @@ export enum Permission {
   RatingSubmit = 'rating.submit',
   /** See and answer the follow-ups of negative ratings of the village (village clerk). */
   FollowUpAnswer = 'follow_up.answer',
-  /** File a complaint (about any village) and attach files to it (residents). */
-  ComplaintFile = 'complaint.file',
-  /** Accept, refer, answer, reject complaints held in the subtree; see and list them (township reviewer, supervisor). */
+  /**
+   * Accept, start, answer or reject the complaints an office holds, mark duplicates, see and list
+   * those held in the subtree (township reviewer, supervisor). Filing needs no permission: any
+   * signed-in account may complain, about any village.
+   */
   ComplaintHandle = 'complaint.handle',
+  /** Refer a complaint the township holds on to the county (township reviewer; the county is the top). */
+  ComplaintRefer = 'complaint.refer',
   /** Set the complaint due-date policy of a subtree (admin). */
   ComplaintPolicy = 'complaint.policy',
 }
@@ -54,7 +58,7 @@ export const ROLE_LEVELS: Readonly<Record<Role, readonly number[]>> = {
 
 /** The one map of roles to permissions, read by the access guard, the tests and the portal. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.Resident]: [Permission.CommentPost, Permission.CommentReply, Permission.RatingSubmit, Permission.ComplaintFile],
+  [Role.Resident]: [Permission.CommentPost, Permission.CommentReply, Permission.RatingSubmit],
   [Role.VillageClerk]: [
     Permission.ResidentList,
     Permission.ResidentVerify,
@@ -72,6 +76,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.CommentReply,
     Permission.CommentModerate,
     Permission.ComplaintHandle,
+    Permission.ComplaintRefer,
   ],
   [Role.Supervisor]: [
     Permission.ResidentList,

@@ -46,7 +46,7 @@ export class ComplaintsController {
   @Authenticated()
   @ApiOperation({
     summary:
-      'A resident files a complaint about a village (their own or any), optionally about one of its published disclosures; the township above it holds it',
+      'Any signed-in account (a resident; an official as a citizen) files a complaint about a village (their own or any), optionally about one of its published disclosures; the township above it holds it',
   })
   @ApiCreatedResponse({ type: ComplaintCreatedDto, headers: location('The complaint: /api/v1/complaints/{id}') })
   @ApiProblems(400, 404, 409, 422)
@@ -162,7 +162,7 @@ export class ComplaintsController {
   @Post('complaints/:id/refer')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Now held by the county, to be accepted there' })
-  @Allow(Permission.ComplaintHandle, COMPLAINT, { hide: true })
+  @Allow(Permission.ComplaintRefer, COMPLAINT, { hide: true })
   @ApiOperation({
     summary: 'The township refers a complaint on to the county, with a reason (no higher than the county)',
   })

@@ -7,7 +7,6 @@ export enum ComplaintErrorCode {
   NotAVillage = 'COMPLAINT_REGION_NOT_A_VILLAGE',
   DisclosureNotFound = 'COMPLAINT_DISCLOSURE_NOT_FOUND',
   DisclosureOfAnotherVillage = 'COMPLAINT_DISCLOSURE_OF_ANOTHER_VILLAGE',
-  NotAResident = 'COMPLAINT_FILED_BY_RESIDENTS',
   WrongState = 'COMPLAINT_WRONG_STATE',
   NotTheHandler = 'COMPLAINT_NOT_THE_HANDLER',
   NoLevelAbove = 'COMPLAINT_NO_LEVEL_ABOVE',
@@ -28,7 +27,6 @@ export const complaintError = defineErrors<ComplaintErrorCode>({
     status: 400,
     title: 'The disclosure belongs to another village than the complaint',
   },
-  [ComplaintErrorCode.NotAResident]: { status: 403, title: 'Complaints are filed by residents' },
   [ComplaintErrorCode.WrongState]: { status: 409, title: 'Not possible in the complaint’s current state' },
   [ComplaintErrorCode.NotTheHandler]: {
     status: 403,

@@ -40,10 +40,11 @@ export class ComplaintsService {
     private readonly db: Db,
   ) {}
 
-  /** Files a complaint about any village; the township above it holds it, due to be accepted by the policy. */
+  /**
+   * Files a complaint about any village, by any signed-in account (a resident, or an official as a
+   * citizen); the township above it holds it, due to be accepted by the policy.
+   */
   async file(input: FileComplaintDto, principal: Principal, actor: Actor): Promise<ComplaintCreatedDto> {
-    if (scopeOf(principal, Permission.ComplaintFile).length === 0)
-      throw complaintError(ComplaintErrorCode.NotAResident);
     const region = await this.regions.getRegion(input.regionCode);
     if (region.level !== 5)
       throw complaintError(ComplaintErrorCode.NotAVillage, `${input.regionCode} is not a village or community.`);
