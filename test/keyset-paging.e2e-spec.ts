@@ -48,6 +48,7 @@ describe('Keyset paging', () => {
   let supervisor: SignedIn;
   let commenter: SignedIn;
   const published: string[] = [];
+  let complainant: SignedIn;
 
   beforeAll(async () => {
     sut = await createTestApp({ LOG_LEVEL: 'error' });
@@ -101,6 +102,17 @@ describe('Keyset paging', () => {
         `INSERT INTO comment (disclosure_id, region_code, author_id, text, status, report_count, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [published[0], VILLAGE, commenter.id, `评论 ${i}`, i % 2 ? 'pending_review' : 'visible', i % 2 ? 3 : 0, at],
+      );
+    }
+    // Complaints of one resident filed at those instants, about two villages of the township, every
+    // other one consented to publication; all past their accept due date (held by the township).
+    complainant = await signedIn(sut, Role.Resident, VILLAGE);
+    for (const [i, at] of INSTANTS.entries()) {
+      await db.query(
+        `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id,
+           handler_region_code, filed_at, accept_due_at)
+         VALUES ($1, 'other', $2, true, $3, $4, $5, $6, $6)`,
+        [i % 2 ? SIBLING_VILLAGE : VILLAGE, `投诉 ${i}：请核实处理。`, i % 2 === 1, complainant.id, TOWNSHIP, at],
       );
     }
     // More provinces than Liaoning alone, so that the top level has pages too.
@@ -263,6 +275,49 @@ describe('Keyset paging', () => {
           [TOWNSHIP],
         ),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
+    },
+    {
+      route: 'GET /api/v1/me/complaints',
+      url: '/api/v1/me/complaints',
+      who: () => complainant,
+      expected: () =>
+        ids(`SELECT id FROM complaint WHERE complainant_id = $1 ORDER BY filed_at DESC, id DESC`, [complainant.id]),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/regions/{code}/complaints',
+      url: `/api/v1/regions/${TOWNSHIP}/complaints`,
+      who: () => reviewer,
+      expected: () =>
+        ids(
+          `SELECT id FROM complaint WHERE region_code BETWEEN $1::bigint AND $1::bigint + 999 ORDER BY filed_at DESC, id DESC`,
+          [TOWNSHIP],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/regions/{code}/complaints/overdue',
+      url: `/api/v1/regions/${COUNTY}/complaints/overdue`,
+      who: () => supervisor,
+      expected: () =>
+        ids(
+          `SELECT id FROM complaint WHERE handler_region_code BETWEEN $1::bigint AND $1::bigint + 999999
+             AND handler_region_code <> $1::bigint AND status = 'received' AND accept_due_at < now()
+           ORDER BY filed_at, id`,
+          [COUNTY],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/regions/{code}/public-complaints',
+      url: `/api/v1/regions/${TOWNSHIP}/public-complaints`,
+      expected: () =>
+        ids(
+          `SELECT id FROM complaint WHERE public_consent AND region_code BETWEEN $1::bigint AND $1::bigint + 999
+           ORDER BY filed_at DESC, id DESC`,
+          [TOWNSHIP],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {
       route: 'GET /api/v1/regions',
