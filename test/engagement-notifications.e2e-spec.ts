@@ -215,16 +215,16 @@ describe('Follows and notifications', () => {
     expect(prefs.body).toEqual({
       publication: 'immediate',
       correction: 'immediate',
-      comment_answered: 'immediate',
-      complaint_status: 'immediate',
-      follow_up_due_soon: 'immediate',
-      complaint_due_soon: 'immediate',
+      commentAnswered: 'immediate',
+      complaintStatus: 'immediate',
+      followUpDueSoon: 'immediate',
+      complaintDueSoon: 'immediate',
     });
     const set = await authed(sut.http, who)
       .put('/api/v1/me/notification-preferences')
       .send({ publication: 'off', correction: 'daily_digest' })
       .expect(200);
-    expect(set.body).toMatchObject({ publication: 'off', correction: 'daily_digest', comment_answered: 'immediate' });
+    expect(set.body).toMatchObject({ publication: 'off', correction: 'daily_digest', commentAnswered: 'immediate' });
     expectProblem(
       await authed(sut.http, who).put('/api/v1/me/notification-preferences').send({ publication: 'hourly' }),
       400,

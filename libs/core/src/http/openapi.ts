@@ -46,6 +46,12 @@ export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
   },
   { name: 'roles', description: 'Role assignments: a role held at a region applies to its whole subtree.' },
   { name: 'audit', description: 'The audit log of sign-ins, access decisions and changes, within your scope.' },
+  { name: 'follows', description: 'The regions and complaints you follow: what your notifications are about.' },
+  {
+    name: 'notifications',
+    description:
+      'Your in-app notifications (publications, answers, complaint steps, due dates) and how each kind reaches you.',
+  },
   { name: 'problems', description: 'A page for each problem `type`: what the code means and what to do.' },
   { name: 'health', description: 'Liveness and readiness probes for load balancers and orchestrators.' },
 ];

@@ -7,6 +7,7 @@ import {
   NotificationPageDto,
   NotificationPreferencesDto,
   NotificationPreferencesInputDto,
+  PREFERENCE_FIELDS,
 } from './dto/notification.dto';
 import { NOTIFICATION_KINDS, NotificationKind } from './notification-outbox';
 import { notificationError, NotificationErrorCode } from './notifications.errors';
@@ -93,12 +94,17 @@ export class NotificationsService {
       [userId],
     );
     const chosen = new Map(rows.map((r) => [r.kind, r.delivery]));
-    const entries = NOTIFICATION_KINDS.map((kind) => [kind, chosen.get(kind) ?? 'immediate'] as const);
+    const entries = NOTIFICATION_KINDS.map(
+      (kind) => [PREFERENCE_FIELDS[kind], chosen.get(kind) ?? 'immediate'] as const,
+    );
     return Object.fromEntries(entries) as unknown as NotificationPreferencesDto;
   }
 
   async setPreferences(userId: string, input: NotificationPreferencesInputDto): Promise<NotificationPreferencesDto> {
-    const changes = NOTIFICATION_KINDS.flatMap((kind) => (input[kind] ? [[kind, input[kind]] as const] : []));
+    const changes = NOTIFICATION_KINDS.flatMap((kind) => {
+      const delivery = input[PREFERENCE_FIELDS[kind]];
+      return delivery ? [[kind, delivery] as const] : [];
+    });
     await this.db.transaction(async () => {
       for (const [kind, delivery] of changes) {
         await this.db.query(

@@ -51,24 +51,34 @@ export class NotificationPageDto extends PageDto(NotificationDto) {
 
 const DELIVERY = { enum: DELIVERIES, example: 'immediate' } as const;
 
+/** The preference's field for each kind (kinds are snake_case values, fields camelCase). */
+export const PREFERENCE_FIELDS = {
+  publication: 'publication',
+  correction: 'correction',
+  comment_answered: 'commentAnswered',
+  complaint_status: 'complaintStatus',
+  follow_up_due_soon: 'followUpDueSoon',
+  complaint_due_soon: 'complaintDueSoon',
+} as const satisfies Record<NotificationKind, string>;
+
 /** How each kind of notification reaches the user: immediate (default), daily digest, or off. */
 export class NotificationPreferencesDto {
   @ApiProperty(DELIVERY) publication: Delivery;
   @ApiProperty(DELIVERY) correction: Delivery;
-  @ApiProperty(DELIVERY) comment_answered: Delivery;
-  @ApiProperty(DELIVERY) complaint_status: Delivery;
-  @ApiProperty(DELIVERY) follow_up_due_soon: Delivery;
-  @ApiProperty(DELIVERY) complaint_due_soon: Delivery;
+  @ApiProperty(DELIVERY) commentAnswered: Delivery;
+  @ApiProperty(DELIVERY) complaintStatus: Delivery;
+  @ApiProperty(DELIVERY) followUpDueSoon: Delivery;
+  @ApiProperty(DELIVERY) complaintDueSoon: Delivery;
 }
 
 /** The kinds to change; those left out keep their delivery. */
 export class NotificationPreferencesInputDto {
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) publication?: Delivery;
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) correction?: Delivery;
-  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) comment_answered?: Delivery;
-  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) complaint_status?: Delivery;
-  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) follow_up_due_soon?: Delivery;
-  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) complaint_due_soon?: Delivery;
+  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) commentAnswered?: Delivery;
+  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) complaintStatus?: Delivery;
+  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) followUpDueSoon?: Delivery;
+  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) complaintDueSoon?: Delivery;
 }
 
 export class ReadAllResultDto {
