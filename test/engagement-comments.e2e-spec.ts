@@ -1,5 +1,6 @@
 import { Role } from '@sunshine/access';
-import { Clock } from '@sunshine/core';
+import { Clock, JobRunner } from '@sunshine/core';
+import { DELIVER_JOB } from '@sunshine/engagement';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signedIn, signIn } from './support/accounts';
@@ -181,6 +182,27 @@ describe('Comments and moderation', () => {
       const text = JSON.stringify(listed);
       for (const secret of [clerk.login, reviewer.login, author.login, neighbour.login, '测试village_clerk'])
         expect(text).not.toContain(secret);
+    });
+
+    it('tells the author of an answer by someone else (an in-app notification), not of their own reply', async () => {
+      const author = await resident();
+      const commentId = await commented(author, '村道路灯什么时候修？');
+      await reply(author, commentId, '补充：东头第三盏').expect(201);
+      const answer = await reply(clerk, commentId, '本周内维修。').expect(201);
+      await sut.app.get(JobRunner).runNow(DELIVER_JOB);
+      const mine = (await authed(sut.http, author).get('/api/v1/me/notifications').expect(200)).body.items as {
+        kind: string;
+        subjectId: string;
+      }[];
+      expect(mine.filter((n) => n.kind === 'comment_answered')).toEqual([
+        expect.objectContaining({ kind: 'comment_answered', subjectType: 'comment', subjectId: commentId }),
+      ]);
+      const [{ n }] = await db.query(
+        `SELECT count(*)::int AS n FROM notification_outbox WHERE kind = 'comment_answered' AND subject_id = $1`,
+        [commentId],
+      );
+      expect(n).toBe(1);
+      expect(answer.body.byOffice).toBe(true);
     });
 
     it('keeps replies one level deep (409 COMMENT_REPLY_DEPTH)', async () => {

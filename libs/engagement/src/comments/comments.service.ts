@@ -3,6 +3,7 @@ import { Actor, AuditService, Principal, Role, scopeCovers, subtreeOf } from '@s
 import { Clock, Db, Keyset, Page } from '@sunshine/core';
 import { PublishedDisclosures, refusePersonalDataIn } from '@sunshine/disclosures';
 
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import { commentError, CommentErrorCode } from './comments.errors';
 import { toCommentDto, toMyCommentDto, toPostedCommentDto } from './comments.mapper';
 import { CommentRow, CommentsRepository, OfficeRole } from './comments.repository';
@@ -30,6 +31,7 @@ export class CommentsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly db: Db,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   /** A resident's comment (the guard has checked the disclosure is in their village). */
@@ -76,6 +78,18 @@ export class CommentsService {
         createdAt: this.clock.now(),
       });
       await this.audit.record(actor, this.event('comment.reply', row, { parentId: parent.id, officeRole }), m);
+      // The author hears of an answer by anyone else, in the same transaction (none for a rolled-back reply).
+      if (parent.author_id !== principal.userId) {
+        await this.outbox.record({
+          kind: 'comment_answered',
+          regionCode: parent.region_code,
+          subjectType: 'comment',
+          subjectId: parent.id,
+          recipientUserIds: [parent.author_id],
+          dedupeKey: `comment_answered:${row.id}`,
+          payload: { disclosureId: parent.disclosure_id, replyId: row.id, byOffice: officeRole !== null, officeRole },
+        });
+      }
       return toPostedCommentDto(row);
     });
   }
