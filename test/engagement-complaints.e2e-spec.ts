@@ -160,6 +160,16 @@ describe('Complaints routed up the hierarchy', () => {
       'complaint.answered',
       'complaint.closed',
     ]);
+
+    // Each step is a status notification for the complainant, written with the change.
+    const outbox: { status: string; recipients: string[] }[] = await sut.app.get(DataSource).query(
+      `SELECT payload->>'status' AS status, recipient_user_ids::text[] AS recipients FROM notification_outbox
+        WHERE subject_type = 'complaint' AND subject_id = $1 AND kind = 'complaint_status' ORDER BY id`,
+      [id],
+    );
+    expect(outbox).toEqual(
+      ['accepted', 'in_progress', 'answered', 'closed'].map((status) => ({ status, recipients: [resident.id] })),
+    );
   });
 
   it('refuses illegal transitions with 409 COMPLAINT_WRONG_STATE, and steps by anyone but the handler', async () => {
@@ -178,6 +188,13 @@ describe('Complaints routed up the hierarchy', () => {
     expect((await step(resident, id, 'accept')).status).toBe(404);
     await step(reviewer, id, 'accept').expect(204);
     expectProblem(await step(reviewer, id, 'accept'), 409, 'COMPLAINT_WRONG_STATE');
+    // A refused step leaves no trace: one timeline entry and one notification for the one acceptance.
+    const [{ events, notices }] = await sut.app.get(DataSource).query(
+      `SELECT (SELECT count(*)::int FROM complaint_event WHERE complaint_id = $1 AND kind = 'accepted') AS events,
+              (SELECT count(*)::int FROM notification_outbox WHERE subject_id = $1::text) AS notices`,
+      [id],
+    );
+    expect({ events, notices }).toEqual({ events: 1, notices: 1 });
     // Only the complainant rates.
     await step(reviewer, id, 'answer', { text: '已答复' }).expect(204);
     expectProblem(

@@ -5,6 +5,7 @@ import { refusePersonalDataIn } from '@sunshine/disclosures';
 import { codeFitsLevel, codePrefix } from '@sunshine/regions';
 import { EntityManager } from 'typeorm';
 
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import { addDays, ComplaintDuePolicyService } from './complaint-due-policy.service';
 import { complaintError, ComplaintErrorCode } from './complaints.errors';
 import { ComplaintChange, ComplaintRow, ComplaintsRepository } from './complaints.repository';
@@ -44,6 +45,7 @@ export class ComplaintWorkflowService {
     private readonly complaints: ComplaintsRepository,
     private readonly policies: ComplaintDuePolicyService,
     private readonly audit: AuditService,
+    private readonly outbox: NotificationOutbox,
     private readonly clock: Clock,
     private readonly db: Db,
   ) {}
@@ -235,13 +237,23 @@ export class ComplaintWorkflowService {
     await this.complaints.update(c.id, change, m);
     const status = change.status ?? c.status;
     const handler = change.handlerRegionCode ?? c.handler_region_code;
-    await this.complaints.addEvent(
+    const eventId = await this.complaints.addEvent(
       c.id,
       { kind: step.kind, status, handlerRegionCode: handler, note: step.note },
       actorId,
       now,
       m,
     );
+    // The complainant (and the complaint's followers) hear of it, if and only if the change commits.
+    await this.outbox.record({
+      kind: 'complaint_status',
+      regionCode: c.region_code,
+      subjectType: 'complaint',
+      subjectId: c.id,
+      recipientUserIds: [c.complainant_id],
+      dedupeKey: `complaint:${c.id}:event:${eventId}`,
+      payload: { status, step: step.kind, handlerRegionCode: handler },
+    });
     await this.audit.record(
       actor,
       {

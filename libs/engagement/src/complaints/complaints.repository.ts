@@ -154,12 +154,13 @@ export class ComplaintsRepository {
     actorId: string | null,
     at: Date,
     m: EntityManager,
-  ): Promise<void> {
-    await m.query(
+  ): Promise<string> {
+    const [row]: { id: string }[] = await m.query(
       `INSERT INTO complaint_event (complaint_id, kind, status, handler_region_code, note, actor_id, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text`,
       [complaintId, event.kind, event.status, event.handlerRegionCode, event.note, actorId, at],
     );
+    return (row as { id: string }).id;
   }
 
   /** Oldest first; `by_official` tells an office's change from the complainant's own. */
