@@ -62,6 +62,7 @@ export class FollowsAndNotifications1764830000000 implements MigrationInterface 
     await q.query(
       `CREATE INDEX notification_outbox_pending_idx ON notification_outbox (id) WHERE delivered_at IS NULL`,
     );
+    await q.query(`CREATE INDEX notification_outbox_dedupe_key_idx ON notification_outbox (dedupe_key)`);
 
     await q.query(`
       CREATE TABLE notification (

@@ -1,6 +1,6 @@
 import { Role } from '@sunshine/access';
 import { Clock, Db, JobRunner } from '@sunshine/core';
-import { DELIVER_JOB, DIGEST_JOB, NotificationOutbox } from '@sunshine/engagement';
+import { DELIVER_JOB, DIGEST_JOB, DUE_SOON_JOB, NotificationOutbox } from '@sunshine/engagement';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
@@ -299,5 +299,41 @@ describe('Follows and notifications', () => {
 
     await authed(sut.http, stranger).delete(`/api/v1/me/follows/complaints/${open}`).expect(204);
     expect((await authed(sut.http, stranger).get('/api/v1/me/follows').expect(200)).body.complaints).toEqual([]);
+  });
+
+  it('a scheduled scan tells the offices of follow-ups and complaints falling due within two days, once per due date', async () => {
+    const db = sut.app.get(DataSource);
+    const disclosure = await publish();
+    const [{ id: followUp }] = await db.query(
+      `WITH r AS (INSERT INTO disclosure_rating (disclosure_id, user_id, level, created_at, updated_at)
+                  VALUES ($1, $2, 'dissatisfied', $3, $3) RETURNING id)
+       INSERT INTO rating_follow_up (rating_id, disclosure_id, region_code, status, opened_at, due_at)
+       SELECT r.id, $1, $4, 'open', $3, $5 FROM r RETURNING id`,
+      [disclosure, resident.id, T0, VILLAGE, new Date(T0.getTime() + 3 * DAY)],
+    );
+    const complainant = await signedIn(sut, Role.Resident, SIBLING_VILLAGE);
+    const complaint = await fileComplaint(sut.http, complainant, SIBLING_VILLAGE); // to be accepted within 3 days
+    const scan = () => sut.app.get(JobRunner).runNow(DUE_SOON_JOB);
+    const kindsOf = async (who: SignedIn) =>
+      (await notifications(who, { limit: '100' })).body.items.map((n: { kind: string; subjectId: string }) => [
+        n.kind,
+        n.subjectId,
+      ]);
+
+    await scan(); // due in 3 days: not yet
+    await deliver();
+    expect(await kindsOf(clerk)).toEqual([]);
+    expect((await kindsOf(reviewer)).filter(([kind]: string[]) => kind === 'complaint_due_soon')).toEqual([]);
+
+    clock.set(new Date(T0.getTime() + 1.5 * DAY));
+    await scan();
+    await scan(); // once per due date
+    await deliver();
+    expect(await kindsOf(clerk)).toEqual([['follow_up_due_soon', followUp]]);
+    expect(await kindsOf(reviewer)).toContainEqual(['complaint_due_soon', complaint]);
+    expect((await kindsOf(reviewer)).filter(([, id]: string[]) => id === complaint)).toHaveLength(1);
+    // Followers of the complaint hear of its status, not of the office's deadlines.
+    expect(await kindsOf(complainant)).toEqual([]);
+    clock.set(T0);
   });
 });

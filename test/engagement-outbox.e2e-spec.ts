@@ -1,6 +1,13 @@
 import { Role } from '@sunshine/access';
 import { Clock, Db, JobRunner, JOBS_SCHEMA } from '@sunshine/core';
-import { DELIVER_JOB, DIGEST_JOB, NotificationDelivery, NotificationOutbox, OutboxEvent } from '@sunshine/engagement';
+import {
+  DELIVER_JOB,
+  DIGEST_JOB,
+  DUE_SOON_JOB,
+  NotificationDelivery,
+  NotificationOutbox,
+  OutboxEvent,
+} from '@sunshine/engagement';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
@@ -122,7 +129,7 @@ describe('Notification outbox and delivery', () => {
 
   it('runs the jobs through pg-boss in its own schema, each on a schedule shared by all processes', async () => {
     const jobs = sut.app.get(JobRunner);
-    expect(jobs.names).toEqual([DELIVER_JOB, DIGEST_JOB]);
+    expect(jobs.names).toEqual([DELIVER_JOB, DIGEST_JOB, DUE_SOON_JOB]);
     expect(jobs.started).toBe(false); // JOBS_IN_API defaults to off with a DATABASE_URL
     await jobs.start();
     await jobs.start(); // once
@@ -133,6 +140,7 @@ describe('Notification outbox and delivery', () => {
       expect(schedules).toEqual([
         { name: DELIVER_JOB, cron: '* * * * *' },
         { name: DIGEST_JOB, cron: '5 * * * *' },
+        { name: DUE_SOON_JOB, cron: '10 * * * *' },
       ]);
       const queues = await sut.app
         .get(DataSource)
@@ -140,6 +148,7 @@ describe('Notification outbox and delivery', () => {
       expect(queues).toEqual([
         { name: DELIVER_JOB, policy: 'singleton' },
         { name: DIGEST_JOB, policy: 'singleton' },
+        { name: DUE_SOON_JOB, policy: 'singleton' },
       ]);
     } finally {
       await jobs.beforeApplicationShutdown();

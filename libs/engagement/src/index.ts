@@ -1,4 +1,6 @@
 export * from './engagement.module';
+export * from './notifications/due-soon-scan';
 export * from './notifications/notification-delivery';
 export * from './notifications/notification-delivery.module';
 export * from './notifications/notification-outbox';
+export { ratingFiguresSql } from './ratings/ratings.repository';

@@ -17,7 +17,7 @@ export type BeforeCommit = (delivered: number) => Promise<void>;
  * rows delivered. A process killed mid-batch commits nothing of it; the next run redoes the batch,
  * so each notification is written exactly once.
  *
- * Recipients: the listed ones and, for a complaint, its followers; for other subjects without
+ * Recipients: the listed ones and, for a complaint's status change, its followers; for other subjects without
  * listed recipients, the followers of the event's region or of any region above it, and the
  * residents of the village (who follow their home village unless they unfollowed it). A recipient's preference for the kind: `off` gets
  * nothing, `daily_digest` gets the notification held for the digest job.
@@ -68,7 +68,7 @@ export class NotificationDelivery implements OnModuleInit {
            SELECT ev.id AS event_id, r.user_id FROM ev CROSS JOIN LATERAL unnest(ev.recipient_user_ids) AS r(user_id)
            UNION
            SELECT ev.id, f.user_id FROM ev JOIN complaint_follow f ON f.complaint_id::text = ev.subject_id
-           WHERE ev.subject_type = 'complaint'
+           WHERE ev.subject_type = 'complaint' AND ev.kind = 'complaint_status'
            UNION
            SELECT ev.id, f.user_id FROM ev
            JOIN region_follow f ON f.following AND f.region_code IN (

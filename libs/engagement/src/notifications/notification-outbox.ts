@@ -22,7 +22,8 @@ export interface OutboxEvent {
   subjectType: 'disclosure' | 'comment' | 'complaint' | 'rating';
   subjectId: string;
   /**
-   * These users (e.g. the comment's author, the complainant) and, for a complaint, its followers.
+   * These users (e.g. the comment's author, the complainant) and, for a complaint's status change
+   * (`complaint_status`), its followers.
    * When absent, for other subjects: the followers of the region's subtree (residents follow their
    * home village by default).
    */

@@ -6,6 +6,7 @@ export const NOTIFICATION_KIND_CHECK =
 /** An event waiting for delivery (`deliveredAt` null). Schema: migrations/…-follows-and-notifications.ts */
 @Entity('notification_outbox')
 @Index('notification_outbox_pending_idx', ['id'], { where: 'delivered_at IS NULL' })
+@Index('notification_outbox_dedupe_key_idx', ['dedupeKey'])
 @Check('notification_outbox_kind_check', NOTIFICATION_KIND_CHECK)
 @Check('notification_outbox_subject_type_check', "subject_type IN ('disclosure', 'comment', 'complaint', 'rating')")
 export class NotificationOutboxEntity {
