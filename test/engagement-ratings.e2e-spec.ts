@@ -1,5 +1,7 @@
 import { Role } from '@sunshine/access';
 import { Clock } from '@sunshine/core';
+import { LEVEL_COLUMN } from '@sunshine/disclosures';
+import { ratingFiguresSql } from '@sunshine/engagement';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signedIn, signIn } from './support/accounts';
@@ -281,4 +283,35 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
       'REGION_NOT_FOUND',
     );
   });
+
+  it.each(Object.values(LEVEL_COLUMN))(
+    'reads the subtree figures through the %s index, never scanning disclosures, ratings or follow-ups',
+    async (column) => {
+      // A row in each table (the planner scales the statistics by the pages a table has).
+      const id = await publish('2026-11');
+      await put(await resident(), id, { level: 'dissatisfied' }).expect(201);
+      const runner = db.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        // The planner's view of a national table (rolled back with the transaction): a few rows
+        // make any plan cheap, and the choice of index shows only at size.
+        await runner.query(
+          `UPDATE pg_class SET reltuples = 3000000, relpages = 1 WHERE oid = ANY (ARRAY['disclosure', 'disclosure_rating', 'rating_follow_up']::regclass[])
+             OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY (ARRAY['disclosure', 'disclosure_rating', 'rating_follow_up']::regclass[]))`,
+        );
+        const rows: { 'QUERY PLAN': string }[] = await runner.query(
+          `EXPLAIN ${ratingFiguresSql.subtree(column as Parameters<typeof ratingFiguresSql.subtree>[0])}`,
+          [TOWNSHIP, '2026-01-01', '2026-12-31', T0],
+        );
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).not.toMatch(/Seq Scan/);
+        expect(plan).toMatch(new RegExp(`using disclosure_${column}_published_at_id_idx on disclosure`));
+        expect(plan).toMatch(/using disclosure_rating_disclosure_id_user_id_key on disclosure_rating/);
+        expect(plan).toMatch(/using rating_follow_up_disclosure_id_idx on rating_follow_up/);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    },
+  );
 });

@@ -65,7 +65,7 @@ const FOLLOW_UP_COLUMNS = `f.id, f.rating_id, f.disclosure_id, f.region_code::te
  * over the ratings `r` and follow-ups `f` of the disclosures `d` selected by `where`. Rates are
  * numeric division rounded to 4 decimals by PostgreSQL (half away from zero).
  */
-const figuresSql = (where: string, nowParam: string) => `
+const figuresSql = (where: string, nowParam: string): string => `
   WITH d AS (SELECT d.id FROM disclosure d WHERE ${where}),
   r AS (SELECT r.level, r.disclosure_id FROM disclosure_rating r JOIN d ON d.id = r.disclosure_id),
   f AS (SELECT f.status, f.due_at, f.answered_at FROM rating_follow_up f JOIN d ON d.id = f.disclosure_id
@@ -86,6 +86,17 @@ const figuresSql = (where: string, nowParam: string) => `
       AS satisfaction_rate,
     round(fs.answered_on_time::numeric / nullif(fs.follow_ups_due, 0), 4)::text AS answered_on_time_rate
   FROM rs, fs`;
+
+/** The figures' statements (exported for the plan test). */
+export const ratingFiguresSql = {
+  disclosure: (): string => figuresSql(`d.id = $1`, '$2'),
+  /** Parameters: the region code, the first period's start, the last period's end, the clock's now. */
+  subtree: (column: SubtreeColumn): string =>
+    figuresSql(
+      `d.${column} = $1 AND d.status = 'published' AND d.period_start >= $2::date AND d.period_end <= $3::date`,
+      '$4',
+    ),
+};
 
 /** Ratings and their follow-ups: SQL only, no policy. */
 @Injectable()
@@ -233,7 +244,7 @@ export class RatingsRepository {
 
   /** The figures of one disclosure. */
   async disclosureFigures(disclosureId: string, now: Date): Promise<FiguresRow> {
-    const [row]: FiguresRow[] = await this.db.query(figuresSql(`d.id = $1`, '$2'), [disclosureId, now]);
+    const [row]: FiguresRow[] = await this.db.query(ratingFiguresSql.disclosure(), [disclosureId, now]);
     return row as FiguresRow;
   }
 
@@ -252,13 +263,7 @@ export class RatingsRepository {
   ): Promise<FiguresRow> {
     return this.db.transaction(async (m) => {
       await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
-      const [row]: FiguresRow[] = await m.query(
-        figuresSql(
-          `d.${column} = $1 AND d.status = 'published' AND d.period_start >= $2::date AND d.period_end <= $3::date`,
-          '$4',
-        ),
-        [regionCode, fromStart, toEnd, now],
-      );
+      const [row]: FiguresRow[] = await m.query(ratingFiguresSql.subtree(column), [regionCode, fromStart, toEnd, now]);
       return row as FiguresRow;
     });
   }
