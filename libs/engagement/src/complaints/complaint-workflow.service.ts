@@ -2,17 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, Permission, Principal, ROLE_PERMISSIONS, scopeCovers, scopeOf } from '@sunshine/access';
 import { Clock, Db } from '@sunshine/core';
 import { refusePersonalDataIn } from '@sunshine/disclosures';
-import { codeFitsLevel, codePrefix } from '@sunshine/regions';
 import { EntityManager } from 'typeorm';
 
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { addDays, ComplaintDuePolicyService } from './complaint-due-policy.service';
+import { levelAbove, ratingCloses } from './complaint-rules';
 import { complaintError, ComplaintErrorCode } from './complaints.errors';
 import { ComplaintChange, ComplaintRow, ComplaintsRepository } from './complaints.repository';
 import { ComplaintStatus, RatingLevel, TimelineKind } from './dto/complaint.dto';
-
-/** The first three levels count as satisfied (the satisfaction rate of the ratings part). */
-const SATISFIED: readonly RatingLevel[] = ['very_satisfied', 'satisfied', 'basically_satisfied'];
 
 /** The states each handler's step may start from. */
 const FROM: Record<'accept' | 'start' | 'answer' | 'reject' | 'refer', readonly ComplaintStatus[]> = {
@@ -22,11 +19,6 @@ const FROM: Record<'accept' | 'start' | 'answer' | 'reject' | 'refer', readonly 
   reject: ['received', 'accepted', 'in_progress'],
   refer: ['received', 'accepted', 'in_progress'],
 };
-
-/** The county above a township-held complaint; null when the county holds it already. */
-function levelAbove(handler: string): string | null {
-  return codeFitsLevel(handler, 3) ? null : codePrefix(handler, 3).padEnd(12, '0');
-}
 
 interface Step {
   kind: TimelineKind;
@@ -123,7 +115,6 @@ export class ComplaintWorkflowService {
         );
       const now = this.clock.now();
       const note = `${level}; resolved: ${resolved}`;
-      const satisfied = SATISFIED.includes(level) && resolved;
       await this.complaints.addEvent(
         id,
         { kind: 'rated', status: 'answered', handlerRegionCode: c.handler_region_code, note },
@@ -132,7 +123,7 @@ export class ComplaintWorkflowService {
         m,
       );
       let step: Step;
-      if (satisfied) {
+      if (ratingCloses(level, resolved)) {
         step = { kind: 'closed', change: { status: 'closed' }, note: null };
       } else {
         const handler = levelAbove(c.handler_region_code) ?? c.handler_region_code;
