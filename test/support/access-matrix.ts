@@ -428,12 +428,24 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: signedIn(204),
   },
   {
-    // A complaint no caller may see (none exists with that id): not found for everyone signed in.
+    // A complaint published with its complainant's consent: anyone signed in may follow it.
     route: 'PUT /api/v1/me/follows/complaints/:id',
     posture: SIGNED_IN,
     at: ANY,
-    request: () => ({ path: '/api/v1/me/follows/complaints/0b7c9c1e-3f43-4c1b-9a53-2f7e1f7d2a10' }),
-    expect: signedIn(404),
+    request: async ({ sut, make }) => {
+      const id = await make.once('consented complaint at home', async () => {
+        const by = await make.user('resident', HOME);
+        const [row]: { id: string }[] = await sut.app.get(DataSource).query(
+          `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id,
+             handler_region_code, filed_at, accept_due_at)
+           VALUES ($1, 'other', '矩阵测试：关注投诉', true, true, $2, $3, now(), now() + interval '3 days') RETURNING id`,
+          [HOME, by, TOWNSHIP],
+        );
+        return (row as { id: string }).id;
+      });
+      return { path: `/api/v1/me/follows/complaints/${id}` };
+    },
+    expect: signedIn(204),
   },
   {
     route: 'DELETE /api/v1/me/follows/complaints/:id',
