@@ -219,6 +219,53 @@ const awaitingReviewEverywhere = (make: Factory) =>
     everywhere((r) => Promise.all([make.submitted(r, 'finance'), make.submitted(r, 'party')])),
   );
 
+/*
+ * Complaints (issue 10). Steps of the office holding a complaint target its handler region, so the
+ * cells give the township reviewer complaints its township holds and the supervisor ones referred
+ * to its county. Filing, reading one's own complaint, attaching and rating are open to any signed-in
+ * account and checked against the complainant in the service: those cells act on the caller's own.
+ */
+const COMPLAINANT: Posture = { kind: 'authenticated', selfService: false };
+const COMPLAINT_ID = { resolve: 'complaint', param: 'id' }; // the region of the office holding it
+
+/** complaint.handle, hidden: the township reviewer in its township, the supervisor in its county. */
+const complaintHandlers = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 404,
+  village_clerk: 404,
+  village_monitor: 404,
+  township_reviewer: [success, success, 404, 404],
+  supervisor: [success, success, success, 404],
+  admin: 404,
+});
+
+/**
+ * A complaint about `village` straight in the database: filed by `by` (else a new resident of the
+ * village), in `status`, held by the township above the village or, with `atCounty`, by its county.
+ */
+async function complaintAt(
+  sut: TestApp,
+  make: Factory,
+  village: string,
+  options: { status?: string; atCounty?: boolean; by?: string | null } = {},
+): Promise<string> {
+  const by = options.by ?? (await make.user('resident', village));
+  const handler = options.atCounty ? `${village.slice(0, 6)}000000` : `${village.slice(0, 9)}000`;
+  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+    `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id, status,
+       handler_region_code, filed_at, accept_due_at, answer_due_at)
+     VALUES ($1, 'other', '矩阵测试：村务公开内容有疑问，请核实。', true, true, $2, $3::text, $4, now(),
+       now() + interval '3 days', CASE WHEN $3::text <> 'received' THEN now() + interval '15 days' END)
+     RETURNING id`,
+    [village, by, options.status ?? 'received', handler],
+  );
+  return id;
+}
+
+/** A complaint the caller's office holds (the supervisor's: referred to its county), in `status`. */
+const heldFor = (cell: Cell, status = 'received') =>
+  complaintAt(cell.sut, cell.make, required(cell.region), { status, atCounty: cell.caller === 'supervisor' });
+
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // Kernel and public regions: anyone.
   {
@@ -1261,6 +1308,280 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       query: { from: '2026-01', to: '2026-12' },
     }),
     expect: everyone(200),
+  },
+
+  // Complaints (issue 10): filed by anyone signed in, about any village; handled by the office that
+  // holds them; their own for the complainant; the consented ones public.
+  {
+    route: 'POST /api/v1/complaints',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: '/api/v1/complaints',
+      body: {
+        regionCode: required(region),
+        category: 'village_affairs',
+        text: '村务公开栏长期未更新，请核实。',
+        anonymousToPublic: true,
+        publicConsent: false,
+      },
+    }),
+    expect: signedIn(201),
+  },
+  {
+    route: 'GET /api/v1/me/complaints',
+    posture: COMPLAINANT,
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/complaints', query: { limit: '100' } }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/complaints/:id',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: async ({ sut, make, region, ownAccount }) => {
+      const me = await ownAccount();
+      return { path: `/api/v1/complaints/${await complaintAt(sut, make, required(region), { by: me?.id })}`, as: me };
+    },
+    expect: signedIn(200),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/attachments',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: async ({ sut, make, region, ownAccount }) => {
+      const me = await ownAccount();
+      const id = await complaintAt(sut, make, required(region), { by: me?.id });
+      return {
+        path: `/api/v1/complaints/${id}/attachments`,
+        as: me,
+        headers: { 'content-type': 'application/pdf' },
+        body: PDF,
+      };
+    },
+    expect: signedIn(201),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/rating',
+    posture: COMPLAINANT,
+    at: VILLAGES,
+    request: async ({ sut, make, region, ownAccount }) => {
+      const me = await ownAccount();
+      const id = await complaintAt(sut, make, required(region), { by: me?.id, status: 'answered' });
+      return { path: `/api/v1/complaints/${id}/rating`, as: me, body: { level: 'satisfied', resolved: true } };
+    },
+    expect: signedIn(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/accept',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({ path: `/api/v1/complaints/${await heldFor(cell)}/accept` }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/start',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({ path: `/api/v1/complaints/${await heldFor(cell, 'accepted')}/start` }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/answer',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({
+      path: `/api/v1/complaints/${await heldFor(cell, 'in_progress')}/answer`,
+      body: { text: '经核实，公开栏已更新。' },
+    }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/reject',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({
+      path: `/api/v1/complaints/${await heldFor(cell)}/reject`,
+      body: { reason: '不属于村务公开范围', nextStep: '可向县信访部门反映' },
+    }),
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/refer',
+    posture: { kind: 'allow', permission: Permission.ComplaintRefer, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => ({
+      path: `/api/v1/complaints/${await heldFor(cell)}/refer`,
+      body: { reason: '涉及县级部门' },
+    }),
+    // complaint.refer: the township reviewer alone (the county is the top).
+    expect: { ...complaintHandlers(204), supervisor: 404 },
+  },
+  {
+    route: 'POST /api/v1/complaints/:id/duplicate-of',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: COMPLAINT_ID, hide: true },
+    at: VILLAGES,
+    request: async (cell) => {
+      const [id, original] = [await heldFor(cell), await heldFor(cell)];
+      return { path: `/api/v1/complaints/${id}/duplicate-of`, body: { complaintId: original } };
+    },
+    expect: complaintHandlers(204),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/complaints',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('complaints everywhere', () => everywhere((r) => complaintAt(sut, make, r)));
+      return { path: `/api/v1/regions/${required(region)}/complaints`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: complaintHandlers(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/complaints/overdue',
+    posture: { kind: 'allow', permission: Permission.ComplaintHandle, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('complaints everywhere', () => everywhere((r) => complaintAt(sut, make, r)));
+      return { path: `/api/v1/regions/${required(region)}/complaints/overdue`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: complaintHandlers(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/public-complaints',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('complaints everywhere', () => everywhere((r) => complaintAt(sut, make, r)));
+      return { path: `/api/v1/regions/${required(region)}/public-complaints`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: everyone(200),
+  },
+  {
+    route: 'PUT /api/v1/regions/:code/complaint-due-policy',
+    posture: { kind: 'allow', permission: Permission.ComplaintPolicy, target: VILLAGE_PARAM, hide: false },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: `/api/v1/regions/${required(region)}/complaint-due-policy`,
+      body: { acceptDays: 3, answerDays: 15 },
+    }),
+    // complaint.policy: the admin, in its county's subtree.
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: [200, 200, 200, 403],
+    },
+  },
+
+  // Comments (issue 10): residents comment on their village's published disclosures; residents of
+  // the village and its office (village clerk, township reviewer) reply; anyone signed in reports;
+  // the township reviewer moderates. Each cell gets a comment of its own at the place.
+  {
+    route: 'POST /api/v1/disclosures/:id/comments',
+    posture: { kind: 'allow', permission: Permission.CommentPost, target: DISCLOSURE_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/disclosures/${await make.published(required(region))}/comments`,
+      body: { text: '请公开修路支出的明细' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: 403,
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'GET /api/v1/disclosures/:id/comments',
+    posture: PUBLIC,
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      const commentId = await make.comment(required(region));
+      return { path: `/api/v1/disclosures/${await make.disclosureOfComment(commentId)}/comments` };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'POST /api/v1/comments/:id/replies',
+    posture: { kind: 'allow', permission: Permission.CommentReply, target: COMMENT_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region))}/replies`,
+      body: { text: '明细已在附件中公开' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: [201, 403, 403, 403],
+      village_clerk: [201, 403, 403, 403],
+      village_monitor: 403,
+      township_reviewer: [201, 201, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'POST /api/v1/comments/:id/reports',
+    posture: { kind: 'authenticated', selfService: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region))}/reports`,
+      body: { reason: 'spam' },
+    }),
+    expect: signedIn(204),
+  },
+  {
+    route: 'GET /api/v1/me/comments',
+    posture: { kind: 'authenticated', selfService: false },
+    at: ANY,
+    request: () => ({ path: '/api/v1/me/comments', query: { limit: '100' } }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/townships/:code/moderation-queue',
+    posture: { kind: 'allow', permission: Permission.CommentModerate, target: { param: 'code' }, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await make.once('comments under review everywhere', () => everywhere((r) => make.comment(r, 'pending_review')));
+      return { path: `/api/v1/townships/${required(region)}/moderation-queue`, query: { limit: '100' } };
+    },
+    listedRegion: 'regionCode',
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: [200, 200, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
+  },
+  {
+    route: 'POST /api/v1/comments/:id/moderation',
+    posture: { kind: 'allow', permission: Permission.CommentModerate, target: COMMENT_ID, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => ({
+      path: `/api/v1/comments/${await make.comment(required(region), 'pending_review')}/moderation`,
+      body: { action: 'hide', reason: '含有不实内容' },
+    }),
+    expect: {
+      anonymous: 401,
+      resident: 403,
+      village_clerk: 403,
+      village_monitor: 403,
+      township_reviewer: [200, 200, 403, 403],
+      supervisor: 403,
+      admin: 403,
+    },
   },
 
   // The publication ledger: walked whole, so no region. Its head and entries are public, for mirrors.
