@@ -227,6 +227,14 @@ describe('Disclosures: every public field is declared and scanned', () => {
         await get('GET /api/v1/disclosures/:id/receipt', `/api/v1/disclosures/${id}/receipt`);
       }
       await get('GET /api/v1/disclosures', `/api/v1/disclosures?region=${VILLAGE}&limit=1`);
+      // A resident's comment with the office's answer.
+      const resident = await signedIn(sut, Role.Resident, VILLAGE);
+      const comment = await as(resident)
+        .post(`/api/v1/disclosures/${finance}/comments`)
+        .send({ text: '打印纸为何更正？' })
+        .expect(201);
+      await as(clerk).post(`/api/v1/comments/${comment.body.id}/replies`).send({ text: '数量录错。' }).expect(201);
+      await get('GET /api/v1/disclosures/:id/comments', `/api/v1/disclosures/${finance}/comments`);
       await get('GET /api/v1/ledger/head', '/api/v1/ledger/head');
       await get('GET /api/v1/ledger/entries', '/api/v1/ledger/entries?after=0&limit=2');
       await get('GET /api/v1/regions/:code/finances', `/api/v1/regions/${VILLAGE}/finances?from=2026-Q4&to=2026-Q4`);

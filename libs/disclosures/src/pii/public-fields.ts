@@ -146,6 +146,18 @@ const listDiff = (list: 'financeLines' | 'subsidies' | 'attachments'): Record<st
   return rules;
 };
 
+/** A comment or reply as the public sees it: the author masked (王**) or the office, never a login or number. */
+const COMMENT_VIEW = (prefix: string): Record<string, PublicFieldRule> => ({
+  [`${prefix}id`]: UUID,
+  [`${prefix}authorName`]: exempt(
+    'the first character of a name and two stars, 居民, or the office (村委会, 乡镇（街道）)',
+  ),
+  [`${prefix}byOffice`]: exempt('a boolean'),
+  [`${prefix}officeRole`]: ENUM,
+  [`${prefix}text`]: scanned('request'),
+  [`${prefix}createdAt`]: DATE,
+});
+
 /**
  * Every public route that replies with JSON about disclosures, and every value of its reply (by
  * path, `[]` for any element). Routes that are public but reply otherwise say so in NOT_JSON.
@@ -221,6 +233,14 @@ export const PUBLIC_REPLIES: Readonly<Record<string, Readonly<Record<string, Pub
     '[].voucherNo': copyOf('financeLines[].voucherNo'),
     '[].paymentMethod': ENUM,
     '[].note': copyOf('financeLines[].note'),
+  },
+  // Comments on a disclosure (libs/engagement): the text is scanned when it is posted.
+  'GET /api/v1/disclosures/:id/comments': {
+    'items[].id': UUID,
+    'items[].disclosureId': UUID,
+    ...COMMENT_VIEW('items[].'),
+    ...COMMENT_VIEW('items[].replies[].'),
+    nextCursor: exempt('an opaque cursor: a position in the posting order, encoded'),
   },
 };
 

@@ -4,11 +4,11 @@ import { PublicCommentRow } from './comments.repository';
 describe(maskName.name, () => {
   it.each([
     ['王小明', '王**'],
-    ['李四', '李*'],
-    ['欧阳', '欧*'],
-    ['张', '张*'],
-    ['  赵六  ', '赵*'],
-    ['𠮷野家', '𠮷**'], // a character outside the BMP counts as one
+    ['李四', '李**'],
+    ['欧阳娜娜', '欧**'],
+    ['张', '张**'],
+    ['  赵六  ', '赵**'],
+    ['𠮷野家', '𠮷**'], // a character outside the BMP is one character, not half of one
   ])('shows %p as %p', (name, shown) => {
     expect(maskName(name)).toBe(shown);
   });

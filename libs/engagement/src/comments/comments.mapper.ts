@@ -14,11 +14,13 @@ export const OFFICE_NAMES: Readonly<Record<OfficeRole, string>> = {
   township_reviewer: '乡镇（街道）',
 };
 
-/** Who shows for a resident: the first character of the name and a star for each other one (王**); 居民 without a name. */
+/**
+ * Who shows for a resident: the first character of the name and two stars whatever its length
+ * (王**), so the length of the name is not told either; 居民 without a name.
+ */
 export function maskName(realName: string | null | undefined): string {
-  const chars = Array.from((realName ?? '').trim());
-  if (chars.length === 0) return '居民';
-  return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
+  const [first] = Array.from((realName ?? '').trim());
+  return first ? `${first}**` : '居民';
 }
 
 function authorName(row: CommentRow, realName: string | null): string {
