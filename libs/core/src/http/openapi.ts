@@ -41,16 +41,6 @@ export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
       'Reports by anyone signed in (three put a comment under review) and the township reviewer’s queue, hiding and restoring with a reason.',
   },
   {
-    name: 'comments',
-    description:
-      'Comments on published disclosures by residents of the village, answered by the office (village clerk, township reviewer) one level down; the public list, and your own comments with any moderation reason.',
-  },
-  {
-    name: 'comments: moderation',
-    description:
-      'Reports by anyone signed in (three put a comment under review) and the township reviewer’s queue, hiding and restoring with a reason.',
-  },
-  {
     name: 'ratings',
     description:
       'Satisfaction ratings (满意度评价) of published disclosures by verified residents, the village clerk’s follow-ups of negative ones, and the public figures.',
