@@ -166,13 +166,16 @@ describe('Follows and notifications', () => {
     }
   });
 
-  it('refuses to follow an unknown region or a malformed code', async () => {
+  it('refuses to follow an unknown region, a malformed code or complaint id', async () => {
     expectProblem(
       await authed(sut.http, resident).put('/api/v1/me/follows/regions/219999999000'),
       404,
       'REGION_NOT_FOUND',
     );
     expectProblem(await authed(sut.http, resident).put('/api/v1/me/follows/regions/abc'), 400, 'INVALID_REGION_CODE');
+    const malformed = await authed(sut.http, resident).put('/api/v1/me/follows/complaints/not-a-uuid');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('pages newest first, counts unread, marks one or all read', async () => {
