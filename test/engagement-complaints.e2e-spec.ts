@@ -13,7 +13,7 @@ import {
   VILLAGE,
 } from './support/disclosures';
 import { complaintBody, fileComplaint } from './support/engagement';
-import { authed, expectProblem } from './support/http';
+import { authed, binary, expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
 const T0 = new Date('2026-11-02T01:00:00.000Z');
@@ -411,7 +411,7 @@ describe('Complaints routed up the hierarchy', () => {
     );
   });
 
-  it('the complainant attaches PDF, JPEG or PNG while the complaint is received', async () => {
+  it('the complainant attaches PDF, JPEG or PNG while the complaint is received; the office holding it reads them', async () => {
     const id = await fileComplaint(sut.http, resident, VILLAGE);
     const attach = (who: SignedIn, body: Buffer, type = 'application/pdf') =>
       authed(sut.http, who).post(`/api/v1/complaints/${id}/attachments`).set('content-type', type).send(body);
@@ -427,6 +427,21 @@ describe('Complaints routed up the hierarchy', () => {
     expect((await get(resident, id).expect(200)).body.attachments).toEqual([
       { id: res.body.id, mediaType: 'application/pdf', size: PDF.length },
     ]);
+    // The complainant and the office holding it read the file back; no one else.
+    const file = `/api/v1/complaints/${id}/attachments/${res.body.id}`;
+    for (const who of [resident, reviewer]) {
+      const got = await authed(sut.http, who).get(file).buffer(true).parse(binary).expect(200);
+      expect(got.headers['content-type']).toBe('application/pdf');
+      expect(Buffer.compare(got.body as Buffer, PDF)).toBe(0);
+    }
+    expectProblem(await authed(sut.http, neighbour).get(file), 404, 'COMPLAINT_NOT_FOUND');
+    expectProblem(await authed(sut.http, otherReviewer).get(file), 404, 'COMPLAINT_NOT_FOUND');
+    expectProblem(
+      await authed(sut.http, resident).get(`/api/v1/complaints/${id}/attachments/${id}`),
+      404,
+      'COMPLAINT_ATTACHMENT_NOT_FOUND',
+    );
+
     await step(reviewer, id, 'accept').expect(204);
     expectProblem(await attach(resident, PDF), 409, 'COMPLAINT_WRONG_STATE');
   });

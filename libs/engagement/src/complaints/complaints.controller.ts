@@ -31,6 +31,8 @@ import {
 /** Steps of the office holding the complaint: the target is its handler region, so scope follows the handler. */
 const COMPLAINT = { resolve: 'complaint', param: 'id' };
 const ID = new ParseUUIDPipe();
+const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+const EXTENSIONS: Record<string, string> = { 'application/pdf': '.pdf', 'image/jpeg': '.jpg', 'image/png': '.png' };
 const location = (what: string) => ({ Location: { ...LOCATION_HEADER, description: what } });
 
 @ApiTags('complaints')
@@ -87,6 +89,34 @@ export class ComplaintsController {
     const attachmentId = await this.complaints.attach(id, request.body, principal, actor);
     void reply.header('location', apiPath('complaints', id));
     return { id: attachmentId };
+  }
+
+  @Get('complaints/:id/attachments/:attachmentId')
+  @Authenticated()
+  @ApiOperation({
+    summary: 'A file attached to a complaint: for its complainant and the officials in scope of its handler (else 404)',
+  })
+  @ApiOkResponse({
+    description: 'The file, as uploaded',
+    content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+  })
+  @ApiProblems(400, 404)
+  async attachment(
+    @Param('id', ID) id: string,
+    @Param('attachmentId', ID) attachmentId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const file = await this.complaints.attachment(id, attachmentId, principal);
+    void reply
+      .header('content-type', file.mediaType)
+      .header(
+        'content-disposition',
+        `attachment; filename="complaint-${attachmentId}${EXTENSIONS[file.mediaType] ?? ''}"`,
+      )
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff');
+    return file.content;
   }
 
   @Get('complaints/:id')

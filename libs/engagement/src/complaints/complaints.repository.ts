@@ -181,6 +181,17 @@ export class ComplaintsRepository {
     );
   }
 
+  async attachmentContent(
+    complaintId: string,
+    attachmentId: string,
+  ): Promise<{ media_type: string; content: Buffer } | null> {
+    const [row]: { media_type: string; content: Buffer }[] = await this.db.query(
+      `SELECT media_type, content FROM complaint_attachment WHERE complaint_id = $1 AND id = $2`,
+      [complaintId, attachmentId],
+    );
+    return row ?? null;
+  }
+
   async countAttachments(complaintId: string, m: EntityManager): Promise<number> {
     const [row]: { n: number }[] = await m.query(
       `SELECT count(*)::int AS n FROM complaint_attachment WHERE complaint_id = $1`,

@@ -157,6 +157,19 @@ export class ComplaintsService {
     });
   }
 
+  /** A file of a complaint, for whoever may read the complaint; else 404. */
+  async attachment(
+    id: string,
+    attachmentId: string,
+    principal: Principal,
+  ): Promise<{ mediaType: string; content: Buffer }> {
+    const row = await this.complaints.find(id);
+    if (!row || !this.canRead(row, principal)) throw complaintError(ComplaintErrorCode.NotFound);
+    const file = await this.complaints.attachmentContent(id, attachmentId);
+    if (!file) throw complaintError(ComplaintErrorCode.AttachmentNotFound);
+    return { mediaType: file.media_type, content: file.content };
+  }
+
   async listMine(principal: Principal, cursor: string | undefined, limit: number): Promise<Page<ComplaintSummaryDto>> {
     const rows = await this.complaints.listMine(principal.userId, FILED.decode(cursor), limit + 1);
     const now = this.clock.now();
