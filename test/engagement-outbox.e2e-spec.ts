@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Role } from '@sunshine/access';
 import { Clock, Db, JobRunner, JOBS_SCHEMA } from '@sunshine/core';
 import {
@@ -8,9 +10,11 @@ import {
   NotificationOutbox,
   OutboxEvent,
 } from '@sunshine/engagement';
+import PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
+import { ensureBuilt, startProcess, WORKER_MAIN } from './support/api-process';
 import { VILLAGE } from './support/disclosures';
 import { authed } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
@@ -54,6 +58,14 @@ describe('Notification outbox and delivery', () => {
         .query(`SELECT count(*)::int AS n FROM notification_outbox WHERE delivered_at IS NULL`)
     )[0].n;
   const crash = () => Promise.reject(new Error('worker killed'));
+  /** Polls `check` 40 ms apart, at most 1,500 times (bounded by count, not by time). */
+  const poll = async (check: () => Promise<boolean>, what: string): Promise<void> => {
+    for (let i = 0; i < 1500; i += 1) {
+      if (await check()) return;
+      await sleep(40);
+    }
+    throw new Error(`gave up waiting: ${what}`);
+  };
 
   beforeAll(async () => {
     sut = await createTestApp();
@@ -100,6 +112,38 @@ describe('Notification outbox and delivery', () => {
     expect(rows).toHaveLength(21);
     expect(rows.every((r) => r.n === 1)).toBe(true);
   });
+
+  it('a worker process killed (SIGKILL) in the middle of a delivery leaves no duplicate and no loss after restart', async () => {
+    await ensureBuilt();
+    const events = 6000;
+    await sut.app.get(DataSource).query(
+      `INSERT INTO notification_outbox (kind, region_code, subject_type, subject_id, recipient_user_ids, dedupe_key, payload)
+       SELECT 'comment_answered', $1, 'comment', 'bulk-' || i, $2::uuid[], 'bulk:' || i, '{}' FROM generate_series(1, $3) AS i`,
+      [VILLAGE, residents.map((r) => r.id), events],
+    );
+    const worker = startProcess(WORKER_MAIN, { DATABASE_URL: sut.db.url, MIGRATIONS_RUN: 'false' });
+    try {
+      await poll(async () => /worker started/.test(worker.stdout()), 'the worker has started');
+      // Queue a delivery now rather than wait for the minute's schedule.
+      const boss = new PgBoss({ connectionString: sut.db.url, schema: JOBS_SCHEMA, supervise: false, schedule: false });
+      await boss.start();
+      await boss.send(DELIVER_JOB, {});
+      await boss.stop({ graceful: false, wait: true });
+      await poll(async () => (await pending()) < events, 'the worker has committed a batch');
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+    } finally {
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    }
+    const left = await pending();
+    expect(left).toBeGreaterThan(0); // killed mid-delivery, not after it
+    expect(left).toBeLessThan(events);
+
+    expect(await delivery.deliverPending()).toBe(left); // the restarted worker's run
+    const rows = await copies();
+    expect(rows).toHaveLength(events * residents.length);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+  }, 120_000);
 
   it('concurrent deliveries (two workers) share the rows and write each notification once', async () => {
     await record(40);
