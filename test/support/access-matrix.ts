@@ -1378,22 +1378,6 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: signedIn(200),
   },
   {
-    route: 'GET /api/v1/complaints/:id/attachments/:attachmentId',
-    posture: COMPLAINANT,
-    at: VILLAGES,
-    request: async ({ sut, make, region, ownAccount }) => {
-      const me = await ownAccount();
-      const id = await complaintAt(sut, make, required(region), { by: me?.id });
-      const [{ id: file }]: { id: string }[] = await sut.app.get(DataSource).query(
-        `INSERT INTO complaint_attachment (complaint_id, media_type, size, sha256, content)
-         VALUES ($1, 'application/pdf', length($2::bytea), sha256($2::bytea), $2) RETURNING id`,
-        [id, PDF],
-      );
-      return { path: `/api/v1/complaints/${id}/attachments/${file}`, as: me };
-    },
-    expect: signedIn(200),
-  },
-  {
     route: 'POST /api/v1/complaints/:id/rating',
     posture: COMPLAINANT,
     at: VILLAGES,
