@@ -97,14 +97,15 @@ export class FollowsAndNotifications1764830000000 implements MigrationInterface 
       )`);
 
     // Publications and corrections: an outbox row in the ledger append's own transaction, whoever
-    // appends (no code path can publish without it; a rolled-back publication leaves none).
+    // appends (no code path can publish without it; a rolled-back publication leaves none). The
+    // title is not copied: a redaction may change it, so a notification shows the current one.
     await q.query(`
       CREATE FUNCTION publication_ledger_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO notification_outbox (kind, region_code, subject_type, subject_id, dedupe_key, payload)
         SELECT CASE NEW.kind WHEN 'publish' THEN 'publication' ELSE 'correction' END,
           d.region_code, 'disclosure', d.id::text, 'ledger:' || NEW.seq,
-          jsonb_build_object('disclosureId', d.id::text, 'title', d.title, 'category', d.category,
+          jsonb_build_object('disclosureId', d.id::text, 'category', d.category,
             'period', d.period, 'revisionNumber', NEW.revision_number, 'ledgerSeq', NEW.seq)
         FROM disclosure d WHERE d.id = NEW.disclosure_id;
         RETURN NULL;

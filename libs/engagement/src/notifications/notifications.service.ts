@@ -19,6 +19,8 @@ interface NotificationRow {
   subject_type: string;
   subject_id: string;
   payload: Record<string, unknown>;
+  /** The disclosure's current title (after any redaction), for notifications about a disclosure. */
+  disclosure_title: string | null;
   created_at: Date;
   read_at: Date | null;
 }
@@ -26,7 +28,8 @@ interface NotificationRow {
 const keyset = new Keyset<[number]>([{ min: 1, max: Number.MAX_SAFE_INTEGER }]);
 
 export function toNotificationDto(row: NotificationRow): NotificationDto {
-  const { digestDay, digestCount, ...details } = row.payload;
+  const { digestDay, digestCount, ...facts } = row.payload;
+  const details = row.disclosure_title === null ? facts : { ...facts, title: row.disclosure_title };
   return {
     id: row.id,
     kind: row.kind,
@@ -52,9 +55,13 @@ export class NotificationsService {
   async list(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
     const after = keyset.decode(cursor);
     const rows = await this.db.query<NotificationRow[]>(
-      `SELECT id, kind, region_code, subject_type, subject_id, payload, created_at, read_at FROM notification
-       WHERE user_id = $1 AND digest_state IS NULL AND ($2::bigint IS NULL OR id < $2)
-       ORDER BY id DESC LIMIT $3`,
+      `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
+              d.title AS disclosure_title
+         FROM notification n
+         LEFT JOIN disclosure d
+           ON d.id = CASE WHEN n.subject_type = 'disclosure' THEN n.subject_id::uuid END
+        WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
+        ORDER BY n.id DESC LIMIT $3`,
       [userId, after ? after[0] : null, limit + 1],
     );
     const page: Page<NotificationDto> = keyset.page(rows, limit, (r) => [Number(r.id)], toNotificationDto);
