@@ -59,7 +59,11 @@ export class NotificationsService {
               d.title AS disclosure_title
          FROM notification n
          LEFT JOIN disclosure d
-           ON d.id = CASE WHEN n.subject_type = 'disclosure' THEN n.subject_id::uuid END
+           -- subject_id is text: cast only what reads as a UUID, so no stored row can fail the list
+           ON d.id = CASE
+                       WHEN n.subject_type = 'disclosure' AND n.subject_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
+                       THEN n.subject_id::uuid
+                     END
         WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
         ORDER BY n.id DESC LIMIT $3`,
       [userId, after ? after[0] : null, limit + 1],
