@@ -30,6 +30,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly jobs = new Map<string, JobDefinition>();
   private boss: PgBoss | null = null;
   private starting: Promise<void> | null = null;
+  /** From the shutdown on, pg-boss losing its connections (the server stops next) is expected. */
+  private stopping = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -73,7 +75,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       application_name: 'sunshine-jobs',
       max: 3,
     });
-    boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`));
+    // Always listened to (an 'error' event without a listener would crash the process).
+    boss.on('error', (error) => {
+      if (this.stopping) this.logger.debug(`pg-boss while stopping: ${error.message}`);
+      else this.logger.error(`pg-boss: ${error.message}`);
+    });
     await boss.start();
     for (const job of this.jobs.values()) {
       await boss.createQueue(job.name, { name: job.name, policy: 'singleton', retryLimit: 3, retryDelay: 30 });
@@ -93,6 +99,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Before the pool and the embedded server close (their hooks are onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     const starting = this.starting;
     if (!starting) return;
     await starting.catch(() => undefined);
