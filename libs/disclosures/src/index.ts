@@ -12,3 +12,4 @@ export * as PublicFields from './pii/public-fields';
 export { refusePersonalDataIn } from './pii/public-fields';
 export * from './public/public.repository';
 export * from './published-disclosures';
+export { ATTACHMENT_MAX_BYTES, sniffMediaType } from './workflow/attachment-type';

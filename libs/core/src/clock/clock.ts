@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `at` plus whole days of 24 hours (due dates). */
+export function addDays(at: Date, days: number): Date {
+  return new Date(at.getTime() + days * DAY_MS);
+}
+
 /**
  * The time as the application sees it: due dates, overdue lists and rating windows read it here,
  * never `new Date()`, so that tests can move it (`app.get(Clock).set(…)`) instead of sleeping.

@@ -9,12 +9,6 @@ import { DuePolicyDto, DuePolicyInputDto } from './dto/complaint.dto';
 /** Days to accept and to answer when no region above the village has a policy. */
 export const DEFAULT_DUE_DAYS = { acceptDays: 3, answerDays: 15 } as const;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-export function addDays(at: Date, days: number): Date {
-  return new Date(at.getTime() + days * DAY_MS);
-}
-
 /** Due dates per subtree: the nearest ancestor's policy (the village's own included) applies. */
 @Injectable()
 export class ComplaintDuePolicyService {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, Permission, Principal, ROLE_PERMISSIONS, scopeCovers, scopeOf } from '@sunshine/access';
-import { Clock, Db } from '@sunshine/core';
+import { addDays, Clock, Db } from '@sunshine/core';
 import { refusePersonalDataIn } from '@sunshine/disclosures';
 import { EntityManager } from 'typeorm';
 
 import { NotificationOutbox } from '../notifications/notification-outbox';
-import { addDays, ComplaintDuePolicyService } from './complaint-due-policy.service';
+import { ComplaintDuePolicyService } from './complaint-due-policy.service';
 import { levelAbove, ratingCloses } from './complaint-rules';
 import { complaintError, ComplaintErrorCode } from './complaints.errors';
 import { ComplaintChange, ComplaintRow, ComplaintsRepository } from './complaints.repository';

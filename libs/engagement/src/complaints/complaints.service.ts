@@ -2,13 +2,17 @@ import { createHash } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, Permission, Principal, scopeCovers, scopeOf } from '@sunshine/access';
-import { Clock, Db, Keyset, Page } from '@sunshine/core';
-import { PublishedDisclosures, refusePersonalDataIn } from '@sunshine/disclosures';
+import { addDays, Clock, Db, Keyset, Page } from '@sunshine/core';
+import {
+  ATTACHMENT_MAX_BYTES,
+  PublishedDisclosures,
+  refusePersonalDataIn,
+  sniffMediaType,
+} from '@sunshine/disclosures';
 import { RegionsService } from '@sunshine/regions';
 
 import { toComplaintDto, toComplaintSummaryDto, toPublicComplaintDto } from './complaint.mapper';
-import { sniffAttachmentType } from './complaint-attachment-type';
-import { addDays, ComplaintDuePolicyService } from './complaint-due-policy.service';
+import { ComplaintDuePolicyService } from './complaint-due-policy.service';
 import { complaintError, ComplaintErrorCode } from './complaints.errors';
 import { ComplaintRow, ComplaintsRepository } from './complaints.repository';
 import {
@@ -20,7 +24,6 @@ import {
   PublicComplaintDto,
 } from './dto/complaint.dto';
 
-export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 const MAX_ATTACHMENTS = 10;
 
 /** Newest first by filing time; the overdue list reuses the shape, oldest first. */
@@ -105,7 +108,7 @@ export class ComplaintsService {
   /** The complainant adds a file while the complaint is still `received`. */
   async attach(id: string, content: Buffer, principal: Principal, actor: Actor): Promise<string> {
     if (content.length > ATTACHMENT_MAX_BYTES) throw complaintError(ComplaintErrorCode.AttachmentTooLarge);
-    const mediaType = sniffAttachmentType(content);
+    const mediaType = sniffMediaType(content);
     if (!mediaType)
       throw complaintError(
         ComplaintErrorCode.AttachmentType,

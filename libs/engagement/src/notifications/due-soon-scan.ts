@@ -1,11 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Permission, Role, ROLE_PERMISSIONS } from '@sunshine/access';
-import { Clock, Db, JobRunner } from '@sunshine/core';
+import { addDays, Clock, Db, JobRunner } from '@sunshine/core';
 
 export const DUE_SOON_JOB = 'notifications.due-soon';
 /** "Due soon": due within this many days from now (by the Clock), not yet past. */
 export const DUE_SOON_DAYS = 2;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const rolesWith = (permission: Permission): Role[] =>
   (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((role) => ROLE_PERMISSIONS[role].includes(permission));
@@ -35,7 +34,7 @@ export class DueSoonScan implements OnModuleInit {
   /** Records the events; returns how many were new. */
   async scan(): Promise<number> {
     const now = this.clock.now();
-    const horizon = new Date(now.getTime() + DUE_SOON_DAYS * DAY_MS);
+    const horizon = addDays(now, DUE_SOON_DAYS);
     return this.db.transaction(async () => {
       const followUps = await this.db.query<unknown[]>(
         `INSERT INTO notification_outbox (kind, region_code, subject_type, subject_id, recipient_user_ids, dedupe_key, payload)

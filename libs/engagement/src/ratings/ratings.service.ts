@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, Principal } from '@sunshine/access';
-import { AppConfig, Clock, Db, Keyset, Page } from '@sunshine/core';
+import { addDays, AppConfig, Clock, Db, Keyset, Page } from '@sunshine/core';
 import { LEVEL_COLUMN, parsePeriod, PublishedDisclosures, refusePersonalDataIn } from '@sunshine/disclosures';
 import { RegionsService } from '@sunshine/regions';
 
@@ -19,7 +19,6 @@ import { RatingsRepository, SubtreeColumn } from './ratings.repository';
 
 /** Soonest due first: (due_at, id) ascending. */
 const FOLLOW_UP_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
-const DAY_MS = 86_400_000;
 
 /**
  * Satisfaction ratings (满意度评价): verified residents rate their village's published disclosures
@@ -71,7 +70,7 @@ export class RatingsService {
       const wasNegative = previous !== null && isNegative(previous.level);
       let followUp: { opened?: string; withdrawn?: string | null } = {};
       if (isNegative(rating.level) && !wasNegative) {
-        const dueAt = new Date(now.getTime() + this.config.RATING_FOLLOW_UP_DAYS * DAY_MS);
+        const dueAt = addDays(now, this.config.RATING_FOLLOW_UP_DAYS);
         followUp = {
           opened: await this.ratings.openFollowUp(m, {
             ratingId: rating.id,
