@@ -219,6 +219,7 @@ describe('Follows and notifications', () => {
       publication: 'immediate',
       correction: 'immediate',
       commentAnswered: 'immediate',
+      followUpAnswered: 'immediate',
       complaintStatus: 'immediate',
       followUpDueSoon: 'immediate',
       complaintDueSoon: 'immediate',

@@ -1,7 +1,7 @@
 import { Role } from '@sunshine/access';
-import { Clock } from '@sunshine/core';
+import { Clock, JobRunner } from '@sunshine/core';
 import { LEVEL_COLUMN } from '@sunshine/disclosures';
-import { ratingFiguresSql } from '@sunshine/engagement';
+import { DELIVER_JOB, ratingFiguresSql } from '@sunshine/engagement';
 import { DataSource } from 'typeorm';
 
 import { createAccount, SignedIn, signedIn, signIn } from './support/accounts';
@@ -187,6 +187,13 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
       [followUpId],
     );
     expect(audit).toMatchObject({ actor_id: clerk.id, detail: { onTime: false } });
+
+    // The resident hears of the answer (an in-app notification), once.
+    await sut.app.get(JobRunner).runNow(DELIVER_JOB);
+    const notes = (await authed(sut.http, me).get('/api/v1/me/notifications').expect(200)).body.items;
+    expect(notes.filter((n: { kind: string }) => n.kind === 'follow_up_answered')).toEqual([
+      expect.objectContaining({ subjectType: 'rating', details: { disclosureId: id, followUpId } }),
+    ]);
   });
 
   it('withdraws an unanswered follow-up when the rating turns non-negative', async () => {
@@ -235,6 +242,7 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
     expect(summary.body).toEqual({
       disclosureId: quarter,
       participants: 6,
+      ratings: 6,
       distribution: [
         { level: 'very_satisfied', label: '非常满意', count: 1 },
         { level: 'satisfied', label: '满意', count: 2 },
@@ -254,7 +262,8 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
     expect(village.body).toMatchObject({
       regionCode: SIBLING_VILLAGE,
       disclosuresRated: 2,
-      participants: 7,
+      participants: 6, // one resident rated both
+      ratings: 7,
       satisfactionRate: '0.5714', // 4 of 7
       followUpsDue: 3,
       answeredOnTime: 1,
@@ -265,11 +274,12 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
     const elsewhere = await sut.http.get(`/api/v1/regions/${OTHER_TOWNSHIP}/rating-summary?from=2026-01&to=2026-12`);
     expect(elsewhere.body).toMatchObject({ participants: 0, disclosuresRated: 0 });
     const township = await sut.http.get(`/api/v1/regions/${TOWNSHIP}/rating-summary?from=2026-01&to=2026-12`);
-    const [{ n }] = await db.query(
-      `SELECT count(*)::int AS n FROM disclosure_rating r JOIN disclosure d ON d.id = r.disclosure_id WHERE d.township_code = $1`,
+    const [{ n, raters }] = await db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT r.user_id)::int AS raters
+       FROM disclosure_rating r JOIN disclosure d ON d.id = r.disclosure_id WHERE d.township_code = $1`,
       [TOWNSHIP],
     );
-    expect(township.body.participants).toBe(n);
+    expect(township.body).toMatchObject({ ratings: n, participants: raters });
     expect(n).toBeGreaterThan(7);
 
     expectProblem(

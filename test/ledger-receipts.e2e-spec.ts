@@ -63,7 +63,7 @@ describe('Publication ledger: receipts anyone can verify from the public replies
   const serverVerify = async () =>
     (await as(supervisor).get(`/api/v1/ledger/verify?region=${COUNTY}`).expect(200)).body;
 
-  async function draft(category: string, title: string, body: string, period = '2026-11'): Promise<string> {
+  async function draft(category: string, title: string, body: string, period = '2025-11'): Promise<string> {
     return (
       await as(clerk)
         .post('/api/v1/disclosures')
@@ -95,10 +95,10 @@ describe('Publication ledger: receipts anyone can verify from the public replies
       .post(`/api/v1/disclosures/${finance}/draft/lines`)
       .send({
         lines: [
-          financeLine({ occurredOn: '2026-11-02', note: '备注 “全角” ½' }),
-          financeLine({ occurredOn: '2026-11-03', voucherNo: '记-0002', amount: '0.10', paymentMethod: 'cash' }),
+          financeLine({ occurredOn: '2025-11-02', note: '备注 “全角” ½' }),
+          financeLine({ occurredOn: '2025-11-03', voucherNo: '记-0002', amount: '0.10', paymentMethod: 'cash' }),
           financeLine({
-            occurredOn: '2026-11-04',
+            occurredOn: '2025-11-04',
             direction: 'income',
             accountCode: '补助收入',
             amount: '9999999999.99',
@@ -122,7 +122,7 @@ describe('Publication ledger: receipts anyone can verify from the public replies
     await submitAndApprove(sut.http, finance, { clerk, monitor, reviewer });
     generated.push(finance);
 
-    const village = await draft('village', '低保名单', '名单如下', '2026-Q4');
+    const village = await draft('village', '低保名单', '名单如下', '2025-Q4');
     await as(clerk)
       .post(`/api/v1/disclosures/${village}/draft/subsidies`)
       .send({
@@ -138,7 +138,7 @@ describe('Publication ledger: receipts anyone can verify from the public replies
     generated.push(village);
 
     for (let i = 0; i < 3; i++) {
-      const party = await draft('party', `党务公开 ${i}`, `正文 ${'字'.repeat(i * 40)}`, `2026-Q${i + 1}`);
+      const party = await draft('party', `党务公开 ${i}`, `正文 ${'字'.repeat(i * 40)}`, `2025-Q${i + 1}`);
       await submitAndApprove(sut.http, party, { clerk, reviewer });
       if (i === 1)
         await as(reviewer).post(`/api/v1/disclosures/${party}/withdraw`).send({ reason: '重复' }).expect(204);

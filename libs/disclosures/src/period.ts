@@ -22,3 +22,26 @@ export function parsePeriod(value: string): Period | null {
     : [Number(part), Number(part)];
   return { period: value, start: iso(year, first, 1), end: iso(year, last, lastDay(year, last)) };
 }
+
+/** Disclosure periods are calendar months and quarters in China Standard Time (UTC+8, no DST). */
+const CST_OFFSET_MS = 8 * 3600_000;
+
+/** The current and the previous month and quarter at `now`, in China Standard Time. */
+export function periodsAt(now: Date): {
+  month: string;
+  previousMonth: string;
+  quarter: string;
+  previousQuarter: string;
+} {
+  const local = new Date(now.getTime() + CST_OFFSET_MS);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth(); // 0-11
+  const quarter = Math.floor(month / 3) + 1;
+  const ym = (y: number, m: number) => `${y}-${String(m + 1).padStart(2, '0')}`;
+  return {
+    month: ym(year, month),
+    previousMonth: month === 0 ? ym(year - 1, 11) : ym(year, month - 1),
+    quarter: `${year}-Q${quarter}`,
+    previousQuarter: quarter === 1 ? `${year - 1}-Q4` : `${year}-Q${quarter - 1}`,
+  };
+}

@@ -16,6 +16,7 @@ import { ComplaintWorkflowService } from './complaints/complaint-workflow.servic
 import { ComplaintsController } from './complaints/complaints.controller';
 import { ComplaintsRepository } from './complaints/complaints.repository';
 import { ComplaintsService } from './complaints/complaints.service';
+import { DemoEngagementSeeder } from './demo/demo-engagement.seeder';
 import { FollowsController } from './follows/follows.controller';
 import { FollowsService } from './follows/follows.service';
 import { NotificationDeliveryModule } from './notifications/notification-delivery.module';
@@ -55,6 +56,7 @@ import { RatingsTargets } from './ratings/ratings.targets';
     ComplaintsService,
     ComplaintTargets,
     ComplaintWorkflowService,
+    DemoEngagementSeeder,
     NotificationOutbox,
     FollowsService,
     NotificationsService,

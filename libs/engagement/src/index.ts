@@ -1,3 +1,4 @@
+export * from './demo/demo-engagement.seeder';
 export * from './engagement.module';
 export * from './notifications/due-soon-scan';
 export * from './notifications/notification-delivery';

@@ -2,8 +2,8 @@ import { Role } from '../roles';
 
 /**
  * Demo accounts seeded with the embedded default (DEMO_DATA): one of every role in 浑河湾街道
- * (township 210102001000, 和平区, 沈阳市) and its community 水源地社区 (210102001002). The passwords
- * are published in README, so a production start refuses DEMO_DATA.
+ * (township 210102001000, 和平区, 沈阳市) and its community 水源地社区 (210102001002), with three
+ * residents there. The passwords are published in README, so a production start refuses DEMO_DATA.
  */
 export const DEMO_ACCOUNTS = [
   {
@@ -11,6 +11,22 @@ export const DEMO_ACCOUNTS = [
     kind: 'resident',
     realName: '演示居民',
     password: 'sunshine-resident-demo',
+    role: Role.Resident,
+    region: '210102001002',
+  },
+  {
+    login: '13800000002',
+    kind: 'resident',
+    realName: '演示居民二',
+    password: 'sunshine-resident-demo-2',
+    role: Role.Resident,
+    region: '210102001002',
+  },
+  {
+    login: '13800000003',
+    kind: 'resident',
+    realName: '演示居民三',
+    password: 'sunshine-resident-demo-3',
     role: Role.Resident,
     region: '210102001002',
   },

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Actor, DEMO_ACCOUNTS } from '@sunshine/access';
-import { AppConfig, Db } from '@sunshine/core';
+import { AppConfig, Clock, Db } from '@sunshine/core';
 
+import { periodsAt } from '../period';
 import { DraftingService } from '../workflow/drafting.service';
 import { ReviewService } from '../workflow/review.service';
 
@@ -9,7 +10,9 @@ const VILLAGE = '210102001002';
 
 /**
  * With the demo data on, publishes two disclosures of the demo community through the real workflow
- * (clerk drafts, monitor checks, township approves), so a first start shows a working portal.
+ * (clerk drafts, monitor checks, township approves), so a first start shows a working portal: the
+ * finances of the last month and the Party affairs of the last quarter, as of the first start (so
+ * that residents may still rate them).
  */
 @Injectable()
 export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
@@ -20,6 +23,7 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
     private readonly drafting: DraftingService,
     private readonly review: ReviewService,
     private readonly db: Db,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,12 +47,14 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
     if (!ids.get('demo-clerk') || !ids.get('demo-monitor') || !ids.get('demo-reviewer')) return;
 
     const clerk = actor('demo-clerk');
+    const { previousMonth: month, previousQuarter: quarter } = periodsAt(this.clock.now());
+    const [year, monthNo] = month.split('-').map(Number);
     const finance = await this.drafting.create(
       {
         regionCode: VILLAGE,
         category: 'finance',
-        period: '2026-10',
-        title: '水源地社区2026年10月财务收支公开',
+        period: month,
+        title: `水源地社区${year}年${monthNo}月财务收支公开`,
         body: '本月收支明细如下，欢迎居民监督。',
       },
       clerk,
@@ -60,7 +66,7 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
           direction: 'income',
           accountCode: '补助收入',
           amount: '50000.00',
-          occurredOn: '2026-10-09',
+          occurredOn: `${month}-09`,
           counterparty: '和平区财政局',
           voucherNo: '记-1001',
           paymentMethod: 'bank',
@@ -70,7 +76,7 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
           direction: 'income',
           accountCode: '其他收入',
           amount: '1200.00',
-          occurredOn: '2026-10-15',
+          occurredOn: `${month}-15`,
           counterparty: '场地租用',
           voucherNo: '记-1002',
           paymentMethod: 'bank',
@@ -80,7 +86,7 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
           direction: 'expense',
           accountCode: '管理费用/办公费',
           amount: '865.40',
-          occurredOn: '2026-10-12',
+          occurredOn: `${month}-12`,
           counterparty: '文具店',
           voucherNo: '记-1003',
           paymentMethod: 'bank',
@@ -90,7 +96,7 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
           direction: 'expense',
           accountCode: '管理费用/干部报酬',
           amount: '18000.00',
-          occurredOn: '2026-10-20',
+          occurredOn: `${month}-20`,
           counterparty: '社区工作人员',
           voucherNo: '记-1004',
           paymentMethod: 'bank',
@@ -100,7 +106,7 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
           direction: 'expense',
           accountCode: '管理费用/招待费',
           amount: '320.00',
-          occurredOn: '2026-10-23',
+          occurredOn: `${month}-23`,
           counterparty: '餐饮店',
           voucherNo: '记-1005',
           paymentMethod: 'cash',
@@ -117,8 +123,8 @@ export class DemoDisclosuresSeeder implements OnApplicationBootstrap {
       {
         regionCode: VILLAGE,
         category: 'party',
-        period: '2026-Q3',
-        title: '水源地社区党支部2026年第三季度党务公开',
+        period: quarter,
+        title: `水源地社区党支部${quarter.replace('-Q', '年第')}季度党务公开`,
         body: '## 组织生活\n\n- 召开党员大会1次\n- 开展主题党日活动3次',
       },
       clerk,

@@ -3,12 +3,19 @@ import { Db } from '@sunshine/core';
 
 /** The kinds of in-app notification; each has a per-user preference (immediate, daily digest, off). */
 export type NotificationKind =
-  'publication' | 'correction' | 'comment_answered' | 'complaint_status' | 'follow_up_due_soon' | 'complaint_due_soon';
+  | 'publication'
+  | 'correction'
+  | 'comment_answered'
+  | 'follow_up_answered'
+  | 'complaint_status'
+  | 'follow_up_due_soon'
+  | 'complaint_due_soon';
 
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'publication',
   'correction',
   'comment_answered',
+  'follow_up_answered',
   'complaint_status',
   'follow_up_due_soon',
   'complaint_due_soon',

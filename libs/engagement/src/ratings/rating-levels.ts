@@ -1,3 +1,5 @@
+import { periodsAt } from '@sunshine/disclosures';
+
 /**
  * The five-level scale of government service ratings, best first. Codes travel in the API; the
  * Chinese labels are the scale's official wording.
@@ -24,24 +26,13 @@ export const NEGATIVE_LEVELS: readonly RatingLevel[] = ['dissatisfied', 'very_di
 
 export const isNegative = (level: string): boolean => (NEGATIVE_LEVELS as readonly string[]).includes(level);
 
-/** Disclosure periods are calendar months and quarters in China Standard Time (UTC+8, no DST). */
-const CST_OFFSET_MS = 8 * 3600_000;
-
 /**
  * The periods of `period`'s kind (month `YYYY-MM` or quarter `YYYY-Qn`) that are current and
  * previous at `now`: a rating of a disclosure of either may be given or changed.
  */
 export function openPeriods(period: string, now: Date): [current: string, previous: string] {
-  const local = new Date(now.getTime() + CST_OFFSET_MS);
-  const year = local.getUTCFullYear();
-  const month = local.getUTCMonth(); // 0-11
-  if (/^\d{4}-Q[1-4]$/.test(period)) {
-    const quarter = Math.floor(month / 3) + 1;
-    const previous = quarter === 1 ? `${year - 1}-Q4` : `${year}-Q${quarter - 1}`;
-    return [`${year}-Q${quarter}`, previous];
-  }
-  const ym = (y: number, m: number) => `${y}-${String(m + 1).padStart(2, '0')}`;
-  return [ym(year, month), month === 0 ? ym(year - 1, 11) : ym(year, month - 1)];
+  const at = periodsAt(now);
+  return period.includes('Q') ? [at.quarter, at.previousQuarter] : [at.month, at.previousMonth];
 }
 
 /** Whether a rating of a disclosure of `period` may be given or changed at `now`. */

@@ -50,6 +50,7 @@ export function followUpItem(f: Omit<FollowUpListRow, 'due_key'>, now: Date): Fo
 export function ratingFigures(row: FiguresRow): RatingFiguresDto {
   return {
     participants: row.participants,
+    ratings: row.ratings,
     distribution: RATING_LEVELS.map((level) => ({ level, label: RATING_LABELS[level], count: row[level] })),
     satisfactionRate: row.satisfaction_rate,
     followUpsDue: row.follow_ups_due,

@@ -34,6 +34,7 @@ export interface FollowUpListRow extends FollowUpRow {
 }
 
 export interface FiguresRow {
+  ratings: number;
   participants: number;
   very_satisfied: number;
   satisfied: number;
@@ -67,10 +68,10 @@ const FOLLOW_UP_COLUMNS = `f.id, f.rating_id, f.disclosure_id, f.region_code::te
  */
 const figuresSql = (where: string, nowParam: string): string => `
   WITH d AS (SELECT d.id FROM disclosure d WHERE ${where}),
-  r AS (SELECT r.level, r.disclosure_id FROM disclosure_rating r JOIN d ON d.id = r.disclosure_id),
+  r AS (SELECT r.level, r.disclosure_id, r.user_id FROM disclosure_rating r JOIN d ON d.id = r.disclosure_id),
   f AS (SELECT f.status, f.due_at, f.answered_at FROM rating_follow_up f JOIN d ON d.id = f.disclosure_id
         WHERE f.status = 'answered' OR (f.status = 'open' AND f.due_at < ${nowParam}::timestamptz)),
-  rs AS (SELECT count(*)::int AS participants,
+  rs AS (SELECT count(*)::int AS ratings, count(DISTINCT user_id)::int AS participants,
            count(*) FILTER (WHERE level = 'very_satisfied')::int AS very_satisfied,
            count(*) FILTER (WHERE level = 'satisfied')::int AS satisfied,
            count(*) FILTER (WHERE level = 'basically_satisfied')::int AS basically_satisfied,
@@ -82,7 +83,7 @@ const figuresSql = (where: string, nowParam: string): string => `
            count(*) FILTER (WHERE status = 'answered' AND answered_at <= due_at)::int AS answered_on_time
          FROM f)
   SELECT rs.*, fs.*,
-    round((rs.very_satisfied + rs.satisfied + rs.basically_satisfied)::numeric / nullif(rs.participants, 0), 4)::text
+    round((rs.very_satisfied + rs.satisfied + rs.basically_satisfied)::numeric / nullif(rs.ratings, 0), 4)::text
       AS satisfaction_rate,
     round(fs.answered_on_time::numeric / nullif(fs.follow_ups_due, 0), 4)::text AS answered_on_time_rate
   FROM rs, fs`;
@@ -195,15 +196,22 @@ export class RatingsRepository {
   }
 
   /** Answers an open follow-up; null when it is not open (answered or withdrawn meanwhile). */
-  async answer(m: EntityManager, id: string, text: string, by: string, at: Date): Promise<FollowUpListRow | null> {
-    const rows = await updatedRows<{ id: string }>(
+  async answer(
+    m: EntityManager,
+    id: string,
+    text: string,
+    by: string,
+    at: Date,
+  ): Promise<{ followUp: FollowUpListRow; raterId: string } | null> {
+    const rows = await updatedRows<{ user_id: string }>(
       m,
-      `UPDATE rating_follow_up SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4
-       WHERE id = $1 AND status = 'open' RETURNING id`,
+      `UPDATE rating_follow_up f SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4
+       FROM disclosure_rating r
+       WHERE f.id = $1 AND f.status = 'open' AND r.id = f.rating_id RETURNING r.user_id`,
       [id, text, by, at],
     );
-    if (!rows[0]) return null;
-    return this.followUp(id, m);
+    const followUp = rows[0] && (await this.followUp(id, m));
+    return followUp ? { followUp, raterId: rows[0]!.user_id } : null;
   }
 
   async followUp(id: string, m: Pick<EntityManager, 'query'> = this.db): Promise<FollowUpListRow | null> {

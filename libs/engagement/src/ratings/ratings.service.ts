@@ -4,6 +4,7 @@ import { addDays, AppConfig, Clock, Db, Keyset, Page } from '@sunshine/core';
 import { LEVEL_COLUMN, parsePeriod, PublishedDisclosures, refusePersonalDataIn } from '@sunshine/disclosures';
 import { RegionsService } from '@sunshine/regions';
 
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import {
   DisclosureRatingSummaryDto,
   FollowUpDto,
@@ -35,6 +36,7 @@ export class RatingsService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly db: Db,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   /**
@@ -134,11 +136,12 @@ export class RatingsService {
     refusePersonalDataIn({ text });
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
-      const answered = await this.ratings.answer(m, id, text, actor.userId as string, now);
-      if (!answered) {
+      const done = await this.ratings.answer(m, id, text, actor.userId as string, now);
+      if (!done) {
         if (!(await this.ratings.followUp(id, m))) throw ratingError(RatingErrorCode.FollowUpNotFound);
         throw ratingError(RatingErrorCode.FollowUpClosed);
       }
+      const answered = done.followUp;
       await this.audit.record(
         actor,
         {
@@ -151,6 +154,16 @@ export class RatingsService {
         },
         m,
       );
+      // The resident who rated hears of the answer, in the same transaction.
+      await this.outbox.record({
+        kind: 'follow_up_answered',
+        regionCode: answered.region_code,
+        subjectType: 'rating',
+        subjectId: answered.rating_id,
+        recipientUserIds: [done.raterId],
+        dedupeKey: `follow_up_answered:${id}`,
+        payload: { disclosureId: answered.disclosure_id, followUpId: id },
+      });
       return followUpItem(answered, now);
     });
   }

@@ -56,6 +56,7 @@ export const PREFERENCE_FIELDS = {
   publication: 'publication',
   correction: 'correction',
   comment_answered: 'commentAnswered',
+  follow_up_answered: 'followUpAnswered',
   complaint_status: 'complaintStatus',
   follow_up_due_soon: 'followUpDueSoon',
   complaint_due_soon: 'complaintDueSoon',
@@ -66,6 +67,7 @@ export class NotificationPreferencesDto {
   @ApiProperty(DELIVERY) publication: Delivery;
   @ApiProperty(DELIVERY) correction: Delivery;
   @ApiProperty(DELIVERY) commentAnswered: Delivery;
+  @ApiProperty(DELIVERY) followUpAnswered: Delivery;
   @ApiProperty(DELIVERY) complaintStatus: Delivery;
   @ApiProperty(DELIVERY) followUpDueSoon: Delivery;
   @ApiProperty(DELIVERY) complaintDueSoon: Delivery;
@@ -76,6 +78,7 @@ export class NotificationPreferencesInputDto {
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) publication?: Delivery;
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) correction?: Delivery;
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) commentAnswered?: Delivery;
+  @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) followUpAnswered?: Delivery;
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) complaintStatus?: Delivery;
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) followUpDueSoon?: Delivery;
   @ApiPropertyOptional(DELIVERY) @IsOptional() @IsIn(DELIVERIES) complaintDueSoon?: Delivery;

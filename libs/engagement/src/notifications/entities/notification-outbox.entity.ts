@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const NOTIFICATION_KIND_CHECK =
-  "kind IN ('publication', 'correction', 'comment_answered', 'complaint_status', 'follow_up_due_soon', 'complaint_due_soon')";
+  "kind IN ('publication', 'correction', 'comment_answered', 'follow_up_answered', 'complaint_status', 'follow_up_due_soon', 'complaint_due_soon')";
 
 /** An event waiting for delivery (`deliveredAt` null). Schema: migrations/…-follows-and-notifications.ts */
 @Entity('notification_outbox')

@@ -150,8 +150,15 @@ export class LevelCountDto {
 }
 
 export class RatingFiguresDto {
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Residents who rated' })
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Residents who rated (each counted once)' })
   participants: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Ratings given: one per resident and disclosure, so more than `participants` over a subtree',
+  })
+  ratings: number;
 
   @ApiProperty({ type: LevelCountDto, isArray: true, description: 'One entry per level, best first' })
   distribution: LevelCountDto[];
@@ -160,7 +167,8 @@ export class RatingFiguresDto {
     type: String,
     nullable: true,
     pattern: '^[01]\\.\\d{4}$',
-    description: 'Share of the first three levels, exact to 4 decimals (rounded half up); null without participants',
+    description:
+      'Share of the ratings in the first three levels, exact to 4 decimals (rounded half up); null without ratings',
     example: '0.9500',
   })
   satisfactionRate: string | null;
