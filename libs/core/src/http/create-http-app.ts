@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-import { LoggerService, RequestMethod, Type } from '@nestjs/common';
+import { INestApplication, LoggerService, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -19,6 +19,7 @@ import { limitJsonDepth } from './json-body';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
+import { BUILT_PORTAL, serveWebPortal } from './web-portal';
 
 export const API_PREFIX = 'api/v1';
 const DOCS_PATH = 'api/docs';
@@ -33,9 +34,22 @@ function requestId(req: IncomingMessage): string {
   return id;
 }
 
+/** `/api/v1` before every route but the probes, the metrics and the problem pages. */
+export function setApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: `${PROBLEM_PAGES_PATH.slice(1)}/:slug`, method: RequestMethod.GET },
+    ],
+  });
+}
+
 /**
  * Creates the HTTP application: Fastify, problem replies (the HTTP layer's own errors included),
- * validation, request ids, 405 with Allow, CORS, security headers, metrics, OpenAPI.
+ * validation, request ids, 405 with Allow, CORS, security headers, metrics, OpenAPI, and the web
+ * portal at `/` when it is built.
  */
 export async function createHttpApp(
   module: Type<unknown>,
@@ -63,14 +77,7 @@ export async function createHttpApp(
   const config = app.get(AppConfig);
   Object.assign(httpLayer, { headers: securityHeaders(config.HSTS_MAX_AGE), problemBaseUrl: config.publicBaseUrl });
 
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-      { path: `${PROBLEM_PAGES_PATH.slice(1)}/:slug`, method: RequestMethod.GET },
-    ],
-  });
+  setApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
 
@@ -85,6 +92,8 @@ export async function createHttpApp(
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  await serveWebPortal(app, BUILT_PORTAL);
 
   const document = buildOpenApiDocument(app);
   enableHttpCaching(fastify, app, representationSalt(document));

@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 
+import { isPortalPath } from './web-portal';
+
 /** Nothing of an API reply may load or run anything, nor be framed. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** Swagger UI loads its own scripts, styles and images, and calls the API from the same origin. */
 const DOCS_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/** The web portal (apps/web): its own scripts and styles (Vant sets inline styles), the API, images it draws. */
+const PORTAL_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /**
  * The security headers of every reply. HSTS only when the operator says the API is reached over
@@ -32,11 +39,12 @@ export function securityHeaders(hstsMaxAge: number, csp = API_CSP): Record<strin
 export function addSecurityHeaders(fastify: FastifyInstance, hstsMaxAge: number, docsPath: string): void {
   const api = securityHeaders(hstsMaxAge);
   const docs = securityHeaders(hstsMaxAge, DOCS_CSP);
+  const portal = securityHeaders(hstsMaxAge, PORTAL_CSP);
   const docsPrefix = `/${docsPath.replace(/^\/+|\/+$/g, '')}`;
   fastify.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?')[0];
     const isDocs = path === docsPrefix || path.startsWith(`${docsPrefix}/`) || path.startsWith(`${docsPrefix}-`);
-    void reply.headers(isDocs ? docs : api);
+    void reply.headers(isDocs ? docs : isPortalPath(path) ? portal : api);
     return payload;
   });
 }

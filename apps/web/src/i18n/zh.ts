@@ -1,0 +1,7 @@
+import { commonZh } from './common';
+import { publicZh } from './public';
+import { residentZh } from './resident';
+import { staffZh } from './staff';
+
+/** Chinese (the default): every key of the portal. */
+export const zh = { ...commonZh, ...publicZh, ...residentZh, ...staffZh };
