@@ -132,6 +132,8 @@ export const publicZh = {
   'pub.noticePublished': '公开日期：{date}',
   'pub.backToDisclosure': '返回公开详情',
   'pub.redacted': '个人信息已于 {date} 删除：{reason}',
+  'pub.fieldTitle': '标题',
+  'pub.fieldCorrection': '更正原因',
 };
 
 export const publicEn: Record<keyof typeof publicZh, string> = {
@@ -268,4 +270,6 @@ export const publicEn: Record<keyof typeof publicZh, string> = {
   'pub.noticePublished': 'Published on {date}',
   'pub.backToDisclosure': 'Back to the disclosure',
   'pub.redacted': 'Personal data removed on {date}: {reason}',
+  'pub.fieldTitle': 'Title',
+  'pub.fieldCorrection': 'Reason for the correction',
 };
