@@ -90,12 +90,11 @@ export const staffZh = {
   'staff.draft.attach': '上传附件',
   'staff.draft.steps': '办理记录',
   'staff.draft.submitTitle': '提交审核',
-  'staff.draft.submitFinance':
-    '财务公开先由村务监督委员会审核，再由乡镇（街道）审核公开。提交前会检查是否含有身份证号、银行卡号、手机号。',
+  'staff.draft.submitFinance': '财务公开先由村务监督委员会审核，再由乡镇（街道）审核公开。提交前会检查是否含有身份证号、银行卡号、手机号。',
   'staff.draft.submitOther': '提交后由乡镇（街道）审核公开。提交前会检查是否含有身份证号、银行卡号、手机号。',
   'staff.draft.submit': '提交审核',
   'staff.line.no': '序号',
-  'staff.line.direction': '收支',
+  'staff.line.direction': '收支方向',
   'staff.line.account': '科目',
   'staff.line.amount': '金额（元）',
   'staff.line.amountYuan': '金额（元）',
@@ -115,8 +114,7 @@ export const staffZh = {
   'staff.totals.lines': '笔数',
   'staff.totals.total': '合计（元）',
   'staff.import.legend': '从表格导入（替换全部明细）',
-  'staff.import.help':
-    '支持 .csv（UTF-8）和 .xlsx。首行为表头：收支,科目,金额,日期,对方单位,凭证号,支付方式,备注。全部行正确才会保存；有错误时一行也不保存，并列出每个出错的行。',
+  'staff.import.help': '支持 .csv（UTF-8）和 .xlsx。首行为表头：收支,科目,金额,日期,对方单位,凭证号,支付方式,备注。全部行正确才会保存；有错误时一行也不保存，并列出每个出错的行。',
   'staff.import.file': '选择表格文件',
   'staff.import.run': '导入表格',
   'staff.import.rejected': '导入被拒绝：{n} 行有错误，未保存任何内容。',
@@ -296,8 +294,7 @@ export const staffEn: Record<keyof typeof staffZh, string> = {
   'staff.work.followUps': 'Rating follow-ups',
   'staff.work.residents': 'Residents: verify and register',
   'staff.work.inWorks': 'Disclosures in the works',
-  'staff.work.deviceNote':
-    'Drafts, returned and submitted disclosures started or opened on this device (the API does not list a village’s drafts yet).',
+  'staff.work.deviceNote': 'Drafts, returned and submitted disclosures started or opened on this device (the API does not list a village’s drafts yet).',
   'staff.work.noDrafts': 'No disclosures in the works on this device.',
   'staff.work.revisionN': 'Revision {n}',
   'staff.work.submittedAt': 'Submitted {at}',
@@ -344,10 +341,8 @@ export const staffEn: Record<keyof typeof staffZh, string> = {
   'staff.draft.attach': 'Upload the attachment',
   'staff.draft.steps': 'History',
   'staff.draft.submitTitle': 'Submit for review',
-  'staff.draft.submitFinance':
-    'Finances go to the village monitor first, then to the township. Submission checks for identity, card and mobile numbers.',
-  'staff.draft.submitOther':
-    'The township reviews and publishes it. Submission checks for identity, card and mobile numbers.',
+  'staff.draft.submitFinance': 'Finances go to the village monitor first, then to the township. Submission checks for identity, card and mobile numbers.',
+  'staff.draft.submitOther': 'The township reviews and publishes it. Submission checks for identity, card and mobile numbers.',
   'staff.draft.submit': 'Submit for review',
   'staff.line.no': 'No.',
   'staff.line.direction': 'Direction',
@@ -370,8 +365,7 @@ export const staffEn: Record<keyof typeof staffZh, string> = {
   'staff.totals.lines': 'Lines',
   'staff.totals.total': 'Total (yuan)',
   'staff.import.legend': 'Import from a spreadsheet (replaces all lines)',
-  'staff.import.help':
-    'CSV (UTF-8) or XLSX. Header row: 收支,科目,金额,日期,对方单位,凭证号,支付方式,备注. All rows are saved or none; every bad row is listed.',
+  'staff.import.help': 'CSV (UTF-8) or XLSX. Header row: 收支,科目,金额,日期,对方单位,凭证号,支付方式,备注. All rows are saved or none; every bad row is listed.',
   'staff.import.file': 'Spreadsheet file',
   'staff.import.run': 'Import the spreadsheet',
   'staff.import.rejected': 'Import refused: {n} bad rows, nothing was saved.',
@@ -390,8 +384,7 @@ export const staffEn: Record<keyof typeof staffZh, string> = {
   'staff.review.noBody': '(no text)',
   'staff.review.noLines': 'No finance lines.',
   'staff.review.subsidies': 'Subsidy list',
-  'staff.review.attachmentsNote':
-    'Attachments under review cannot be downloaded yet (the API serves published ones only).',
+  'staff.review.attachmentsNote': 'Attachments under review cannot be downloaded yet (the API serves published ones only).',
   'staff.review.monitorStep': 'Village monitor check',
   'staff.review.townshipStep': 'Township review',
   'staff.review.monitorHelp': 'Approve to send it to the township, or return it to the clerk with a reason.',
