@@ -134,6 +134,7 @@ export const publicZh = {
   'pub.redacted': '个人信息已于 {date} 删除：{reason}',
   'pub.fieldTitle': '标题',
   'pub.fieldCorrection': '更正原因',
+  'pub.periodInvalid': '期间格式不正确：请写成 2026-01（月）或 2026-Q1（季度）',
 };
 
 export const publicEn: Record<keyof typeof publicZh, string> = {
@@ -272,4 +273,5 @@ export const publicEn: Record<keyof typeof publicZh, string> = {
   'pub.redacted': 'Personal data removed on {date}: {reason}',
   'pub.fieldTitle': 'Title',
   'pub.fieldCorrection': 'Reason for the correction',
+  'pub.periodInvalid': 'Not a period: write 2026-01 (a month) or 2026-Q1 (a quarter)',
 };
