@@ -134,6 +134,8 @@ export const publicZh = {
   'pub.redacted': '个人信息已于 {date} 删除：{reason}',
   'pub.fieldTitle': '标题',
   'pub.fieldCorrection': '更正原因',
+  'pub.incomeTotal': '收入合计',
+  'pub.expenseTotal': '支出合计',
   'pub.periodInvalid': '期间格式不正确：请写成 2026-01（月）或 2026-Q1（季度）',
 };
 
@@ -273,5 +275,7 @@ export const publicEn: Record<keyof typeof publicZh, string> = {
   'pub.redacted': 'Personal data removed on {date}: {reason}',
   'pub.fieldTitle': 'Title',
   'pub.fieldCorrection': 'Reason for the correction',
+  'pub.incomeTotal': 'Total income',
+  'pub.expenseTotal': 'Total expense',
   'pub.periodInvalid': 'Not a period: write 2026-01 (a month) or 2026-Q1 (a quarter)',
 };
