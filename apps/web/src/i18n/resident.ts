@@ -454,7 +454,7 @@ export const residentEn: Record<keyof typeof residentZh, string> = {
   'res.notAboutDisclosure': 'Not about this disclosure',
   'res.category': 'Category',
   'res.chooseCategory': 'Choose a category',
-  'res.complaintText': 'Complaint',
+  'res.complaintText': 'Complaint text',
   'res.complaintTextHint': '10 to 2000 characters ({n} so far). Do not write identity, bank card or mobile numbers.',
   'res.anonymousToPublic': 'Hide my name from the public',
   'res.publicConsent': 'The complaint may be shown publicly (without a name)',
