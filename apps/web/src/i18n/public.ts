@@ -2,7 +2,7 @@
 export const publicZh = {
   'pub.homeTitle': '阳光三务公开',
   'pub.homeIntro':
-    '这里公开全省每个村、社区的党务、村务和财务：逐级查看地区，阅读已发布的公开内容和财务收支，核验每份公开的区块账本回执，并可关注、评价和投诉。',
+    '这里公开全省每个村、社区的党务、村务和财务：逐级查看地区，阅读已发布的公开内容和财务收支，核验每份公开的哈希链账本回执，并可关注、评价和投诉。',
   'pub.searchLabel': '搜索地区',
   'pub.searchPlaceholder': '输入地名，如 和平、水源地',
   'pub.searchButton': '搜索',
@@ -134,6 +134,9 @@ export const publicZh = {
   'pub.redacted': '个人信息已于 {date} 删除：{reason}',
   'pub.fieldTitle': '标题',
   'pub.fieldCorrection': '更正原因',
+  'pub.incomeTotal': '收入合计',
+  'pub.expenseTotal': '支出合计',
+  'pub.periodInvalid': '期间格式不正确：请写成 2026-01（月）或 2026-Q1（季度）',
 };
 
 export const publicEn: Record<keyof typeof publicZh, string> = {
@@ -272,4 +275,7 @@ export const publicEn: Record<keyof typeof publicZh, string> = {
   'pub.redacted': 'Personal data removed on {date}: {reason}',
   'pub.fieldTitle': 'Title',
   'pub.fieldCorrection': 'Reason for the correction',
+  'pub.incomeTotal': 'Total income',
+  'pub.expenseTotal': 'Total expense',
+  'pub.periodInvalid': 'Not a period: write 2026-01 (a month) or 2026-Q1 (a quarter)',
 };

@@ -107,6 +107,10 @@ export const levelKey: Record<RatingLevel, MessageKey> = {
   very_dissatisfied: 'res.level.very_dissatisfied',
 };
 
+export function isRatingLevel(level: string): level is RatingLevel {
+  return Object.hasOwn(levelKey, level);
+}
+
 export const complaintStatusKey: Record<
   'received' | 'accepted' | 'in_progress' | 'answered' | 'closed' | 'rejected',
   MessageKey

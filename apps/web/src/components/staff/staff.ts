@@ -1,3 +1,6 @@
+import { reactive } from 'vue';
+
+import { api } from '../../api/client';
 import type { components } from '../../api/schema';
 import { type MessageKey, t } from '../../i18n';
 import { session } from '../../session';
@@ -143,3 +146,18 @@ const STEP_KEYS: Record<components['schemas']['ReviewStepDto']['action'], Messag
   withdraw: 'staff.step.withdraw',
 };
 export const stepText = (a: components['schemas']['ReviewStepDto']['action']) => t(STEP_KEYS[a]);
+
+/** Region names by code, fetched once per code and shown where a list carries only codes. */
+const names = reactive(new Map<string, string>());
+const asked = new Set<string>();
+
+/** The region's name once loaded (the code until then). */
+export function regionName(code: string): string {
+  if (!asked.has(code)) {
+    asked.add(code);
+    void api.GET('/api/v1/regions/{code}', { params: { path: { code } } }).then(({ data }) => {
+      if (data) names.set(code, data.name);
+    });
+  }
+  return names.get(code) ?? code;
+}

@@ -1,4 +1,5 @@
-import type { MessageKey } from '../../i18n';
+import type { components } from '../../api/schema';
+import { type MessageKey, t } from '../../i18n';
 
 export type Category = 'party' | 'village' | 'finance';
 
@@ -33,4 +34,15 @@ export const kindKey = (kind: string): MessageKey => KIND_KEYS[kind] ?? 'pub.ent
 
 export function isCategory(value: unknown): value is Category {
   return value === 'party' || value === 'village' || value === 'finance';
+}
+
+/** "14 市 · 100 县区 · 1406 乡镇街道 · 16727 村社区": a region's descendants per lower level. */
+export function descendantsText(d: components['schemas']['RegionDescendantsDto'] | undefined): string {
+  if (!d) return '';
+  const parts: string[] = [];
+  if (d.city) parts.push(`${d.city} ${t('pub.level2')}`);
+  if (d.county) parts.push(`${d.county} ${t('pub.level3')}`);
+  if (d.township) parts.push(`${d.township} ${t('pub.level4')}`);
+  if (d.village) parts.push(`${d.village} ${t('pub.level5')}`);
+  return parts.join(' · ');
 }
