@@ -319,7 +319,7 @@ export const residentEn: Record<keyof typeof residentZh, string> = {
   'res.passwordMismatch': 'The two passwords differ.',
   'res.villageMissing': 'Search for and choose a village or community first.',
   'res.networkError': 'The network failed; please try again.',
-  'res.retryAfter': '(try again in about {minutes} min)',
+  'res.retryAfter': ' (try again in about {minutes} min)',
   'res.villageSearchPlaceholder': 'Name of the village or community',
   'res.searchVillage': 'Search villages',
   'res.searchResults': 'Search results',
