@@ -90,7 +90,10 @@ export async function newContext(
  * apart, and only server errors (5xx) and failed non-API files count as errors.
  */
 export class ConsoleErrors {
+  /** Each error as `page: message (where)`. */
   readonly errors: string[] = [];
+  /** The same, apart: the page and the message. */
+  readonly entries: { page: string; text: string }[] = [];
   readonly apiProblems: string[] = [];
 
   watch(context: BrowserContext): void {
@@ -98,14 +101,19 @@ export class ConsoleErrors {
       if (message.type() !== 'error') return;
       const page = message.page()?.url() ?? '?';
       const where = message.location().url;
-      const text = `${page}: ${shorten(message.text())}${where && where !== page ? ` (${where})` : ''}`;
+      const said = `${shorten(message.text())}${where && where !== page ? ` (${where})` : ''}`;
       const clientError = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
-      if (clientError && /\/api\//.test(where)) this.apiProblems.push(text);
-      else this.errors.push(text);
+      if (clientError && /\/api\//.test(where)) this.apiProblems.push(`${page}: ${said}`);
+      else this.add(page, said);
     });
     context.on('weberror', (error) => {
-      this.errors.push(`${error.page()?.url() ?? '?'}: uncaught ${error.error().stack ?? error.error().message}`);
+      this.add(error.page()?.url() ?? '?', `uncaught ${error.error().stack ?? error.error().message}`);
     });
+  }
+
+  private add(page: string, text: string): void {
+    this.errors.push(`${page}: ${text}`);
+    this.entries.push({ page, text });
   }
 
   /** The errors since `mark` (a length of `errors` taken before). */
