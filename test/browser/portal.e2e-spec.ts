@@ -100,7 +100,7 @@ describe('Web portal in a browser', () => {
     const reply = page.waitForResponse(apiReply('POST', '/api/v1/auth/login'));
     await form.getByRole('button', { name: /登录/ }).click();
     expect((await reply).status()).toBe(200);
-    await page.waitForURL((u) => u.pathname === next.split('?')[0]);
+    await onPath(page, next.split('?')[0]);
     await page.getByRole('button', { name: '退出' }).waitFor(); // the profile is loaded
     return page;
   }
@@ -160,7 +160,7 @@ describe('Web portal in a browser', () => {
         await search.fill('水源地');
         await search.press('Enter');
         await page.locator(`a[href$="/regions/${VILLAGE}"]`).filter({ hasText: '水源地社区' }).first().click();
-        await page.waitForURL(`**/regions/${VILLAGE}`);
+        await onPath(page, `/regions/${VILLAGE}`);
         await page
           .getByTestId('breadcrumbs')
           .getByRole('link', { name: /辽宁省/ })
@@ -168,7 +168,7 @@ describe('Web portal in a browser', () => {
         await page.getByRole('heading', { level: 1, name: /水源地社区/ }).waitFor();
 
         await page.locator(`a[href$="/regions/${VILLAGE}/finances"]`).first().click();
-        await page.waitForURL(`**/regions/${VILLAGE}/finances`);
+        await onPath(page, `/regions/${VILLAGE}/finances`);
         await page.getByTestId('finance-chart').locator('canvas').first().waitFor();
         const table = page.getByTestId('finance-table');
         await table.getByText('补助收入').first().waitFor();
@@ -188,7 +188,7 @@ describe('Web portal in a browser', () => {
       async () => {
         const page = await signIn('demo-clerk', '/work');
         await page.locator('a[href="/work/new"]').first().click();
-        await page.waitForURL('**/work/new');
+        await onPath(page, '/work/new');
         const form = page.getByTestId('draft-form');
         await chooseCategory(form, 'finance', '财务');
         await form.getByLabel(/期间|周期|时期|所属期|Period/).fill(period);
@@ -200,7 +200,7 @@ describe('Web portal in a browser', () => {
           apiReply('POST', '/api/v1/disclosures'),
         );
         expect(created.status()).toBe(201);
-        await page.waitForURL(/\/work\/drafts\/[0-9a-f-]{36}$/);
+        await onPath(page, /^\/work\/drafts\/[0-9a-f-]{36}$/);
         flow.id = new URL(page.url()).pathname.split('/').pop();
         flow.stage = 1;
 
@@ -257,7 +257,7 @@ describe('Web portal in a browser', () => {
         ] as const) {
           const page = await signIn(who, '/review');
           await page.getByTestId('review-queue').locator(`a[href$="/review/${id}"]`).first().click();
-          await page.waitForURL(`**/review/${id}`);
+          await onPath(page, `/review/${id}`);
           const lines = page.getByTestId('review-lines');
           for (const voucher of ['记-2001', '记-2002', '记-2003']) await lines.getByText(voucher).first().waitFor();
           const approved = await clickAndConfirm(page, page.getByTestId('approve'), apiReply('POST', step));
@@ -280,13 +280,19 @@ describe('Web portal in a browser', () => {
         const link = page.getByTestId('disclosure-list').locator(`a[href$="/disclosures/${id}"]`).first();
         if ((await link.count()) === 0) await page.getByRole('tab', { name: '财务' }).click();
         await link.click();
-        await page.waitForURL(`**/disclosures/${id}`);
+        await onPath(page, `/disclosures/${id}`);
         await page.getByTestId('disclosure-title').filter({ hasText: title }).waitFor();
 
         await page.getByTestId('verify-receipt').click();
-        const verdict = page.getByTestId('verify-result').filter({ hasText: /verified|已验证|验证通过|(?<!不)一致/i });
-        await verdict.waitFor();
-        expect(await page.getByTestId('verify-result').innerText()).not.toMatch(/mismatch|不一致|不符|失败/i);
+        // Done when the result is shown and the button no longer says it is busy.
+        await page.waitForFunction(
+          `!!document.querySelector('[data-test=verify-result]') &&
+           document.querySelector('[data-test=verify-receipt]')?.getAttribute('aria-busy') !== 'true'`,
+        );
+        const result = page.getByTestId('verify-result');
+        const verdict = (await result.getAttribute('data-result')) ?? (await result.innerText());
+        expect(verdict).toMatch(/verified|已验证|验证通过|(?<!不)一致/i);
+        expect(verdict).not.toMatch(/mismatch|不一致|不符|失败/i);
 
         const rating = page.getByTestId('rating-form');
         await rating.getByRole('radio', { name: '满意', exact: true }).check();
@@ -298,7 +304,7 @@ describe('Web portal in a browser', () => {
         expect(rated.status()).toBe(201);
 
         await page.locator(`a[href*="/complaints/new"][href*="${id}"]`).first().click();
-        await page.waitForURL(/\/complaints\/new\?/);
+        await onPath(page, '/complaints/new');
         const form = page.getByTestId('complaint-form');
         await form.getByText('水源地社区').first().waitFor(); // the village named from ?region=
         await chooseFirstOption(form.locator('select').first());
@@ -310,7 +316,7 @@ describe('Web portal in a browser', () => {
         );
         expect(filed.status()).toBe(201);
         flow.complaintId = ((await filed.json()) as { id: string }).id;
-        await page.waitForURL(`**/complaints/${flow.complaintId}`);
+        await onPath(page, `/complaints/${flow.complaintId}`);
         await page.getByTestId('complaint-status').waitFor();
         await page.close();
 
@@ -520,6 +526,11 @@ describe('Web portal in a browser', () => {
     flow.stage = stage;
   }
 });
+
+/** Waits until the page is at this path (whatever its query), e.g. after a redirect. */
+function onPath(page: Page, path: string | RegExp): Promise<void> {
+  return page.waitForURL((u) => (typeof path === 'string' ? u.pathname === path : path.test(u.pathname)));
+}
 
 /** A finance line for the API (JSON words). */
 function line(occurredOn: string, voucherNo: string, direction = 'expense', accountCode = '管理费用/办公费') {

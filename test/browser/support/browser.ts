@@ -78,7 +78,7 @@ export async function newContext(
         : [],
     },
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(20_000);
   errors.watch(context);
   return context;
 }
