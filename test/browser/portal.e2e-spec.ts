@@ -285,10 +285,8 @@ describe('Web portal in a browser', () => {
 
         await page.getByTestId('verify-receipt').click();
         // Done when the result is shown and the button no longer says it is busy.
-        await page.waitForFunction(
-          `!!document.querySelector('[data-test=verify-result]') &&
-           document.querySelector('[data-test=verify-receipt]')?.getAttribute('aria-busy') !== 'true'`,
-        );
+        await page.getByTestId('verify-result').waitFor();
+        await page.locator('[data-test=verify-receipt][aria-busy="true"]').waitFor({ state: 'hidden' });
         const result = page.getByTestId('verify-result');
         const verdict = (await result.getAttribute('data-result')) ?? (await result.innerText());
         expect(verdict).toMatch(/verified|已验证|验证通过|(?<!不)一致/i);
@@ -332,7 +330,7 @@ describe('Web portal in a browser', () => {
       await page.goto('/');
       await page.getByTestId('region-list').waitFor();
       await page.getByRole('button', { name: 'English' }).click();
-      await page.waitForFunction('document.documentElement.lang === "en"');
+      await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
       await page.getByRole('link', { name: 'Sign in' }).waitFor();
       await page.getByRole('button', { name: '中文' }).waitFor();
       await page.close();

@@ -182,14 +182,17 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 
 /**
  * Waits until the page shows its content: a heading is there and nothing says it is still
- * loading (Vant's loading indicator, aria-busy, or the "加载中…"/"Loading…" text).
+ * loading (Vant's loading indicator, aria-busy, or the "加载中…"/"Loading…" text). Locator waits
+ * only: a polled string predicate (waitForFunction) is an eval, which the portal's CSP refuses.
  */
 export async function settled(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
-  await page.waitForFunction(
-    `!document.querySelector('.van-loading, .van-skeleton, [aria-busy="true"]') &&
-     !/加载中|Loading…/.test(document.querySelector('main')?.innerText ?? '')`,
-  );
+  await page.locator('.van-loading, .van-skeleton, [aria-busy="true"]').first().waitFor({ state: 'hidden' });
+  await page
+    .locator('main')
+    .getByText(/加载中|Loading…/)
+    .first()
+    .waitFor({ state: 'hidden' });
 }
 
 /** The <input> a `data-test` marks: the element itself, or the first one inside it (a Vant wrapper). */
