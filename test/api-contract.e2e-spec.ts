@@ -93,6 +93,23 @@ describe('API contract', () => {
   });
 
   it(
+    'exports, without a database, the very document it serves: the one the web portal’s client is typed from',
+    async () => {
+      const script = path.join(ROOT, 'dist/scripts/openapi-export.js');
+      const exported = path.join(dir, 'exported.json');
+      const result = await promisify(execFile)(process.execPath, [script, exported], { cwd: ROOT }).catch(
+        (error: Error) => {
+          throw new Error(`${script} failed (run npm run build first): ${error.message}`);
+        },
+      );
+      expect(result.stderr).toBe('');
+      const served = await sut.http.get('/api/docs-json').expect(200);
+      expect(JSON.parse(await readFile(exported, 'utf8'))).toEqual(served.body);
+    },
+    TOOL_TIMEOUT,
+  );
+
+  it(
     'passes Redocly’s recommended rules with no errors (warnings are listed)',
     async () => {
       const { stdout, stderr } = await run('redocly', [

@@ -25,6 +25,7 @@ export * from './http/graceful-shutdown';
 export * from './http/location';
 export * from './http/openapi';
 export * from './http/posture';
+export * from './http/web-portal';
 export * from './idempotency/idempotency.interceptor';
 export * from './jobs/job-runner';
 export * from './logging/logging.module';
