@@ -25,7 +25,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { Logger } from '@nestjs/common';
@@ -55,7 +55,16 @@ interface Lhr {
   runWarnings: string[];
   runtimeError?: { code: string; message: string };
   categories: Record<string, { score: number | null }>;
-  audits: Record<string, { numericValue?: number; details?: { items?: NetworkRequest[] } }>;
+  audits: Record<
+    string,
+    {
+      title: string;
+      score: number | null;
+      numericValue?: number;
+      displayValue?: string;
+      details?: { type?: string; overallSavingsMs?: number; overallSavingsBytes?: number; items?: NetworkRequest[] };
+    }
+  >;
 }
 type Lighthouse = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: Lhr } | undefined>;
 
@@ -128,6 +137,8 @@ interface PageFigures {
   tbt: number;
   cls: number;
   scripts: { url: string; transfer: number; gzip: number; encoding: string }[];
+  /** Lighthouse's opportunities of the last run with the time they would save, largest first. */
+  opportunities: string[];
 }
 
 const median = (values: number[]): number => {
@@ -135,6 +146,8 @@ const median = (values: number[]): number => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+
+let lighthouseVersion = '';
 
 async function audit(lighthouse: Lighthouse, url: string, port: number): Promise<PageFigures> {
   const runs: PageFigures[] = [];
@@ -147,6 +160,7 @@ async function audit(lighthouse: Lighthouse, url: string, port: number): Promise
     });
     if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
     const { lhr } = result;
+    lighthouseVersion = lhr.lighthouseVersion;
     if (lhr.runtimeError) throw new Error(`Lighthouse on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     for (const warning of lhr.runWarnings) console.warn(`  Lighthouse warning (${url}): ${warning}`);
     const requests = lhr.audits['network-requests']?.details?.items ?? [];
@@ -165,6 +179,14 @@ async function audit(lighthouse: Lighthouse, url: string, port: number): Promise
       tbt: metric('total-blocking-time'),
       cls: metric('cumulative-layout-shift'),
       scripts,
+      opportunities: Object.values(lhr.audits)
+        .filter((a) => a.details?.type === 'opportunity' && (a.details.overallSavingsMs ?? 0) >= 50)
+        .sort((a, b) => (b.details?.overallSavingsMs ?? 0) - (a.details?.overallSavingsMs ?? 0))
+        .map(
+          (a) =>
+            `${a.title}: ~${Math.round(a.details?.overallSavingsMs ?? 0)} ms` +
+            (a.details?.overallSavingsBytes ? `, ${kb(a.details.overallSavingsBytes)} KB` : ''),
+        ),
     });
   }
   const pick = (key: 'performance' | 'accessibility' | 'fcp' | 'lcp' | 'tbt' | 'cls') =>
@@ -177,6 +199,7 @@ async function audit(lighthouse: Lighthouse, url: string, port: number): Promise
     tbt: pick('tbt'),
     cls: pick('cls'),
     scripts: runs[runs.length - 1].scripts,
+    opportunities: runs[runs.length - 1].opportunities,
   };
 }
 
@@ -293,7 +316,12 @@ async function main(): Promise<void> {
         '',
       ],
     ];
-    console.log(`\nLighthouse, mobile profile (simulated slow 4G, 4× CPU slowdown); ${RUNS} run(s) per page, median\n`);
+    const load = loadavg().map((l) => l.toFixed(1));
+    console.log(
+      `\nLighthouse ${lighthouseVersion}, mobile profile (simulated slow 4G, 4× CPU slowdown); ${RUNS} run(s) per page, median; ` +
+        `node ${process.version}, ${cpus().length} CPUs, load average ${load.join(' ')} (the performance score ` +
+        `scales the page's main-thread time measured on this machine: a busy machine lowers it)\n`,
+    );
     console.log(table(rows));
     for (const { name, figures } of results) {
       console.log(`\n${name}: scripts loaded`);
@@ -302,6 +330,8 @@ async function main(): Promise<void> {
           `  ${kb(s.transfer).padStart(7)} KB sent  ${kb(s.gzip).padStart(7)} KB gzip (${s.encoding})  ${new URL(s.url).pathname}`,
         );
       }
+      if (figures.opportunities.length > 0) console.log(`${name}: Lighthouse's opportunities (last run)`);
+      for (const o of figures.opportunities) console.log(`  ${o}`);
     }
     const verdicts = results.map(({ name, figures: f }) => {
       const js = f.scripts.reduce((n, s) => n + s.gzip, 0) / 1024;
