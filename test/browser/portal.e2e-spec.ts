@@ -3,6 +3,7 @@ import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 import { createTestApp, TestApp } from '../support/test-app';
 import {
+  ApiReplies,
   apiReply,
   clickAndConfirm,
   ConsoleErrors,
@@ -57,6 +58,7 @@ describe('Web portal in a browser', () => {
   let url: string;
   let browser: Browser;
   const consoleErrors = new ConsoleErrors();
+  let apiReplies: ApiReplies;
   const contexts: BrowserContext[] = [];
   const tokens = new Map<string, TokenPair>();
   let demoFinance: { id: string; title: string };
@@ -85,7 +87,7 @@ describe('Web portal in a browser', () => {
   };
 
   async function context(session?: TokenPair): Promise<BrowserContext> {
-    const created = await newContext(browser, url, consoleErrors, session);
+    const created = await newContext(browser, url, consoleErrors, session, apiReplies);
     contexts.push(created);
     return created;
   }
@@ -110,12 +112,15 @@ describe('Web portal in a browser', () => {
     sut = await createTestApp({ DEMO_DATA: 'true' });
     await sut.app.listen(0, '127.0.0.1');
     url = (await sut.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // The pages' API replies join the supertest ones in the OpenAPI contract check of sut.close().
+    apiReplies = new ApiReplies((reply) => sut.contract.observe(reply));
     browser = await launchChromium();
     const list = await sut.http.get(`/api/v1/disclosures?region=${VILLAGE}&category=finance`).expect(200);
     demoFinance = { id: list.body.items[0].id, title: list.body.items[0].title };
   }, FLOW_TIMEOUT);
 
   afterAll(async () => {
+    await apiReplies?.settle();
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await sut?.close();
@@ -462,6 +467,11 @@ describe('Web portal in a browser', () => {
       },
       FLOW_TIMEOUT,
     );
+  });
+
+  it('hands the pages’ API replies to the OpenAPI contract check (checked when the app closes)', async () => {
+    await apiReplies.settle();
+    expect(apiReplies.seen).toBeGreaterThan(50);
   });
 
   it('logs no console error on any page of the flows', () => {

@@ -54,6 +54,7 @@ export async function newContext(
   baseURL: string,
   errors: ConsoleErrors,
   session?: TokenPair,
+  replies?: ApiReplies,
 ): Promise<BrowserContext> {
   const stored = session && {
     accessToken: session.accessToken,
@@ -80,6 +81,7 @@ export async function newContext(
   });
   context.setDefaultTimeout(20_000);
   errors.watch(context);
+  replies?.watch(context);
   return context;
 }
 
@@ -124,6 +126,61 @@ export class ConsoleErrors {
 
 /** Long messages (a blocked data: URL font is 30 KB of base64) shortened to what identifies them. */
 const shorten = (text: string): string => text.replace(/data:([\w/+.-]+)[;,][^'"\s)]{40,}/g, 'data:$1,…').slice(0, 600);
+
+/** A reply of the API as the contract check reads it (test/support/openapi-validator.ts's ObservedReply). */
+export interface SeenReply {
+  method: string;
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  text?: string;
+  body?: unknown;
+}
+
+/**
+ * Hands every API reply a watched context receives to `observe` (the test app's OpenAPI contract
+ * check), so that what the pages really asked is checked as the supertest replies are. `settle()`
+ * waits for the bodies still being read.
+ */
+export class ApiReplies {
+  private readonly pending: Promise<void>[] = [];
+  /** How many replies were handed on. */
+  seen = 0;
+
+  constructor(private readonly observe: (reply: SeenReply) => void) {}
+
+  watch(context: BrowserContext): void {
+    context.on('response', (response) => {
+      const url = new URL(response.url());
+      if (!url.pathname.startsWith('/api/')) return;
+      this.pending.push(
+        (async () => {
+          const headers = response.headers();
+          const type = headers['content-type'] ?? '';
+          const status = response.status();
+          const reply: SeenReply = {
+            method: response.request().method(),
+            url: url.pathname + url.search,
+            status,
+            headers,
+          };
+          if (status !== 204 && status !== 304 && response.request().method() !== 'HEAD') {
+            if (/json|text|csv|xml/.test(type)) {
+              reply.text = await response.text();
+              if (/json/.test(type)) reply.body = JSON.parse(reply.text);
+            } else reply.body = await response.body();
+          }
+          this.observe(reply);
+          this.seen += 1;
+        })().catch(() => undefined), // the page went away before the body was read: nothing to check
+      );
+    });
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+}
 
 export interface AxeViolation {
   id: string;
