@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { BUILT_PORTAL } from '@sunshine/core';
@@ -61,5 +61,16 @@ describe('The web portal served by the API', () => {
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers.vary).toMatch(/accept-encoding/i);
     expect(Number(br.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']));
+  });
+
+  it('loads nothing from elsewhere: its styles name no remote file (the CSP would block it)', () => {
+    const assets = path.join(BUILT_PORTAL, 'assets');
+    const remote = readdirSync(assets)
+      .filter((f) => f.endsWith('.css'))
+      .flatMap((f) => [
+        ...readFileSync(path.join(assets, f), 'utf8').matchAll(/url\(\s*['"]?((?:https?:)?\/\/[^)'"]+)/g),
+      ])
+      .map((m) => m[1]);
+    expect(remote).toEqual([]);
   });
 });

@@ -28,11 +28,26 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Vant's icon font is embedded (a data: URL) with a fallback on a third-party CDN (at.alicdn.com).
+ * The portal loads nothing from elsewhere (its CSP says so): the remote fallbacks are dropped.
+ */
+function noRemoteFonts(): Plugin {
+  return {
+    name: 'no-remote-fonts',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.includes('/node_modules/vant/') || !id.endsWith('.css')) return null;
+      return { code: code.replace(/,\s*url\((?:https?:)?\/\/[^)]+\)\s*format\("[a-z0-9]+"\)/g, ''), map: null };
+    },
+  };
+}
+
 /** The portal: built into dist/web, which the API serves at `/` (libs/core/src/http/web-portal.ts). */
 export default defineConfig({
   root: here,
   base: '/',
-  plugins: [vue(), precompress()],
+  plugins: [noRemoteFonts(), vue(), precompress()],
   build: {
     outDir,
     emptyOutDir: true,
