@@ -173,6 +173,24 @@ describe('Disclosures: exact money and all-or-nothing imports', () => {
         expect(sumCents(items.map((i) => i.amount))).toBe(10_000n);
         expect(items.map((i) => i.lineNo)).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));
       });
+
+      it('sum to exactly 100.00 in the XLSX open-data export, every cell text as in the CSV', async () => {
+        const url = `/api/v1/open-data/finance-lines?region=${VILLAGE}&from=2026-10&to=2026-10`;
+        const res = await sut.http.get(`${url}&format=xlsx`).buffer(true).parse(binary).expect(200);
+        expect(res.headers['content-type']).toBe(XLSX);
+        expect(res.headers['content-disposition']).toMatch(/\.xlsx"$/);
+        const workbook = new Workbook();
+        await workbook.xlsx.load(res.body as Parameters<typeof workbook.xlsx.load>[0]);
+        const rows: string[][] = []; // empty cells are absent: padded to the 13 columns
+        workbook.worksheets[0]?.eachRow((row) =>
+          rows.push(Array.from({ length: 13 }, (_, i) => String((row.values as unknown[])[i + 1] ?? ''))),
+        );
+        const csv = await sut.http.get(`${url}&format=csv`).buffer(true).parse(binary).expect(200);
+        const records = parse((csv.body as Buffer).toString('utf8')) as string[][];
+        expect(rows).toEqual(records);
+        expect(rows).toHaveLength(LINES + 1);
+        expect(sumCents(rows.slice(1).map((r) => r[7] ?? ''))).toBe(10_000n);
+      });
     });
   });
 

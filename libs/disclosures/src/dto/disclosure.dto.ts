@@ -202,10 +202,10 @@ export class ExportQueryDto extends PeriodRangeDto {
   @IsRegionCode()
   region: string;
 
-  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
+  @ApiPropertyOptional({ enum: ['csv', 'json', 'xlsx'], default: 'csv' })
   @IsOptional()
-  @IsIn(['csv', 'json'])
-  format?: 'csv' | 'json';
+  @IsIn(['csv', 'json', 'xlsx'])
+  format?: 'csv' | 'json' | 'xlsx';
 
   @ApiPropertyOptional({
     default: false,

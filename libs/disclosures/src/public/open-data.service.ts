@@ -1,8 +1,9 @@
-import { pipeline, Readable, Transform } from 'node:stream';
+import { Duplex, pipeline, Readable, Transform, Writable } from 'node:stream';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, csvRecord, DomainError, Slots, UTF8_BOM } from '@sunshine/core';
+import { AppConfig, csvRecord, DomainError, exportCellText, Slots, UTF8_BOM } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
+import { stream as excel } from 'exceljs';
 
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
@@ -40,7 +41,7 @@ const xml = (s: string): string =>
     );
 
 export interface ExportOptions {
-  format: 'csv' | 'json';
+  format: 'csv' | 'json' | 'xlsx';
   /** CSV only: start with the UTF-8 BOM, which Excel needs to read the Chinese text. */
   bom?: boolean;
 }
@@ -92,7 +93,7 @@ export class OpenDataService {
       release();
       throw error;
     }
-    return pipeline(Readable.from(batches), encoder(options), (error) => {
+    return pipeline(Readable.from(batches), options.format === 'xlsx' ? xlsxEncoder() : encoder(options), (error) => {
       release();
       if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
         this.logger.warn({ err: error.message, region }, 'export stream failed');
@@ -182,4 +183,49 @@ function encoder({ format, bom }: ExportOptions): Transform {
       done(null, first ? (csv ? header : '[]\n') : csv ? '' : '\n]\n');
     },
   });
+}
+
+/**
+ * An .xlsx workbook of one sheet with the CSV's columns, every cell text (amounts too: exact, as
+ * in the CSV; text through the formula guard), written by ExcelJS's streaming writer as rows come.
+ * Row batches go in (object mode), the file's bytes come out; while the reader lags, the next
+ * batch waits, so a slow download holds at most about one batch in memory.
+ */
+function xlsxEncoder(): Duplex {
+  let blockedWrite: (() => void) | null = null;
+  let waitingBatch: (() => void) | null = null;
+  const output = new Duplex({
+    writableObjectMode: true,
+    read() {
+      const resume = [blockedWrite, waitingBatch];
+      blockedWrite = waitingBatch = null;
+      for (const callback of resume) callback?.();
+    },
+    write(rows: Record<string, unknown>[], _encoding, done) {
+      for (const r of rows) {
+        const cells = CSV_KEYS.map((key, i) => exportCellText(r[key] as string | number | null, CSV_NUMERIC[i]));
+        sheet.addRow(cells.map((cell) => (cell === '' ? null : cell))).commit();
+      }
+      if (blockedWrite) waitingBatch = () => done();
+      else done();
+    },
+    final(done) {
+      sheet.commit();
+      workbook.commit().then(() => done(), done);
+    },
+  });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (output.push(chunk)) done();
+      else blockedWrite = () => done();
+    },
+    final(done) {
+      output.push(null);
+      done();
+    },
+  });
+  const workbook = new excel.xlsx.WorkbookWriter({ stream: sink, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('finance-lines');
+  sheet.addRow([...CSV_KEYS]).commit();
+  return output;
 }

@@ -21,6 +21,12 @@ import { PublicDisclosuresService } from './public-disclosures.service';
 
 const ID = new ParseUUIDPipe();
 const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const EXPORT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xlsx: XLSX_TYPE,
+} as const;
 
 /** Anyone: published disclosures of any region subtree, a village's finances, receipts, open data and feeds. */
 @ApiTags('disclosures: public')
@@ -133,12 +139,14 @@ export class PublicController {
   @Get('open-data/finance-lines')
   @ApiOperation({
     summary:
-      'Published finance lines of a subtree and period range, streamed as CSV or JSON (a few at once: beyond, 503 with Retry-After)',
+      'Published finance lines of a subtree and period range, streamed as CSV, JSON or an .xlsx workbook (a few at once: beyond, 503 with Retry-After)',
   })
   @ApiOkResponse({
-    description: 'CSV with a header row, or a JSON array; the columns keep their documented names',
+    description:
+      'CSV with a header row, a JSON array, or an .xlsx workbook (one sheet, the CSV’s header and columns, every cell text); the columns keep their documented names',
     content: {
       'text/csv': { schema: { type: 'string' } },
+      [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
       'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(OpenDataLineDto) } } },
     },
   })
@@ -151,7 +159,7 @@ export class PublicController {
     // A client that goes away mid-download: stop reading at once (frees the cursor and its connection).
     reply.raw.once('close', () => stream.destroy());
     await reply
-      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .header('content-type', EXPORT_TYPES[format])
       .header(
         'content-disposition',
         `attachment; filename="finance-lines-${query.region}-${query.from}-${query.to}.${format}"`,
