@@ -64,14 +64,14 @@ describe('Keyset paging', () => {
       published.push(await insertDisclosure(village, 'published', `公开试验标题 ${i}`, at));
       const waiting = await insertDisclosure(VILLAGE, 'draft', `待审 ${i}`, null);
       await db.query(
-        `INSERT INTO disclosure_revision (disclosure_id, number, status, title, created_by, submitted_at)
-         VALUES ($1, 1, $2, '待审', $3, $4)`,
+        `INSERT INTO disclosure_revision (disclosure_id, number, status, title, created_by, submitted_at, created_at)
+         VALUES ($1, 1, $2, '待审', $3, $4, $4)`,
         [waiting, i % 2 ? 'monitor_review' : 'township_review', clerk.id, at],
       );
       const duplicate = await insertDisclosure(VILLAGE, 'draft', `待审 ${i}`, null);
       await db.query(
-        `INSERT INTO disclosure_revision (disclosure_id, number, status, title, created_by, submitted_at)
-         VALUES ($1, 1, $2, '待审', $3, $4)`,
+        `INSERT INTO disclosure_revision (disclosure_id, number, status, title, created_by, submitted_at, created_at)
+         VALUES ($1, 1, $2, '待审', $3, $4, $4)`,
         [duplicate, i % 2 ? 'township_review' : 'monitor_review', clerk.id, at],
       );
     }
@@ -194,6 +194,19 @@ describe('Keyset paging', () => {
       url: `/api/v1/review-queue/monitor?region=${VILLAGE}`,
       who: () => monitor,
       expected: queue('monitor_review', VILLAGE, 0),
+      idOf: (i) => String(i.revisionId),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/work-queue',
+      url: `/api/v1/work-queue?region=${VILLAGE}`,
+      who: () => clerk,
+      expected: () =>
+        ids(
+          `SELECT r.id FROM disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id
+           WHERE r.status <> 'published' AND d.region_code = $1 ORDER BY r.created_at DESC, r.id DESC`,
+          [VILLAGE],
+        ),
       idOf: (i) => String(i.revisionId),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },

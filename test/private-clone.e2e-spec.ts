@@ -61,7 +61,7 @@ describe('a fresh copy of the repository in a folder only root can enter (0700),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const api = asApiProcess(npmStart, port);
-      await untilStatus(api, '/health/ready', 200);
+      await untilStatus(api, '/health/ready', 200, 6000); // npm start builds the API and the portal first
       expect((await get(port, '/api/v1/regions')).status).toBe(200);
       npmStart.kill('SIGTERM'); // npm passes it on to the API (exec in the start script)
       expect(await api.exited).toEqual({ code: 0, signal: null });

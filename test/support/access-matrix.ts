@@ -908,6 +908,18 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     expect: clerkAtHome(200),
   },
 
+  {
+    route: 'GET /api/v1/work-queue',
+    posture: { kind: 'allow', permission: Permission.DisclosureDraft, target: REGION_REQUIRED, hide: false },
+    at: VILLAGES,
+    request: async ({ region, make }) => {
+      await make.draft(required(region));
+      return { path: '/api/v1/work-queue', query: listQuery(required(region)) };
+    },
+    listedRegion: 'regionCode',
+    expect: clerkAtHome(200),
+  },
+
   // Disclosures: review. Finance goes to the village monitor first, the rest straight to the township.
   {
     route: 'GET /api/v1/review-queue/monitor',

@@ -146,10 +146,13 @@ export function get(port: number, urlPath: string): Promise<{ status?: number; e
   });
 }
 
-/** Polls `urlPath` until it answers `status`; fails with what it last saw (or if the process exits). */
-export async function untilStatus(api: ApiProcess, urlPath: string, status: number): Promise<void> {
+/**
+ * Polls `urlPath` until it answers `status`; fails with what it last saw (or if the process exits).
+ * `polls` bounds the wait (a start that builds first, like `npm start`, needs more).
+ */
+export async function untilStatus(api: ApiProcess, urlPath: string, status: number, polls = POLLS): Promise<void> {
   let last: unknown;
-  for (let i = 0; i < POLLS; i++) {
+  for (let i = 0; i < polls; i++) {
     if (api.child.exitCode !== null || api.child.signalCode !== null) {
       throw new Error(`the API exited while waiting for ${status} from ${urlPath}: ${api.stderr()}`);
     }

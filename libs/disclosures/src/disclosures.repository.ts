@@ -55,6 +55,19 @@ export type QueueRow = DisclosureRow & {
   submitted_key: string;
 };
 
+/** A revision in the works (draft, under review or returned), with its disclosure and last return reason. */
+export type WorkRow = DisclosureRow & {
+  revision_number: number;
+  revision_id: string;
+  revision_title: string;
+  revision_status: RevisionStatus;
+  revision_created_at: Date;
+  submitted_at: Date | null;
+  return_reason: string | null;
+  /** `revision_created_at` at full precision, for the cursor. */
+  created_key: string;
+};
+
 const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
   d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
 const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
@@ -262,5 +275,40 @@ export class DisclosuresRepository {
        ORDER BY r.submitted_at, r.id LIMIT $4`,
       params,
     ) as Promise<QueueRow[]>;
+  }
+
+  /**
+   * A village's revisions in the works, newest first; keyset on (created_at, id) descending. The
+   * village's disclosures are few (a few hundred over years): read by region, joined to the one
+   * open revision each may have.
+   */
+  inTheWorks(
+    regionCode: string,
+    status: RevisionStatus | undefined,
+    after: [string, string] | undefined,
+    limit: number,
+  ) {
+    const params: unknown[] = [regionCode, limit];
+    let where = '';
+    if (status) {
+      params.push(status);
+      where += ` AND r.status = $${params.length}`;
+    }
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ` AND (r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    return this.db.query(
+      `SELECT ${D_COLUMNS}, r.number AS revision_number, r.id AS revision_id, r.title AS revision_title,
+         r.status AS revision_status, r.created_at AS revision_created_at, r.submitted_at,
+         CASE WHEN r.status = 'returned' THEN
+           (SELECT s.reason FROM review_step s WHERE s.revision_id = r.id AND s.action IN ('return', 'monitor_return')
+            ORDER BY s.id DESC LIMIT 1) END AS return_reason,
+         ${timestampKeySql('r.created_at')} AS created_key
+       FROM disclosure d JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.status <> 'published'
+       WHERE d.region_code = $1::bigint${where}
+       ORDER BY r.created_at DESC, r.id DESC LIMIT $2`,
+      params,
+    ) as Promise<WorkRow[]>;
   }
 }

@@ -16,7 +16,7 @@ export interface Problem {
   status?: number;
   detail?: string;
   code?: string;
-  errors?: { field?: string; message?: string; row?: number }[];
+  errors?: { field?: string; messages?: string[] }[];
   [key: string]: unknown;
 }
 

@@ -9,10 +9,10 @@ const DOCS_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-/** The web portal (apps/web): its own scripts and styles (Vant sets inline styles), the API, images it draws. */
+/** The web portal (apps/web): its own scripts and styles (Vant sets inline styles and embeds its icon font), the API, images it draws. */
 const PORTAL_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+  "font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /**
  * The security headers of every reply. HSTS only when the operator says the API is reached over

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 
 import { PERIOD_PATTERN } from '../period';
+import { WORK_STATUSES, WorkStatus } from './working-replies.dto';
 
 const CATEGORIES = ['party', 'village', 'finance'] as const;
 const MONEY = /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/;
@@ -241,6 +242,17 @@ export class QueueQueryDto extends PageQueryDto {
   @ApiProperty({ description: 'Your township (reviewers) or village (monitors)', example: '210102001000' })
   @IsRegionCode()
   region: string;
+}
+
+export class WorkQueryDto extends PageQueryDto {
+  @ApiProperty({ description: 'Your village', example: '210102001002' })
+  @IsRegionCode()
+  region: string;
+
+  @ApiPropertyOptional({ enum: WORK_STATUSES, description: 'Only revisions in this state' })
+  @IsOptional()
+  @IsIn(WORK_STATUSES)
+  status?: WorkStatus;
 }
 
 export class AttachmentQueryDto {

@@ -3,6 +3,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AccountTotalDto, ContentAttachmentDto, FinanceLineDto, SubsidyEntryDto } from './public-replies.dto';
 
 const CATEGORIES = ['party', 'village', 'finance'];
+
+/** A revision in the works: a draft, one of the two reviews, or returned to the clerk. */
+export const WORK_STATUSES = ['draft', 'monitor_review', 'township_review', 'returned'] as const;
+export type WorkStatus = (typeof WORK_STATUSES)[number];
 const REVISION_STATUSES = ['draft', 'monitor_review', 'township_review', 'returned', 'published'];
 
 /** A disclosure as officials see it. */
@@ -180,6 +184,59 @@ export class QueueItemDto {
 export class QueuePageDto {
   @ApiProperty({ type: () => QueueItemDto, isArray: true })
   items: QueueItemDto[];
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor: string | null;
+}
+
+/** A disclosure of the clerk's village in the works: a draft, returned, or under review. */
+export class WorkItemDto {
+  @ApiProperty({ format: 'uuid', description: 'The disclosure' })
+  id: string;
+
+  @ApiProperty({ example: '210102001002' })
+  regionCode: string;
+
+  @ApiProperty({ enum: CATEGORIES, example: 'finance' })
+  category: string;
+
+  @ApiProperty({ example: '2026-10' })
+  period: string;
+
+  @ApiProperty({ description: 'The title of the revision in the works', example: '2026年10月财务收支公开' })
+  title: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The revision in the works' })
+  revisionId: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'Above 1: a correction of a published disclosure',
+    example: 1,
+  })
+  revisionNumber: number;
+
+  @ApiProperty({ enum: WORK_STATUSES, example: 'returned' })
+  status: WorkStatus;
+
+  @ApiProperty({ format: 'date-time', description: 'When the revision was started' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Last submitted for review' })
+  submittedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was returned (a returned revision only)' })
+  returnReason: string | null;
+}
+
+export class WorkPageDto {
+  @ApiProperty({ type: () => WorkItemDto, isArray: true })
+  items: WorkItemDto[];
 
   @ApiProperty({
     type: 'string',

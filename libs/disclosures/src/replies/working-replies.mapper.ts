@@ -1,6 +1,6 @@
 import type { AttachmentRow, FinanceLineRow, SubsidyRow, Totals } from '../content.repository';
-import type { DisclosureRow, QueueRow, RevisionRow, StepRow } from '../disclosures.repository';
-import type { QueueItemDto, WorkingCopyDto } from '../dto/working-replies.dto';
+import type { DisclosureRow, QueueRow, RevisionRow, StepRow, WorkRow } from '../disclosures.repository';
+import type { QueueItemDto, WorkingCopyDto, WorkItemDto, WorkStatus } from '../dto/working-replies.dto';
 
 /** What the working copy is built from. */
 export interface WorkingCopyRows {
@@ -99,5 +99,21 @@ export function queueItem(r: Omit<QueueRow, 'submitted_key'>): QueueItemDto {
     revisionId: r.revision_id,
     revisionNumber: r.revision_number,
     submittedAt: r.submitted_at.toISOString(),
+  };
+}
+
+export function workItem(r: Omit<WorkRow, 'created_key'>): WorkItemDto {
+  return {
+    id: r.id,
+    regionCode: r.region_code,
+    category: r.category,
+    period: r.period,
+    title: r.revision_title,
+    revisionId: r.revision_id,
+    revisionNumber: r.revision_number,
+    status: r.revision_status as WorkStatus,
+    createdAt: r.revision_created_at.toISOString(),
+    submittedAt: r.submitted_at?.toISOString() ?? null,
+    returnReason: r.return_reason,
   };
 }

@@ -4,8 +4,8 @@ import { Actor, Allow, CurrentActor, Permission } from '@sunshine/access';
 import { apiPath, ApiProblems, Idempotent, LOCATION_HEADER } from '@sunshine/core';
 import type { FastifyReply } from 'fastify';
 
-import { QueueQueryDto, ReasonDto } from '../dto/disclosure.dto';
-import { CorrectionStartedDto, QueuePageDto } from '../dto/working-replies.dto';
+import { QueueQueryDto, ReasonDto, WorkQueryDto } from '../dto/disclosure.dto';
+import { CorrectionStartedDto, QueuePageDto, WorkPageDto } from '../dto/working-replies.dto';
 import { ReviewService } from './review.service';
 
 const DISCLOSURE = { resolve: 'disclosure', param: 'id' };
@@ -23,6 +23,18 @@ export class ReviewController {
   @ApiProblems(400)
   monitorQueue(@Query() query: QueueQueryDto): Promise<QueuePageDto> {
     return this.review.queue(query.region, 'monitor_review', query.cursor, query.limit);
+  }
+
+  @Get('work-queue')
+  @Allow(Permission.DisclosureDraft, { query: 'region' })
+  @ApiOperation({
+    summary:
+      'Village clerk: the village’s disclosures in the works — drafts, returned ones with the reason, those under review — newest first',
+  })
+  @ApiOkResponse({ type: WorkPageDto })
+  @ApiProblems(400)
+  workQueue(@Query() query: WorkQueryDto): Promise<WorkPageDto> {
+    return this.review.inTheWorks(query);
   }
 
   @Get('review-queue/township')

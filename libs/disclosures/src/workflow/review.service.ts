@@ -7,10 +7,11 @@ import { EntityManager } from 'typeorm';
 import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow, RevisionStatus } from '../disclosures.repository';
-import { QueuePageDto } from '../dto/working-replies.dto';
+import { WorkQueryDto } from '../dto/disclosure.dto';
+import { QueuePageDto, WorkPageDto } from '../dto/working-replies.dto';
 import { PublicationService } from '../ledger/publication.service';
 import { refusePersonalDataIn } from '../pii/public-fields';
-import { queueItem } from '../replies/working-replies.mapper';
+import { queueItem, workItem } from '../replies/working-replies.mapper';
 
 /** Oldest first: (submitted_at, revision id) ascending. */
 const QUEUE_KEYSET = new Keyset<[string, string]>(['timestamp', 'uuid']);
@@ -169,6 +170,13 @@ export class ReviewService {
     const after = QUEUE_KEYSET.decode(cursor);
     const rows = await this.disclosures.queue(stage, range.from, range.to, after, limit + 1);
     return QUEUE_KEYSET.page(rows, limit, (r) => [r.submitted_key, r.revision_id], queueItem);
+  }
+
+  /** The village's disclosures in the works (drafts, returned with the reason, under review), newest first. */
+  async inTheWorks(query: WorkQueryDto): Promise<WorkPageDto> {
+    const after = QUEUE_KEYSET.decode(query.cursor);
+    const rows = await this.disclosures.inTheWorks(query.region, query.status, after, query.limit + 1);
+    return QUEUE_KEYSET.page(rows, query.limit, (r) => [r.created_key, r.revision_id], workItem);
   }
 
   private async publish(d: DisclosureRow, r: RevisionRow, actor: Actor, m: EntityManager): Promise<void> {

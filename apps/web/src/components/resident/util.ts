@@ -64,7 +64,7 @@ export function problemMessage(error: unknown, retryAfter?: string | null): stri
     if (lines.length) text += `: ${lines.join('; ')}`;
   }
   const seconds = retryAfter ? Number(retryAfter) : NaN;
-  if (Number.isFinite(seconds) && seconds > 0) text += ` ${t('res.retryAfter', { minutes: Math.ceil(seconds / 60) })}`;
+  if (Number.isFinite(seconds) && seconds > 0) text += t('res.retryAfter', { minutes: Math.ceil(seconds / 60) });
   return text;
 }
 
@@ -150,4 +150,27 @@ export const roleKey: Record<
 /** A path inside the portal to go back to after signing in (never another site). */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+/**
+ * Idempotency keys for a form: a retry of the same body (after a lost reply) reuses the key, so the
+ * API replays the first result instead of creating twice; another body gets a new key.
+ */
+export function idempotencyKeys(): { key: (body: unknown) => string; reset: () => void } {
+  let last = '';
+  let key = '';
+  return {
+    key: (body) => {
+      const text = JSON.stringify(body);
+      if (text !== last || !key) {
+        last = text;
+        key = crypto.randomUUID();
+      }
+      return key;
+    },
+    /** After a success: the same body again is a new request. */
+    reset: () => {
+      key = '';
+    },
+  };
 }

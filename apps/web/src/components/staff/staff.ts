@@ -115,27 +115,6 @@ export function returnReason(copy: WorkingCopy): string | null {
   return steps.at(-1)?.reason ?? null;
 }
 
-/** Drafts started on this device: the API lists no village's drafts (see the report), so the work list remembers them. */
-const DRAFTS_KEY = 'sunshine.staff.drafts';
-
-export function rememberedDrafts(): string[] {
-  try {
-    const raw: unknown = JSON.parse(localStorage.getItem(DRAFTS_KEY) ?? '[]');
-    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberDraft(id: string): void {
-  const ids = [id, ...rememberedDrafts().filter((x) => x !== id)].slice(0, 50);
-  localStorage.setItem(DRAFTS_KEY, JSON.stringify(ids));
-}
-
-export function forgetDraft(id: string): void {
-  localStorage.setItem(DRAFTS_KEY, JSON.stringify(rememberedDrafts().filter((x) => x !== id)));
-}
-
 const STEP_KEYS: Record<components['schemas']['ReviewStepDto']['action'], MessageKey> = {
   create: 'staff.step.create',
   submit: 'staff.step.submit',

@@ -39,7 +39,12 @@ export class FileComplaintDto {
   @IsRegionCode()
   regionCode: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'A published disclosure of that village' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'A published disclosure of that village',
+  })
   @IsOptional()
   @IsUUID()
   disclosureId?: string | null;

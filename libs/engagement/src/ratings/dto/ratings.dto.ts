@@ -13,6 +13,7 @@ export class RateDto {
   level: RatingLevel;
 
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     maxLength: 300,
     description: 'Optional remark, at most 300 characters; refused if it holds personal data (422)',
