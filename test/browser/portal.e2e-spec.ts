@@ -379,7 +379,6 @@ describe('Web portal in a browser', () => {
         path: () => `/work/drafts/${ids.draft}`,
         ready: (p) => p.getByTestId('draft-lines'),
       },
-      // after the draft: the work page lists the drafts opened on this device
       { name: 'work', who: 'demo-clerk', path: () => '/work', ready: (p) => p.getByTestId('work-list') },
       {
         name: 'review-queue',
