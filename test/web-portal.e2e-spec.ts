@@ -73,4 +73,21 @@ describe('The web portal served by the API', () => {
       .map((m) => m[1]);
     expect(remote).toEqual([]);
   });
+
+  it('imports the styles of every Vant component its pages use (main.ts imports them one by one)', () => {
+    const web = path.join(__dirname, '../apps/web/src');
+    const files = readdirSync(web, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(vue|ts)$/.test(f));
+    const used = new Set(
+      files.flatMap((f) =>
+        [...readFileSync(path.join(web, f), 'utf8').matchAll(/import \{([^}]+)\} from 'vant'/g)].flatMap((m) =>
+          (m[1] ?? '')
+            .split(',')
+            .map((name) => (name.trim().split(/\s+as\s+/)[0] ?? '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()),
+        ),
+      ),
+    );
+    const main = readFileSync(path.join(web, 'main.ts'), 'utf8');
+    const styled = new Set([...main.matchAll(/import 'vant\/es\/([a-z-]+)\/style\/index\.mjs'/g)].map((m) => m[1]));
+    expect([...used].filter((name) => !styled.has(name))).toEqual([]);
+  });
 });
