@@ -4,6 +4,18 @@ import { CoreModule } from '@sunshine/core';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { EngagementModule } from '@sunshine/engagement';
 import { RegionsModule } from '@sunshine/regions';
+import { StatisticsModule } from '@sunshine/statistics';
+import { SupervisionModule } from '@sunshine/supervision';
 
-@Module({ imports: [CoreModule, RegionsModule, AccessModule, DisclosuresModule, EngagementModule] })
+@Module({
+  imports: [
+    CoreModule,
+    RegionsModule,
+    AccessModule,
+    DisclosuresModule,
+    EngagementModule,
+    SupervisionModule,
+    StatisticsModule,
+  ],
+})
 export class AppModule {}

@@ -44,6 +44,22 @@ export enum Permission {
   ComplaintRefer = 'complaint.refer',
   /** Set the complaint due-date policy of a subtree (admin). */
   ComplaintPolicy = 'complaint.policy',
+  /** See the compliance of the subtree's villages with the calendar (township reviewer, supervisor, admin). */
+  ComplianceRead = 'compliance.read',
+  /** Override the compliance calendar of a subtree (admin). */
+  CalendarManage = 'calendar.manage',
+  /** See the supervision issues and batches of the subtree (township reviewer, supervisor). */
+  IssueRead = 'issue.read',
+  /** Start and resolve the issues a region of the subtree is responsible for (township reviewer, supervisor). */
+  IssueHandle = 'issue.handle',
+  /** Open issues, issue batches, verify and reopen what the caller's level assigned (supervisor). */
+  IssueAssign = 'issue.assign',
+  /** Confirm or dismiss the potential-issue rules' findings of the subtree (township reviewer, supervisor). */
+  FindingReview = 'finding.review',
+  /** Set the rules' thresholds of a subtree (admin). */
+  RuleConfigure = 'rule.configure',
+  /** Read the statistics and dashboards of the subtree (township reviewer, supervisor, admin). */
+  StatisticsRead = 'statistics.read',
 }
 
 /** The levels at which each role may be assigned (1 province … 5 village). */
@@ -77,6 +93,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.CommentModerate,
     Permission.ComplaintHandle,
     Permission.ComplaintRefer,
+    Permission.ComplianceRead,
+    Permission.IssueRead,
+    Permission.IssueHandle,
+    Permission.FindingReview,
+    Permission.StatisticsRead,
   ],
   [Role.Supervisor]: [
     Permission.ResidentList,
@@ -86,6 +107,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.LedgerVerify,
     Permission.DisclosureRedact,
     Permission.ComplaintHandle,
+    Permission.ComplianceRead,
+    Permission.IssueRead,
+    Permission.IssueHandle,
+    Permission.IssueAssign,
+    Permission.FindingReview,
+    Permission.StatisticsRead,
   ],
   [Role.Admin]: [
     Permission.ResidentList,
@@ -96,6 +123,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.AuditRead,
     Permission.LedgerVerify,
     Permission.ComplaintPolicy,
+    Permission.ComplianceRead,
+    Permission.CalendarManage,
+    Permission.RuleConfigure,
+    Permission.StatisticsRead,
   ],
 };
 

@@ -1,0 +1,2 @@
+export * from './calendar/obligations.sql';
+export * from './supervision.module';
