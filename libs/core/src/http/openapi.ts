@@ -51,6 +51,31 @@ export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
       'Complaints (投诉举报) about a village, routed up the hierarchy: the township above it holds them, may refer them to the county; due dates per subtree; the complainant’s own, the officials’ lists, and the consented ones in public without names.',
   },
   {
+    name: 'compliance',
+    description:
+      'The compliance calendar (which category is due for which period, and by when; overridable per subtree) and the villages’ compliance with it: on time, late, missing, not yet due, rolled up as on-time rates.',
+  },
+  {
+    name: 'supervision: issues',
+    description:
+      'Supervision issues (cases) from complaints, rules, batches or opened by hand: assigned to a responsible region, started, resolved, verified or reopened by the assigning level, with a timeline.',
+  },
+  {
+    name: 'supervision: batches',
+    description:
+      'Batches of supervision issues issued by a supervisor (county level or above), by upload or one by one, with completion rates per responsible region and overdue issues.',
+  },
+  {
+    name: 'supervision: rules',
+    description:
+      'Potential-issue rules run over the disclosed data: their thresholds per subtree, their findings with explanation and evidence, confirmed or dismissed by an official.',
+  },
+  {
+    name: 'statistics',
+    description:
+      'Figures of a region subtree from rollups per village and month: users, disclosures, on-time rate, complaints, issues, ratings, with a monthly series for each.',
+  },
+  {
     name: 'auth',
     description:
       'Sign-in (a 15-minute bearer access token and a single-use refresh token), registration, password and second factor.',
