@@ -123,7 +123,7 @@ export class Supervision1764850000000 implements MigrationInterface {
         CONSTRAINT supervision_issue_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_user (id),
         CONSTRAINT supervision_issue_source_check CHECK (source IN ('complaint', 'rule', 'batch', 'manual')),
         CONSTRAINT supervision_issue_severity_check CHECK (severity IN ('low', 'medium', 'high')),
-        CONSTRAINT supervision_issue_status_check CHECK (status IN ('open', 'in_progress', 'resolved', 'verified')),
+        CONSTRAINT supervision_issue_status_check CHECK (status IN ('open', 'in_progress', 'resolved', 'verified', 'dismissed')),
         CONSTRAINT supervision_issue_amounts_check CHECK (amount_recovered >= 0 AND amount_paid >= 0),
         CONSTRAINT supervision_issue_source_link_check CHECK (
           (source <> 'complaint' OR complaint_id IS NOT NULL) AND (source <> 'rule' OR finding_id IS NOT NULL)

@@ -12,7 +12,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Index('supervision_issue_finding_id_key', ['findingId'], { unique: true, where: 'finding_id IS NOT NULL' })
 @Check('supervision_issue_source_check', "source IN ('complaint', 'rule', 'batch', 'manual')")
 @Check('supervision_issue_severity_check', "severity IN ('low', 'medium', 'high')")
-@Check('supervision_issue_status_check', "status IN ('open', 'in_progress', 'resolved', 'verified')")
+@Check('supervision_issue_status_check', "status IN ('open', 'in_progress', 'resolved', 'verified', 'dismissed')")
 @Check('supervision_issue_amounts_check', 'amount_recovered >= 0 AND amount_paid >= 0')
 @Check(
   'supervision_issue_source_link_check',
