@@ -28,7 +28,7 @@ describe('Demo data', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ DEMO_DATA: 'true' });
-    for (const login of ['13800000003', 'demo-clerk', 'demo-reviewer', 'demo-supervisor']) {
+    for (const login of ['13800000003', 'demo-clerk', 'demo-reviewer', 'demo-supervisor', 'demo-inspector']) {
       const password = DEMO_ACCOUNTS.find((a) => a.login === login)?.password;
       const res = await sut.http.post('/api/v1/auth/login').send({ login, password }).expect(200);
       tokens.set(login, res.body.accessToken);

@@ -3,7 +3,7 @@ import { Role } from '../roles';
 /**
  * Demo accounts seeded with the embedded default (DEMO_DATA): one of every role in 浑河湾街道
  * (township 210102001000, 和平区, 沈阳市) and its community 水源地社区 (210102001002), with three
- * residents there. The passwords are published in README, so a production start refuses DEMO_DATA.
+ * residents there, and a supervisor of the whole province (辽宁省) who sees every dashboard. The passwords are published in README, so a production start refuses DEMO_DATA.
  */
 export const DEMO_ACCOUNTS = [
   {
@@ -61,6 +61,14 @@ export const DEMO_ACCOUNTS = [
     password: 'Demo-Supervisor-2026',
     role: Role.Supervisor,
     region: '210102000000',
+  },
+  {
+    login: 'demo-inspector',
+    kind: 'official',
+    realName: '演示省纪检监察员',
+    password: 'Demo-Inspector-2026',
+    role: Role.Supervisor,
+    region: '210000000000',
   },
   {
     login: 'demo-admin',
