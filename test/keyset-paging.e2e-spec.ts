@@ -333,6 +333,14 @@ describe('Keyset paging', () => {
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },
     {
+      route: 'GET /api/v1/regions/{code}/compliance',
+      url: `/api/v1/regions/${TOWNSHIP}/compliance?from=2026-01&to=2026-03`,
+      who: () => supervisor,
+      expected: () => ids(`SELECT code::text AS id FROM region WHERE parent_code = $1 ORDER BY code`, [TOWNSHIP]),
+      idOf: (i) => String(i.villageCode),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
+    },
+    {
       route: 'GET /api/v1/regions',
       url: '/api/v1/regions',
       expected: () => ids(`SELECT code AS id FROM region WHERE level = 1 ORDER BY code`),

@@ -266,6 +266,28 @@ async function complaintAt(
 const heldFor = (cell: Cell, status = 'received') =>
   complaintAt(cell.sut, cell.make, required(cell.region), { status, atCounty: cell.caller === 'supervisor' });
 
+/** compliance.read: the township reviewer, the supervisor and the admin, each in its subtree (else 404). */
+const complianceReaders = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 404,
+  village_clerk: 404,
+  village_monitor: 404,
+  township_reviewer: [success, success, 404, 404],
+  supervisor: [success, success, success, 404],
+  admin: [success, success, success, 404],
+});
+
+/** calendar.manage: the admin in its county's subtree; acting elsewhere or without it is 403. */
+const calendarManagers = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 403,
+  village_clerk: 403,
+  village_monitor: 403,
+  township_reviewer: 403,
+  supervisor: 403,
+  admin: [success, success, success, 403],
+});
+
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // Kernel and public regions: anyone.
   {
@@ -1506,6 +1528,60 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       supervisor: 403,
       admin: [200, 200, 200, 403],
     },
+  },
+  // Supervision: the compliance calendar and grid (compliance.read: reviewer, supervisor, admin; calendar.manage: admin).
+  {
+    route: 'GET /api/v1/regions/:code/compliance-calendar',
+    posture: { kind: 'allow', permission: Permission.ComplianceRead, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: ({ region }) => ({ path: `/api/v1/regions/${required(region)}/compliance-calendar` }),
+    expect: complianceReaders(200),
+  },
+  {
+    route: 'PUT /api/v1/regions/:code/compliance-calendar/:category',
+    posture: { kind: 'allow', permission: Permission.CalendarManage, target: VILLAGE_PARAM, hide: false },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: `/api/v1/regions/${required(region)}/compliance-calendar/village`,
+      body: { frequency: 'monthly', dueDay: 10 },
+    }),
+    expect: calendarManagers(200),
+  },
+  {
+    route: 'DELETE /api/v1/regions/:code/compliance-calendar/:category',
+    posture: { kind: 'allow', permission: Permission.CalendarManage, target: VILLAGE_PARAM, hide: false },
+    at: VILLAGES,
+    request: async ({ sut, region }) => {
+      // An override to remove, whoever asks (written straight to the table).
+      await sut.app.get(DataSource).query(
+        `INSERT INTO compliance_calendar (region_code, category, frequency, due_day, updated_by)
+         SELECT $1, 'finance', 'monthly', 15, id FROM app_user ORDER BY created_at LIMIT 1
+         ON CONFLICT (region_code, category) DO NOTHING`,
+        [required(region)],
+      );
+      return { path: `/api/v1/regions/${required(region)}/compliance-calendar/finance` };
+    },
+    expect: calendarManagers(204),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/compliance',
+    posture: { kind: 'allow', permission: Permission.ComplianceRead, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: `/api/v1/regions/${required(region)}/compliance`,
+      query: { from: '2026-01', to: '2026-06', limit: '100' },
+    }),
+    expect: complianceReaders(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/compliance/summary',
+    posture: { kind: 'allow', permission: Permission.ComplianceRead, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: `/api/v1/regions/${required(region)}/compliance/summary`,
+      query: { from: '2026-01', to: '2026-06' },
+    }),
+    expect: complianceReaders(200),
   },
 
   // The publication ledger: walked whole, so no region. Its head and entries are public, for mirrors.

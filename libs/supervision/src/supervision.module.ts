@@ -3,6 +3,11 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { CalendarRepository } from './calendar/calendar.repository';
+import { CalendarService } from './calendar/calendar.service';
+import { ComplianceController } from './calendar/compliance.controller';
+import { ComplianceService } from './calendar/compliance.service';
+
 /**
  * Supervision: the compliance calendar and the villages' compliance with it (calendar/), supervision
  * issues with their workflow (issues/), batches of issues (batches/) and the potential-issue rules
@@ -12,8 +17,8 @@ import { RegionsModule } from '@sunshine/regions';
  */
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [ComplianceController],
+  providers: [CalendarRepository, CalendarService, ComplianceService],
+  exports: [ComplianceService],
 })
 export class SupervisionModule {}

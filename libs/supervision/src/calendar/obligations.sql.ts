@@ -29,18 +29,35 @@ export const ancestorCodesSql = (village: string) =>
   `ARRAY[${village} / 10000000000 * 10000000000, ${village} / 100000000 * 100000000, ${village} / 1000000 * 1000000, ${village} / 1000 * 1000, ${village}]`;
 
 /**
- * The effective calendar of every village of the subtree rooted at the region `$root` (a parameter
- * pushed onto `params`): the nearest ancestor's override per category, else the default. Columns:
- * village_code, category, frequency, due_day.
+ * A page of a subtree's villages, in code order: those after `after` (exclusive), at most `limit`.
+ * Restricts the calendar and the obligations to the villages a keyset page shows, so that a page
+ * costs its own villages, not the whole subtree's.
  */
-export function effectiveCalendarSql(params: unknown[], root: string): string {
+export interface VillagePage {
+  after?: string;
+  limit: number;
+}
+
+/**
+ * The effective calendar of every village of the subtree rooted at the region `$root` (a parameter
+ * pushed onto `params`), or of a `page` of them: the nearest ancestor's override per category, else
+ * the default. Columns: village_code, category, frequency, due_day.
+ */
+export function effectiveCalendarSql(params: unknown[], root: string, page?: VillagePage): string {
   params.push(root);
   const $root = `$${params.length}::bigint`;
+  const villages = page
+    ? `JOIN LATERAL (
+      SELECT pv.code FROM region pv
+      WHERE pv.level = 5 AND pv.code BETWEEN top.code AND top.code + region_span(top.level)
+        AND pv.code > $${params.push(page.after ?? '0')}::bigint
+      ORDER BY pv.code LIMIT $${params.push(page.limit)}) v ON true`
+    : `JOIN region v ON v.level = 5 AND v.code BETWEEN top.code AND top.code + region_span(top.level)`;
   return `
     SELECT v.code AS village_code, c.category,
            COALESCE(o.frequency, c.frequency) AS frequency, COALESCE(o.due_day, c.due_day) AS due_day
     FROM region top
-    JOIN region v ON v.level = 5 AND v.code BETWEEN top.code AND top.code + region_span(top.level)
+    ${villages}
     CROSS JOIN (VALUES ${DEFAULTS_VALUES}) AS c (category, frequency, due_day)
     LEFT JOIN LATERAL (
       SELECT cc.frequency, cc.due_day FROM compliance_calendar cc
@@ -56,11 +73,18 @@ export function effectiveCalendarSql(params: unknown[], root: string): string {
  * China Standard Time), first_published_at (the first publication of a published disclosure that
  * meets it: the same period, or for a quarter also one of its months), status.
  *
- * A disclosure that was withdrawn meets nothing. Cost: one row per village, category and period, and
+ * With `page`, only the obligations of that page of villages. A disclosure that was withdrawn meets nothing. Cost: one row per village, category and period, and
  * one index probe (disclosure_region_code_category_period_start_idx) for each.
  */
-export function obligationsSql(params: unknown[], root: string, from: string, to: string, asOf: Date): string {
-  const calendar = effectiveCalendarSql(params, root);
+export function obligationsSql(
+  params: unknown[],
+  root: string,
+  from: string,
+  to: string,
+  asOf: Date,
+  page?: VillagePage,
+): string {
+  const calendar = effectiveCalendarSql(params, root, page);
   params.push(`${from}-01`, `${to}-01`, asOf);
   const [$from, $to, $asOf] = [params.length - 2, params.length - 1, params.length].map((i) => `$${i}`);
   return `
