@@ -3,6 +3,17 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { BatchTargets } from './batches/batch-targets';
+import { BatchesController } from './batches/batches.controller';
+import { BatchesRepository } from './batches/batches.repository';
+import { BatchesService } from './batches/batches.service';
+import { IssueTargets } from './issues/issue-targets';
+import { IssueWorkflowService } from './issues/issue-workflow.service';
+import { IssueIntake } from './issues/issue-intake.service';
+import { IssuesController } from './issues/issues.controller';
+import { IssuesRepository } from './issues/issues.repository';
+import { IssuesService } from './issues/issues.service';
+
 /**
  * Supervision: the compliance calendar and the villages' compliance with it (calendar/), supervision
  * issues with their workflow (issues/), batches of issues (batches/) and the potential-issue rules
@@ -12,8 +23,17 @@ import { RegionsModule } from '@sunshine/regions';
  */
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [IssuesController, BatchesController],
+  providers: [
+    IssuesRepository,
+    IssueIntake,
+    IssuesService,
+    IssueWorkflowService,
+    IssueTargets,
+    BatchesRepository,
+    BatchesService,
+    BatchTargets,
+  ],
+  exports: [IssueIntake],
 })
 export class SupervisionModule {}
