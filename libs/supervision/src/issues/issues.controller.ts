@@ -10,8 +10,8 @@ import {
   IssueDto,
   IssueListQueryDto,
   IssuePageDto,
-  ResolveIssueDto,
   ReopenIssueDto,
+  ResolveIssueDto,
 } from './dto/issue.dto';
 import { IssueWorkflowService } from './issue-workflow.service';
 import { IssuesService } from './issues.service';
