@@ -9,7 +9,6 @@ import { authed, expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
 const T0 = new Date('2026-11-02T01:00:00.000Z');
-const DAY = 24 * 60 * 60 * 1000;
 const CITY = '210100000000';
 const OTHER_COUNTY = '210103000000';
 

@@ -42,7 +42,11 @@ export interface BatchRowError {
   reason: string;
 }
 
-export type BatchFileResult = { ok: true; rows: BatchFileRow[] } | { ok: false; errors: BatchRowError[] };
+/** The rows that passed the file's own checks, and every bad row found (all rows or none are saved). */
+export interface BatchFileResult {
+  rows: BatchFileRow[];
+  errors: BatchRowError[];
+}
 
 type Field = 'regionCode' | 'title' | 'description' | 'severity' | 'dueOn';
 const HEADERS: Record<string, Field> = {
@@ -102,7 +106,7 @@ export async function parseBatchFile(
     const errors = result.rows
       .filter(({ cells }) => cells.some((cell) => cell.includes('\uFFFD')))
       .map(({ row }) => ({ row, field: 'file', reason: 'is not UTF-8 text; save the file as "CSV UTF-8"' }));
-    return { ok: false, errors };
+    return { rows: [], errors };
   }
   return readBatchTable(result.rows, batch);
 }
@@ -158,9 +162,8 @@ export function readBatchTable(
   }
   if (columns === null)
     return fail(1, 'header', 'the file is empty; row 1 must be the header 区划代码,标题,描述,严重程度,期限');
-  if (errors.length) return { ok: false, errors };
-  if (parsed.length === 0) return fail(2, 'file', 'the file holds no issue');
-  return { ok: true, rows: parsed };
+  if (parsed.length === 0 && errors.length === 0) return fail(2, 'file', 'the file holds no issue');
+  return { rows: parsed, errors };
 }
 
 function isDay(text: string): boolean {
@@ -169,6 +172,6 @@ function isDay(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-function fail(row: number, field: string, reason: string): { ok: false; errors: BatchRowError[] } {
-  return { ok: false, errors: [{ row, field, reason }] };
+function fail(row: number, field: string, reason: string): BatchFileResult {
+  return { rows: [], errors: [{ row, field, reason }] };
 }

@@ -45,8 +45,8 @@ export class BatchesService {
   ): Promise<{ id: string; issues: number }> {
     const within = await this.checkBatch(input);
     const parsed = await parseBatchFile(file, mediaType, input);
-    const errors: BatchRowError[] = parsed.ok ? [] : [...parsed.errors];
-    const rows: BatchFileRow[] = parsed.ok ? parsed.rows : [];
+    const errors: BatchRowError[] = [...parsed.errors];
+    const rows: BatchFileRow[] = parsed.rows;
     if (rows.length) {
       const inside = await this.batches.regionsInside([...new Set(rows.map((r) => r.regionCode))], within);
       for (const r of rows) {
