@@ -115,6 +115,19 @@ describe('Keyset paging', () => {
         [i % 2 ? SIBLING_VILLAGE : VILLAGE, `投诉 ${i}：请核实处理。`, i % 2 === 1, complainant.id, TOWNSHIP, at],
       );
     }
+    // Supervision issues of two villages of the township and batches of the county, created at those instants.
+    for (const [i, at] of INSTANTS.entries()) {
+      await db.query(
+        `INSERT INTO supervision_issue (source, region_code, assigned_by_region_code, title, due_on, created_at, updated_at)
+         VALUES ('manual', $1, $2, $3, '2026-12-31', $4, $4)`,
+        [i % 2 ? SIBLING_VILLAGE : VILLAGE, COUNTY, `问题 ${i}`, at],
+      );
+      await db.query(
+        `INSERT INTO supervision_batch (region_code, name, issued_on, deadline, created_by, created_at)
+         VALUES ($1, $2, '2026-10-01', '2026-12-31', $3, $4)`,
+        [COUNTY, `批次 ${i}`, supervisor.id, at],
+      );
+    }
     // More provinces than Liaoning alone, so that the top level has pages too.
     await db.query(
       `INSERT INTO region (code, name, level) VALUES (110000000000, '北京市', 1), (120000000000, '天津市', 1), (130000000000, '河北省', 1)`,
@@ -329,6 +342,30 @@ describe('Keyset paging', () => {
           `SELECT id FROM complaint WHERE public_consent AND region_code BETWEEN $1::bigint AND $1::bigint + 999
            ORDER BY filed_at DESC, id DESC`,
           [TOWNSHIP],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/supervision/issues',
+      url: `/api/v1/supervision/issues?region=${TOWNSHIP}`,
+      who: () => reviewer,
+      expected: () =>
+        ids(
+          `SELECT id FROM supervision_issue WHERE region_code BETWEEN $1::bigint AND $1::bigint + 999
+           ORDER BY created_at DESC, id DESC`,
+          [TOWNSHIP],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/supervision/batches',
+      url: '/api/v1/supervision/batches',
+      who: () => supervisor,
+      expected: () =>
+        ids(
+          `SELECT id FROM supervision_batch WHERE region_code BETWEEN $1::bigint AND $1::bigint + 999999
+           ORDER BY created_at DESC, id DESC`,
+          [COUNTY],
         ),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
     },

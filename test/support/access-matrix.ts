@@ -288,6 +288,71 @@ const calendarManagers = (success: number): MatrixRow['expect'] => ({
   admin: [success, success, success, 403],
 });
 
+/*
+ * Supervision issues and batches (issue 12). An issue is where its responsible region is; a batch
+ * where the region that issued it is (county level or above). Reading needs issue.read (township
+ * reviewer, supervisor), acting on an issue issue.handle (the same two), assigning issue.assign
+ * (the supervisor alone).
+ */
+const ISSUE_ID = { resolve: 'issue', param: 'id' }; // the responsible region
+const BATCH_ID = { resolve: 'batch', param: 'id' }; // the issuing region
+const COUNTY_LEVELS = ['county', 'province'] as const satisfies readonly Place[];
+
+/** issue.read or issue.handle, hidden: the township reviewer in its township, the supervisor in its county. */
+const issueHandlers = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 404,
+  village_clerk: 404,
+  village_monitor: 404,
+  township_reviewer: [success, success, 404, 404],
+  supervisor: [success, success, success, 404],
+  admin: 404,
+});
+
+/** issue.assign, hidden: the supervisor in its county. */
+const issueAssigners = (success: number, places = 4): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 404,
+  village_clerk: 404,
+  village_monitor: 404,
+  township_reviewer: 404,
+  supervisor: places === 4 ? [success, success, success, 404] : [success, 404],
+  admin: 404,
+});
+
+/** issue.assign, not hidden (a create aimed by a region code): 403 outside the supervisor's county. */
+const issueCreators = (success: number, places: readonly Place[]): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 403,
+  village_clerk: 403,
+  village_monitor: 403,
+  township_reviewer: 403,
+  supervisor: places.map((p) => (p === 'province' || p === 'otherCity' ? 403 : success)),
+  admin: 403,
+});
+
+/** An issue of `region` in `status`, assigned by the county above it, straight in the database. */
+async function issueAt(sut: TestApp, region: string, status = 'open'): Promise<string> {
+  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+    `INSERT INTO supervision_issue (source, region_code, assigned_by_region_code, title, due_on, status, created_at,
+       updated_at)
+     VALUES ('manual', $1, $1::bigint / 1000000 * 1000000, '矩阵测试问题', '2026-12-31', $2, now(), now()) RETURNING id`,
+    [region, status],
+  );
+  return id;
+}
+
+/** A batch issued by `region`, straight in the database. */
+async function batchAt(sut: TestApp, make: Factory, region: string): Promise<string> {
+  const by = await make.user('official', region);
+  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+    `INSERT INTO supervision_batch (region_code, name, issued_on, deadline, created_by)
+     VALUES ($1, '矩阵测试批次', '2026-11-01', '2026-11-30', $2) RETURNING id`,
+    [region, by],
+  );
+  return id;
+}
+
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // Kernel and public regions: anyone.
   {
@@ -1582,6 +1647,138 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       query: { from: '2026-01', to: '2026-06' },
     }),
     expect: complianceReaders(200),
+  },
+
+  // Supervision issues and batches (issue 12).
+  {
+    route: 'POST /api/v1/supervision/issues',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: REGION_BODY, hide: false },
+    at: VILLAGES,
+    request: ({ region }) => ({
+      path: '/api/v1/supervision/issues',
+      body: { regionCode: required(region), title: '矩阵测试问题', description: '', dueOn: '2026-12-31' },
+    }),
+    expect: issueCreators(201, VILLAGES),
+  },
+  {
+    route: 'GET /api/v1/supervision/issues',
+    posture: { kind: 'allow', permission: Permission.IssueRead, target: REGION_QUERY, hide: true },
+    at: SUBTREES,
+    request: async ({ sut, make, region }) => {
+      await make.once('issues everywhere', () => everywhere((r) => issueAt(sut, r)));
+      return { path: '/api/v1/supervision/issues', query: listQuery(region) };
+    },
+    listedRegion: 'regionCode',
+    expect: {
+      ...issueHandlers(200),
+      township_reviewer: [200, 200, 404, 404, 200],
+      supervisor: [200, 200, 200, 404, 200],
+    },
+  },
+  {
+    route: 'GET /api/v1/supervision/issues/:id',
+    posture: { kind: 'allow', permission: Permission.IssueRead, target: ISSUE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/issues/${await issueAt(sut, required(region))}`,
+    }),
+    expect: issueHandlers(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/issues/:id/start',
+    posture: { kind: 'allow', permission: Permission.IssueHandle, target: ISSUE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/issues/${await issueAt(sut, required(region))}/start`,
+    }),
+    expect: issueHandlers(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/issues/:id/resolve',
+    posture: { kind: 'allow', permission: Permission.IssueHandle, target: ISSUE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/issues/${await issueAt(sut, required(region))}/resolve`,
+      body: { resolution: '已整改', amountRecovered: '100.00' },
+    }),
+    expect: issueHandlers(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/issues/:id/verify',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: ISSUE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/issues/${await issueAt(sut, required(region), 'resolved')}/verify`,
+    }),
+    expect: issueAssigners(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/issues/:id/reopen',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: ISSUE_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/issues/${await issueAt(sut, required(region), 'resolved')}/reopen`,
+      body: { reason: '整改不到位' },
+    }),
+    expect: issueAssigners(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/batches',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: REGION_BODY, hide: false },
+    at: COUNTY_LEVELS,
+    request: ({ region }) => ({
+      path: '/api/v1/supervision/batches',
+      body: { regionCode: required(region), name: '矩阵测试批次', issuedOn: '2026-11-01', deadline: '2026-11-30' },
+    }),
+    expect: issueCreators(201, COUNTY_LEVELS),
+  },
+  {
+    route: 'POST /api/v1/supervision/batches/upload',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: { query: 'regionCode' }, hide: false },
+    at: COUNTY_LEVELS,
+    request: ({ region }) => ({
+      path: '/api/v1/supervision/batches/upload',
+      query: { regionCode: required(region), name: '矩阵测试批次', issuedOn: '2026-11-01', deadline: '2026-11-30' },
+      headers: { 'content-type': 'text/csv' },
+      body: Buffer.from(`区划代码,标题\n${HOME},矩阵测试问题\n`),
+    }),
+    expect: issueCreators(201, COUNTY_LEVELS),
+  },
+  {
+    route: 'GET /api/v1/supervision/batches',
+    posture: { kind: 'allow', permission: Permission.IssueRead, target: REGION_QUERY, hide: true },
+    at: SUBTREES,
+    request: async ({ sut, make, region }) => {
+      await make.once('batches at the county and another city', () =>
+        Promise.all([batchAt(sut, make, COUNTY), batchAt(sut, make, '210200000000')]),
+      );
+      return { path: '/api/v1/supervision/batches', query: listQuery(region) };
+    },
+    listedRegion: 'regionCode',
+    expect: {
+      ...issueHandlers(200),
+      township_reviewer: [200, 200, 404, 404, 200],
+      supervisor: [200, 200, 200, 404, 200],
+    },
+  },
+  {
+    route: 'GET /api/v1/supervision/batches/:id',
+    posture: { kind: 'allow', permission: Permission.IssueRead, target: BATCH_ID, hide: true },
+    at: COUNTY_LEVELS,
+    request: async ({ sut, make, region }) => ({
+      path: `/api/v1/supervision/batches/${await batchAt(sut, make, required(region))}`,
+    }),
+    expect: issueAssigners(200, 2),
+  },
+  {
+    route: 'POST /api/v1/supervision/batches/:id/issues',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: BATCH_ID, hide: true },
+    at: COUNTY_LEVELS,
+    request: async ({ sut, make, region }) => ({
+      path: `/api/v1/supervision/batches/${await batchAt(sut, make, required(region))}/issues`,
+      body: { regionCode: HOME, title: '矩阵测试问题', description: '' },
+    }),
+    expect: issueAssigners(201, 2),
   },
 
   // The publication ledger: walked whole, so no region. Its head and entries are public, for mirrors.

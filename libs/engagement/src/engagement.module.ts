@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
+import { SupervisionModule } from '@sunshine/supervision';
 
 import { CommentTargets } from './comments/comment-targets';
 import { CommentsController } from './comments/comments.controller';
@@ -35,7 +36,7 @@ import { RatingsTargets } from './ratings/ratings.targets';
  * errors and DTOs.
  */
 @Module({
-  imports: [RegionsModule, AccessModule, DisclosuresModule, NotificationDeliveryModule],
+  imports: [RegionsModule, AccessModule, DisclosuresModule, NotificationDeliveryModule, SupervisionModule],
   controllers: [
     CommentsController,
     ModerationController,

@@ -3,10 +3,20 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { BatchTargets } from './batches/batch-targets';
+import { BatchesController } from './batches/batches.controller';
+import { BatchesRepository } from './batches/batches.repository';
+import { BatchesService } from './batches/batches.service';
 import { CalendarRepository } from './calendar/calendar.repository';
 import { CalendarService } from './calendar/calendar.service';
 import { ComplianceController } from './calendar/compliance.controller';
 import { ComplianceService } from './calendar/compliance.service';
+import { IssueIntake } from './issues/issue-intake.service';
+import { IssueTargets } from './issues/issue-targets';
+import { IssueWorkflowService } from './issues/issue-workflow.service';
+import { IssuesController } from './issues/issues.controller';
+import { IssuesRepository } from './issues/issues.repository';
+import { IssuesService } from './issues/issues.service';
 
 /**
  * Supervision: the compliance calendar and the villages' compliance with it (calendar/), supervision
@@ -17,8 +27,20 @@ import { ComplianceService } from './calendar/compliance.service';
  */
 @Module({
   imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [ComplianceController],
-  providers: [CalendarRepository, CalendarService, ComplianceService],
-  exports: [ComplianceService],
+  controllers: [ComplianceController, IssuesController, BatchesController],
+  providers: [
+    CalendarRepository,
+    CalendarService,
+    ComplianceService,
+    IssuesRepository,
+    IssueIntake,
+    IssuesService,
+    IssueWorkflowService,
+    IssueTargets,
+    BatchesRepository,
+    BatchesService,
+    BatchTargets,
+  ],
+  exports: [ComplianceService, IssueIntake],
 })
 export class SupervisionModule {}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, Permission, Principal, ROLE_PERMISSIONS, scopeCovers, scopeOf } from '@sunshine/access';
 import { addDays, Clock, Db } from '@sunshine/core';
 import { refusePersonalDataIn } from '@sunshine/disclosures';
+import { RegionsService } from '@sunshine/regions';
+import { IssueIntake } from '@sunshine/supervision';
 import { EntityManager } from 'typeorm';
 
 import { NotificationOutbox } from '../notifications/notification-outbox';
@@ -10,6 +12,16 @@ import { levelAbove, ratingCloses } from './complaint-rules';
 import { complaintError, ComplaintErrorCode } from './complaints.errors';
 import { ComplaintChange, ComplaintRow, ComplaintsRepository } from './complaints.repository';
 import { ComplaintStatus, RatingLevel, TimelineKind } from './dto/complaint.dto';
+
+const CATEGORY_TITLES: Record<ComplaintRow['category'], string> = {
+  finance: '财务',
+  party: '党务',
+  village_affairs: '村务',
+  other: '其他',
+};
+
+/** The calendar day of `at` in China Standard Time, YYYY-MM-DD. */
+const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The states each handler's step may start from. */
 const FROM: Record<'accept' | 'start' | 'answer' | 'reject' | 'refer', readonly ComplaintStatus[]> = {
@@ -38,6 +50,8 @@ export class ComplaintWorkflowService {
     private readonly policies: ComplaintDuePolicyService,
     private readonly audit: AuditService,
     private readonly outbox: NotificationOutbox,
+    private readonly issues: IssueIntake,
+    private readonly regions: RegionsService,
     private readonly clock: Clock,
     private readonly db: Db,
   ) {}
@@ -140,7 +154,43 @@ export class ComplaintWorkflowService {
         };
       }
       await this.apply(c, step, principal.userId, now, actor, m, { level, resolved });
+      if (step.kind === 'escalated') await this.openIssue(c, step, now, m);
     });
+  }
+
+  /**
+   * An escalated complaint becomes a supervision issue (source `complaint`) in the same transaction:
+   * its village's township is responsible, the county now holding it assigned it, due when the
+   * answer is. A re-escalation reuses the issue (reopened if it was resolved).
+   */
+  private async openIssue(c: ComplaintRow, step: Step, now: Date, m: EntityManager): Promise<void> {
+    const village = await this.regions.getRegion(c.region_code);
+    const township = String((BigInt(c.region_code) / 1000n) * 1000n);
+    const due = step.change.answerDueAt ?? addDays(now, 15);
+    const result = await this.issues.open(m, {
+      source: 'complaint',
+      regionCode: township,
+      assignedByRegionCode: step.change.handlerRegionCode ?? c.handler_region_code,
+      title: `投诉升级（${CATEGORY_TITLES[c.category]}）：${village.name}`,
+      description: c.text,
+      dueOn: chinaDate(due),
+      complaintId: c.id,
+      disclosureId: c.disclosure_id,
+      createdBy: null,
+      at: now,
+    });
+    await this.audit.record(
+      { userId: null, ip: null, requestId: null },
+      {
+        action: result.created ? 'issue.open' : 'issue.reuse',
+        result: 'success',
+        targetType: 'issue',
+        targetId: result.id,
+        regionCode: township,
+        detail: { source: 'complaint', complaintId: c.id, reopened: result.reopened },
+      },
+      m,
+    );
   }
 
   /** Links `id` to the original `originalId`; both must be in the caller's scope (else 404). */
