@@ -1,2 +1,5 @@
 export * from './calendar/obligations.sql';
+export * from './rules/rule-scan.module';
+export * from './rules/rule-scanner';
+export * from './rules/rules.catalog';
 export * from './supervision.module';

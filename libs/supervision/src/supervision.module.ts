@@ -3,6 +3,12 @@ import { AccessModule } from '@sunshine/access';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { RegionsModule } from '@sunshine/regions';
 
+import { FindingTargets } from './rules/finding-targets';
+import { RuleRegionsController } from './rules/rule-regions.controller';
+import { RuleScanModule } from './rules/rule-scan.module';
+import { RulesController } from './rules/rules.controller';
+import { RulesService } from './rules/rules.service';
+
 /**
  * Supervision: the compliance calendar and the villages' compliance with it (calendar/), supervision
  * issues with their workflow (issues/), batches of issues (batches/) and the potential-issue rules
@@ -11,9 +17,9 @@ import { RegionsModule } from '@sunshine/regions';
  * complaints) set-based, never their entities or repositories.
  */
 @Module({
-  imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [],
-  providers: [],
+  imports: [RegionsModule, AccessModule, DisclosuresModule, RuleScanModule],
+  controllers: [RulesController, RuleRegionsController],
+  providers: [RulesService, FindingTargets],
   exports: [],
 })
 export class SupervisionModule {}
