@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Role } from '@sunshine/access';
 import { Clock } from '@sunshine/core';
 import { DataSource } from 'typeorm';
@@ -15,6 +17,9 @@ import {
 } from './support/disclosures';
 import { authed, expectProblem } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
+
+/** The key part of a fixture person: md5 of the hex of the hash (itself md5 of the letter here). */
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 const T0 = new Date('2026-11-20T02:00:00.000Z');
 
@@ -308,7 +313,253 @@ describe('Potential-issue rules and their findings', () => {
       expectProblem(
         await authed(sut.http, supervisor).put(`/api/v1/regions/${TOWNSHIP}/rules/cash-payment`).send({ params: {} }),
         403,
+        'FORBIDDEN',
       );
+    });
+  });
+  describe('the other rules, each with data that triggers it and data that must not', () => {
+    const ids: Record<string, string> = {};
+    let officialHash: string;
+    beforeAll(async () => {
+      // Split payments: 4000 + 3000 + 2000 to one counterparty within 30 days (each under 5000, together 9000).
+      ids.split = await published(SIBLING_VILLAGE, 'finance', '2026-09', [
+        {
+          lines: [
+            { amount: '4000.00', on: '2026-09-01', counterparty: '某建材店' },
+            { amount: '3000.00', on: '2026-09-10', counterparty: '某建材店' },
+            { amount: '2000.00', on: '2026-09-25', counterparty: '某建材店' },
+            // Two only within 30 days (the third is later), small ones together under 5000, and one at the threshold.
+            { amount: '2000.00', on: '2026-09-01', counterparty: '某五金店' },
+            { amount: '2000.00', on: '2026-09-02', counterparty: '某五金店' },
+            { amount: '1000.00', on: '2026-09-03', counterparty: '某农资店' },
+            { amount: '1000.00', on: '2026-09-04', counterparty: '某农资店' },
+            { amount: '1000.00', on: '2026-09-05', counterparty: '某农资店' },
+            { amount: '5000.00', on: '2026-09-03', counterparty: '某工程队' },
+            { amount: '4000.00', on: '2026-09-04', counterparty: '某工程队' },
+            { amount: '4000.00', on: '2026-09-05', counterparty: '某工程队' },
+          ],
+        },
+      ]);
+      ids.splitLater = await published(SIBLING_VILLAGE, 'finance', '2026-08', [
+        { lines: [{ amount: '2000.00', on: '2026-08-01', counterparty: '某五金店' }] },
+      ]);
+      // Entertainment: 1500 + 800 in August (above 2000); 1000 + 1000 in July (at the limit).
+      const ent = (amount: string, on: string): Line => ({ amount, on, account: '管理费用/招待费' });
+      ids.entAugust = await published(VILLAGE, 'finance', '2026-08', [
+        {
+          lines: [
+            ent('1500.00', '2026-08-03'),
+            ent('800.00', '2026-08-20'),
+            { amount: '80.00', on: '2026-08-21', voucher: null },
+            { amount: '90.00', on: '2026-08-22', voucher: null, direction: 'income', account: '其他收入' },
+          ],
+        },
+      ]);
+      ids.entJuly = await published(VILLAGE, 'finance', '2026-07', [
+        { lines: [ent('1000.00', '2026-07-03'), ent('1000.00', '2026-07-20'), { amount: '10.00', on: '2026-06-30' }] },
+      ]);
+      // Corrections: three at home (above two), two at the sibling village.
+      const fourTimes = [{}, {}, {}, {}];
+      ids.corrected = await published(VILLAGE, 'party', '2026-Q2', fourTimes);
+      ids.correctedTwice = await published(SIBLING_VILLAGE, 'party', '2026-Q2', fourTimes.slice(1));
+      // Subsidy lists of 2026-Q3: A also in a village of another township; B on 低保 and 五保; C in another period;
+      // D on 低保 with a farming subsidy; E is the home clerk; F a resident of the village; G the sibling's clerk.
+      const official = await signedIn(sut, Role.VillageClerk, VILLAGE);
+      const resident = await signedIn(sut, Role.Resident, VILLAGE);
+      const siblingClerk = await signedIn(sut, Role.VillageClerk, SIBLING_VILLAGE);
+      for (const [who, hash] of [
+        [official, 'E'],
+        [resident, 'F'],
+        [siblingClerk, 'G'],
+      ] as const)
+        await db.query(
+          `UPDATE app_user SET id_number_cipher = '\\x00', id_number_hash = decode(md5($2), 'hex') WHERE id = $1`,
+          [who.id, hash],
+        );
+      officialHash = 'E';
+      const person = (hash: string, type = '低保'): Subsidy => ({ name: '王某', type, hash });
+      ids.list = await published(VILLAGE, 'village', '2026-Q3', [
+        {
+          subsidies: [
+            person('A'),
+            person('B'),
+            person('B', '五保'),
+            person('C'),
+            person('D'),
+            person('D', '耕地地力保护补贴'),
+            person(officialHash),
+            person('F'),
+            person('G'),
+          ],
+        },
+      ]);
+      ids.otherList = await published(OTHER_TOWNSHIP_VILLAGE, 'village', '2026-Q3', [{ subsidies: [person('A')] }]);
+      ids.earlierList = await published(SIBLING_VILLAGE, 'village', '2026-Q2', [{ subsidies: [person('C')] }]);
+      await scan();
+    });
+
+    it('split payments: three to one counterparty within 30 days, each under the threshold, together above it', async () => {
+      const found = await findings('split-payments');
+      expect(found.map((f) => f.region_code)).toEqual([SIBLING_VILLAGE]);
+      expect(found[0]?.evidence).toMatchObject({ counterparty: '某建材店', from: '2026-09-01', total: '9000.00' });
+      expect((found[0]?.evidence.lines as unknown[]).length).toBe(3);
+    });
+
+    it('entertainment: a month above 2,000 yuan, not a month at it', async () => {
+      expect((await findings('entertainment')).map((f) => f.key)).toEqual([`${VILLAGE}:2026-08`]);
+    });
+
+    it('missing voucher: an expense line without one, not an income line', async () => {
+      const found = await findingOf('missing-voucher', ids.entAugust as string);
+      expect(found.map((f) => f.evidence.amount)).toEqual(['80.00']);
+      expect(await findingOf('missing-voucher', ids.split as string)).toEqual([]);
+    });
+
+    it('totals that do not reconcile: a line dated outside the disclosure’s period', async () => {
+      expect((await findings('totals-mismatch')).map((f) => f.key)).toEqual([ids.entJuly]);
+    });
+
+    it('frequent corrections: three corrections, not two', async () => {
+      expect((await findings('frequent-corrections')).map((f) => f.key)).toEqual([ids.corrected]);
+    });
+
+    it('subsidies: the same person in two villages for one period, or on two incompatible types; not another period or a compatible type', async () => {
+      const found = await findings('subsidy-duplicate');
+      const hashOf = (h: string) => md5(md5(h));
+      expect(found.map((f) => f.key).sort()).toEqual(
+        [`villages:${hashOf('A')}:2026-Q3:${VILLAGE}`, `types:${hashOf('B')}:2026-Q3:${VILLAGE}`].sort(),
+      );
+      const other = found.find((f) => f.key.startsWith('villages:'));
+      expect(other?.evidence).toMatchObject({
+        disclosureId: ids.list,
+        other: { regionCode: OTHER_TOWNSHIP_VILLAGE, disclosureId: ids.otherList },
+      });
+    });
+
+    it('subsidy recipient holding a village role in that village, not a resident nor a clerk of another village', async () => {
+      const found = await findings('subsidy-official');
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ region_code: VILLAGE, evidence: { disclosureId: ids.list } });
+    });
+
+    it('disclosure overdue: a missing obligation is found, a published one and one not yet due are not', async () => {
+      const keys = new Set((await findings('disclosure-overdue')).filter((f) => f.holds).map((f) => f.key));
+      expect(keys.has(`${VILLAGE}:finance:2026-06`)).toBe(true);
+      expect(keys.has(`${VILLAGE}:finance:2026-08`)).toBe(false); // published
+      expect(keys.has(`${VILLAGE}:finance:2026-11`)).toBe(false); // not yet due
+      expect(keys.has(`${VILLAGE}:party:2026-Q2`)).toBe(false); // published
+      expect(keys.has(`${SIBLING_VILLAGE}:village:2026-Q2`)).toBe(false); // published
+      expect(keys.has(`${VILLAGE}:finance:2026-09`)).toBe(true);
+      // A grace of 60 days for the township: September (due 10 October) is no longer overdue on 20 November.
+      await authed(sut.http, admin)
+        .put(`/api/v1/regions/${TOWNSHIP}/rules/disclosure-overdue`)
+        .send({ params: { graceDays: 60 } })
+        .expect(200);
+      await scan();
+      const september = (await findings('disclosure-overdue')).find((f) => f.key === `${VILLAGE}:finance:2026-09`);
+      expect(september?.holds).toBe(false);
+      await db.query(`DELETE FROM rule_threshold WHERE rule_id = 'disclosure-overdue'`);
+      await scan();
+    });
+
+    it('a threshold override: split payments under a higher approval threshold no longer hold', async () => {
+      await authed(sut.http, admin)
+        .put(`/api/v1/regions/${SIBLING_VILLAGE}/rules/split-payments`)
+        .send({ params: { approvalThreshold: '10000.00' } })
+        .expect(200);
+      expect((await scan())['split-payments']).toMatchObject({ noLongerHolding: 1 });
+      // The first cluster now adds up to less than the threshold; 5000 + 4000 + 4000 (each under 10000) now counts.
+      const holding = Object.fromEntries((await findings('split-payments')).map((f) => [f.evidence.from, f.holds]));
+      expect(holding).toEqual({ '2026-09-01': false, '2026-09-03': true });
+      await db.query(`DELETE FROM rule_threshold WHERE rule_id = 'split-payments'`);
+    });
+
+    it('data fixed by a correction: the finding is marked no longer holding, never deleted', async () => {
+      await addRevision(ids.entJuly as string, 2, { lines: [{ amount: '10.00', on: '2026-07-30' }] });
+      const counts = await scan();
+      expect(counts['totals-mismatch']).toMatchObject({ new: 0, stillHolding: 0, noLongerHolding: 1 });
+      const [row] = await db.query(
+        `SELECT holds, no_longer_holds_at FROM rule_finding WHERE rule_id = 'totals-mismatch'`,
+      );
+      expect(row).toEqual({ holds: false, no_longer_holds_at: T0 });
+    });
+
+    describe('review by a human', () => {
+      const reviewFinding = (who: SignedIn, id: string, step: 'confirm' | 'dismiss', body: object = {}) =>
+        authed(sut.http, who).post(`/api/v1/supervision/findings/${id}/${step}`).send(body);
+
+      it('confirm keeps the issue open with a timeline entry; a second decision is 409', async () => {
+        const [f] = await findings('entertainment');
+        const res = await reviewFinding(reviewer, f?.id as string, 'confirm').expect(200);
+        expect(res.body).toMatchObject({
+          review: 'confirmed',
+          issueStatus: 'open',
+          regionCode: VILLAGE,
+          ruleId: 'entertainment',
+        });
+        expectProblem(await reviewFinding(reviewer, f?.id as string, 'confirm'), 409, 'FINDING_ALREADY_REVIEWED');
+        expectProblem(
+          await reviewFinding(supervisor, f?.id as string, 'dismiss', { reason: '已核实' }),
+          409,
+          'FINDING_ALREADY_REVIEWED',
+        );
+      });
+
+      it('dismiss needs a reason, closes the issue as dismissed with a timeline entry, and is audited', async () => {
+        const [f] = await findings('frequent-corrections');
+        const id = f?.id as string;
+        expectProblem(await reviewFinding(supervisor, id, 'dismiss', {}), 400, 'VALIDATION_FAILED');
+        const res = await reviewFinding(supervisor, id, 'dismiss', { reason: '更正系上级要求补充内容' }).expect(200);
+        expect(res.body).toMatchObject({
+          review: 'dismissed',
+          dismissReason: '更正系上级要求补充内容',
+          issueStatus: 'dismissed',
+        });
+        const events = await db.query(
+          `SELECT e.kind, e.status, e.note FROM supervision_issue_event e JOIN supervision_issue i ON i.id = e.issue_id
+            WHERE i.finding_id = $1 ORDER BY e.id`,
+          [id],
+        );
+        expect(events).toEqual([
+          { kind: 'created', status: 'open', note: null },
+          { kind: 'dismissed', status: 'dismissed', note: '更正系上级要求补充内容' },
+        ]);
+        expectProblem(
+          await reviewFinding(supervisor, id, 'dismiss', { reason: '再次' }),
+          409,
+          'FINDING_ALREADY_REVIEWED',
+        );
+        const [{ n }] = await db.query(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action IN ('finding.confirm', 'finding.dismiss')`,
+        );
+        expect(n).toBe(2);
+      });
+
+      it('is for officials in scope: another township’s reviewer sees 404', async () => {
+        const [f] = await findings('split-payments');
+        await authed(sut.http, reviewer).get(`/api/v1/supervision/findings/${f?.id}`).expect(200);
+        expectProblem(
+          await authed(sut.http, otherReviewer).get(`/api/v1/supervision/findings/${f?.id}`),
+          404,
+          'NOT_FOUND',
+        );
+        expectProblem(await reviewFinding(otherReviewer, f?.id as string, 'confirm'), 404, 'NOT_FOUND');
+      });
+
+      it('lists findings of a subtree newest first, filtered by rule, review and holding', async () => {
+        const list = (q: string) =>
+          authed(sut.http, reviewer).get(`/api/v1/regions/${TOWNSHIP}/findings?limit=100&${q}`).expect(200);
+        expect((await list('rule=entertainment')).body.items.map((f: { review: string }) => f.review)).toEqual([
+          'confirmed',
+        ]);
+        expect((await list('rule=totals-mismatch&holds=false')).body.items).toHaveLength(1);
+        expect((await list('rule=totals-mismatch&holds=true')).body.items).toHaveLength(0);
+        expect((await list('review=dismissed')).body.items.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+          'frequent-corrections',
+        ]);
+        const all = (await list('rule=cash-payment')).body.items as { regionCode: string }[];
+        expect(all.map((f) => f.regionCode)).toEqual([VILLAGE]);
+      });
     });
   });
 });
