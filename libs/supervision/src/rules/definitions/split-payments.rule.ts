@@ -40,11 +40,13 @@ export const splitPayments: RuleDefinition = {
       f.n || ' payments to ' || f.counterparty || ' from ' || to_char(f.occurred_on, 'YYYY-MM-DD') || ' within ${SPLIT_WINDOW_DAYS} days, each under '
         || ${yuanSql('f.threshold')} || ', together ' || ${yuanSql('f.total')} || '.' AS explanation,
       jsonb_build_object('counterparty', f.counterparty, 'from', to_char(f.occurred_on, 'YYYY-MM-DD'), 'total', f.total::text,
-        'lines', (SELECT jsonb_agg(jsonb_build_object('disclosureId', x.disclosure_id, 'lineNo', x.line_no, 'amount', x.amount::text,
-                    'occurredOn', to_char(x.occurred_on, 'YYYY-MM-DD'), 'path', '/api/v1/disclosures/' || x.disclosure_id)
-                    ORDER BY x.occurred_on, x.disclosure_id, x.line_no)
-                  FROM lines x WHERE x.region_code = f.region_code AND x.counterparty = f.counterparty
-                    AND x.occurred_on BETWEEN f.occurred_on AND f.occurred_on + ${SPLIT_WINDOW_DAYS - 1})) AS evidence
+        'lines', jsonb_agg(jsonb_build_object('disclosureId', x.disclosure_id, 'lineNo', x.line_no, 'amount', x.amount::text,
+          'occurredOn', to_char(x.occurred_on, 'YYYY-MM-DD'), 'path', '/api/v1/disclosures/' || x.disclosure_id)
+          ORDER BY x.occurred_on, x.disclosure_id, x.line_no)) AS evidence
     FROM firsts f
-    WHERE f.previous IS NULL OR f.occurred_on - f.previous >= ${SPLIT_WINDOW_DAYS}`,
+    -- The evidence: the lines of the first window, joined (a hash join on village and counterparty), not a subquery per finding.
+    JOIN lines x ON x.region_code = f.region_code AND x.counterparty = f.counterparty
+      AND x.occurred_on BETWEEN f.occurred_on AND f.occurred_on + ${SPLIT_WINDOW_DAYS - 1}
+    WHERE f.previous IS NULL OR f.occurred_on - f.previous >= ${SPLIT_WINDOW_DAYS}
+    GROUP BY f.region_code, f.counterparty, f.occurred_on, f.n, f.total, f.threshold`,
 };
