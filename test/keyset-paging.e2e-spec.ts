@@ -128,6 +128,14 @@ describe('Keyset paging', () => {
         [COUNTY, `批次 ${i}`, supervisor.id, at],
       );
     }
+    // Rule findings about two villages of the township, found at those instants.
+    for (const [i, at] of INSTANTS.entries()) {
+      await db.query(
+        `INSERT INTO rule_finding (rule_id, key, region_code, township_code, explanation, found_at, last_seen_at)
+         VALUES ('cash-payment', $1, $2, $3, '分页测试', $4, $4)`,
+        [`paging-${i}`, i % 2 ? SIBLING_VILLAGE : VILLAGE, TOWNSHIP, at],
+      );
+    }
     // More provinces than Liaoning alone, so that the top level has pages too.
     await db.query(
       `INSERT INTO region (code, name, level) VALUES (110000000000, '北京市', 1), (120000000000, '天津市', 1), (130000000000, '河北省', 1)`,
@@ -341,6 +349,17 @@ describe('Keyset paging', () => {
         ids(
           `SELECT id FROM complaint WHERE public_consent AND region_code BETWEEN $1::bigint AND $1::bigint + 999
            ORDER BY filed_at DESC, id DESC`,
+          [TOWNSHIP],
+        ),
+      yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),
+    },
+    {
+      route: 'GET /api/v1/regions/{code}/findings',
+      url: `/api/v1/regions/${TOWNSHIP}/findings`,
+      who: () => reviewer,
+      expected: () =>
+        ids(
+          `SELECT id FROM rule_finding WHERE region_code BETWEEN $1::bigint AND $1::bigint + 999 ORDER BY found_at DESC, id DESC`,
           [TOWNSHIP],
         ),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z', NIL]),

@@ -353,6 +353,35 @@ async function batchAt(sut: TestApp, make: Factory, region: string): Promise<str
   return id;
 }
 
+/*
+ * Potential-issue rules (issue 12). Findings are where their village is: finding.review is held by
+ * the township reviewer (its township) and the supervisor (its county); the admin configures
+ * thresholds; a scan on demand takes issue.assign (the supervisor).
+ */
+const FINDING_ID = { resolve: 'finding', param: 'id' }; // the finding's village
+
+/** finding.review, hidden: the township reviewer in its township, the supervisor in its county. */
+const findingReviewers = (success: number): MatrixRow['expect'] => ({
+  anonymous: 401,
+  resident: 404,
+  village_clerk: 404,
+  village_monitor: 404,
+  township_reviewer: [success, success, 404, 404],
+  supervisor: [success, success, success, 404],
+  admin: 404,
+});
+
+/** A pending rule finding about `village`, straight in the database (unique per call). */
+async function findingAt(sut: TestApp, village: string): Promise<string> {
+  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+    `INSERT INTO rule_finding (rule_id, key, region_code, township_code, explanation, found_at, last_seen_at)
+     VALUES ('cash-payment', 'matrix:' || gen_random_uuid(), $1, $1::bigint / 1000 * 1000, '矩阵测试', now(), now())
+     RETURNING id`,
+    [village],
+  );
+  return id;
+}
+
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // Kernel and public regions: anyone.
   {
@@ -1810,6 +1839,77 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
       supervisor: 200,
       admin: 200,
     },
+  },
+  // Potential-issue rules and their findings (issue 12).
+  {
+    route: 'GET /api/v1/supervision/rules',
+    posture: SIGNED_IN,
+    at: ANY,
+    request: () => ({ path: '/api/v1/supervision/rules' }),
+    expect: signedIn(200),
+  },
+  {
+    route: 'GET /api/v1/regions/:code/rules',
+    posture: { kind: 'allow', permission: Permission.RuleConfigure, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: ({ region }) => ({ path: `/api/v1/regions/${required(region)}/rules` }),
+    // rule.configure: the admin, in its county's subtree.
+    expect: { ...everyone(404), anonymous: 401, admin: [200, 200, 200, 404] },
+  },
+  {
+    route: 'PUT /api/v1/regions/:code/rules/:ruleId',
+    posture: { kind: 'allow', permission: Permission.RuleConfigure, target: VILLAGE_PARAM, hide: false },
+    at: VILLAGES,
+    // No thresholds given: the defaults stay in force.
+    request: ({ region }) => ({ path: `/api/v1/regions/${required(region)}/rules/cash-payment`, body: { params: {} } }),
+    expect: { ...everyone(403), anonymous: 401, admin: [200, 200, 200, 403] },
+  },
+  {
+    route: 'GET /api/v1/regions/:code/findings',
+    posture: { kind: 'allow', permission: Permission.FindingReview, target: VILLAGE_PARAM, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, make, region }) => {
+      await make.once('findings everywhere', () => everywhere((r) => findingAt(sut, r)));
+      return { path: `/api/v1/regions/${required(region)}/findings`, query: listQuery(null) };
+    },
+    listedRegion: 'regionCode',
+    expect: findingReviewers(200),
+  },
+  {
+    route: 'GET /api/v1/supervision/findings/:id',
+    posture: { kind: 'allow', permission: Permission.FindingReview, target: FINDING_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/findings/${await findingAt(sut, required(region))}`,
+    }),
+    expect: findingReviewers(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/findings/:id/confirm',
+    posture: { kind: 'allow', permission: Permission.FindingReview, target: FINDING_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/findings/${await findingAt(sut, required(region))}/confirm`,
+    }),
+    expect: findingReviewers(200),
+  },
+  {
+    route: 'POST /api/v1/supervision/findings/:id/dismiss',
+    posture: { kind: 'allow', permission: Permission.FindingReview, target: FINDING_ID, hide: true },
+    at: VILLAGES,
+    request: async ({ sut, region }) => ({
+      path: `/api/v1/supervision/findings/${await findingAt(sut, required(region))}/dismiss`,
+      body: { reason: '经核实，支付合规' },
+    }),
+    expect: findingReviewers(200),
+  },
+  {
+    route: 'POST /api/v1/regions/:code/findings/scan',
+    posture: { kind: 'allow', permission: Permission.IssueAssign, target: VILLAGE_PARAM, hide: false },
+    at: VILLAGES,
+    request: ({ region }) => ({ path: `/api/v1/regions/${required(region)}/findings/scan` }),
+    // issue.assign: the supervisor, in its county.
+    expect: { ...everyone(403), anonymous: 401, supervisor: [200, 200, 200, 403] },
   },
 ];
 

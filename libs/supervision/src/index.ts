@@ -3,4 +3,8 @@ export * from './calendar/dto/calendar.dto';
 export * from './calendar/obligations.sql';
 export type { IssueSeverity, IssueSource, IssueStatus } from './issues/dto/issue.dto';
 export * from './issues/issue-intake.service';
+export * from './rules/rule-scan.module';
+export * from './rules/rule-scanner';
+export * from './rules/rules.catalog';
+export * from './rules/rules.repository';
 export * from './supervision.module';

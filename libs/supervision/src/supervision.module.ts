@@ -17,6 +17,11 @@ import { IssueWorkflowService } from './issues/issue-workflow.service';
 import { IssuesController } from './issues/issues.controller';
 import { IssuesRepository } from './issues/issues.repository';
 import { IssuesService } from './issues/issues.service';
+import { FindingTargets } from './rules/finding-targets';
+import { RuleRegionsController } from './rules/rule-regions.controller';
+import { RuleScanModule } from './rules/rule-scan.module';
+import { RulesController } from './rules/rules.controller';
+import { RulesService } from './rules/rules.service';
 
 /**
  * Supervision: the compliance calendar and the villages' compliance with it (calendar/), supervision
@@ -26,8 +31,8 @@ import { IssuesService } from './issues/issues.service';
  * complaints) set-based, never their entities or repositories.
  */
 @Module({
-  imports: [RegionsModule, AccessModule, DisclosuresModule],
-  controllers: [ComplianceController, IssuesController, BatchesController],
+  imports: [RegionsModule, AccessModule, DisclosuresModule, RuleScanModule],
+  controllers: [ComplianceController, IssuesController, BatchesController, RulesController, RuleRegionsController],
   providers: [
     CalendarRepository,
     CalendarService,
@@ -40,6 +45,8 @@ import { IssuesService } from './issues/issues.service';
     BatchesRepository,
     BatchesService,
     BatchTargets,
+    RulesService,
+    FindingTargets,
   ],
   exports: [ComplianceService, IssueIntake],
 })
