@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@sunshine/core';
 import { NotificationDeliveryModule } from '@sunshine/engagement';
+import { StatisticsRollupModule } from '@sunshine/statistics';
 
 /**
  * Scheduled and queued work (pg-boss, on the application's database): notification delivery and
  * daily digests. The API process runs the same jobs when JOBS_IN_API (default with the embedded
  * database); pg-boss runs each scheduled tick once across processes.
  */
-@Module({ imports: [CoreModule, NotificationDeliveryModule] })
+@Module({ imports: [CoreModule, NotificationDeliveryModule, StatisticsRollupModule] })
 export class WorkerModule {}
