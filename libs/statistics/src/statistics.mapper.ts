@@ -1,6 +1,6 @@
 import { ComplaintsYearOnYearDto, IssueStatusCountsDto, StatisticsFiguresDto } from './dto/statistics.dto';
+import { ISSUE_SOURCES, ISSUE_STATUSES, issueIndex, IssueSource } from './rollup/stats-layout';
 import { CountersRow } from './statistics.repository';
-import { ISSUE_SOURCES, ISSUE_STATUSES, IssueSource, issueIndex } from './rollup/stats-layout';
 
 /** n ÷ d as a percentage with one decimal, exact (integer arithmetic), half away from zero; null when d is 0. */
 export function percent(n: number, d: number): string | null {

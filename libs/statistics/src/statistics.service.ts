@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ChildrenStatisticsDto, RegionStatisticsDto } from './dto/statistics.dto';
 import { shiftMonth } from './rollup/statistics-rollup.repository';
 import { ALL_COUNTERS } from './rollup/stats-layout';
-import { StatisticsErrorCode, statisticsError } from './statistics.errors';
+import { statisticsError, StatisticsErrorCode } from './statistics.errors';
 import { toFiguresDto, toYearOnYearDto } from './statistics.mapper';
 import { CountersRow, StatisticsRepository } from './statistics.repository';
 

@@ -8,6 +8,7 @@ import {
   ISSUE_STATUSES,
   MAX_RESOLUTION_DAYS,
   POSITIVE_LEVELS,
+  SCALAR_COUNTERS,
   sumCountersSql,
 } from './stats-layout';
 
@@ -21,6 +22,10 @@ const TZ = `'Asia/Shanghai'`;
 const ISSUE_PAIRS = ISSUE_SOURCES.flatMap((s) => ISSUE_STATUSES.map((t) => `${s}/${t}`));
 const POSITIVE = POSITIVE_LEVELS.map((l) => `'${l}'`).join(', ');
 const COLUMNS = ALL_COUNTERS.join(', ');
+/** The counters in the order the leaf recomputation selects them. */
+const LEAF_COLUMNS = [...SCALAR_COUNTERS.slice(0, 13), 'resolution_days', 'issues', ...SCALAR_COUNTERS.slice(13)].join(
+  ', ',
+);
 const EXCLUDED = ALL_COUNTERS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 /** A one-hot array with a 1 at `index` (1-based): summed by stats_hist_sum into a histogram. */
 const oneHot = (index: string) => `(array_fill(0, ARRAY[(${index}) - 1]) || 1)`;
@@ -72,7 +77,7 @@ export class StatisticsRollupRepository {
   /** The subtrees whose calendar changed, taken off their queue. */
   async takeDirtyRegions(): Promise<string[]> {
     const rows: { region_code: string }[] = await this.db.query(
-      `DELETE FROM stats_dirty_region RETURNING region_code::text`,
+      `WITH taken AS (DELETE FROM stats_dirty_region RETURNING region_code) SELECT region_code::text FROM taken`,
     );
     return rows.map((r) => r.region_code);
   }
@@ -84,8 +89,9 @@ export class StatisticsRollupRepository {
        k AS (SELECT d.village_code, d.month FROM stats_dirty d, p
              WHERE d.village_code / 10000000000 = p.province
              ORDER BY d.village_code, d.month LIMIT $1 FOR UPDATE SKIP LOCKED)
-       DELETE FROM stats_dirty d USING k WHERE d.village_code = k.village_code AND d.month = k.month
-       RETURNING d.village_code::text, to_char(d.month, 'YYYY-MM-DD') AS month`,
+       , taken AS (DELETE FROM stats_dirty d USING k WHERE d.village_code = k.village_code AND d.month = k.month
+         RETURNING d.village_code, d.month)
+       SELECT village_code::text, to_char(month, 'YYYY-MM-DD') AS month FROM taken`,
       [limit],
     );
   }
@@ -120,7 +126,7 @@ export class StatisticsRollupRepository {
          FROM (${obligations}) o
          WHERE o.village_code = ANY ($1::bigint[])
          GROUP BY 1, 2)
-       INSERT INTO stats_village_month (village_code, month, ${COLUMNS})
+       INSERT INTO stats_village_month (village_code, month, ${LEAF_COLUMNS})
        SELECT k.village_code, k.month,
          u.registered, u.verified, d.party, d.village, d.finance,
          COALESCE(ob.due, 0), COALESCE(ob.on_time, 0), COALESCE(ob.late, 0), COALESCE(ob.missing, 0),
