@@ -24,30 +24,37 @@ export class StatisticsQueryDto {
 }
 
 export class DisclosureCountsDto {
-  @ApiProperty({ description: 'Party affairs disclosures first published in the months (still published)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Party affairs disclosures first published in the months (still published)',
+  })
   party: number;
-  @ApiProperty({ description: 'Village affairs disclosures' }) village: number;
-  @ApiProperty({ description: 'Finance disclosures' }) finance: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ type: 'integer', description: 'Village affairs disclosures' }) village: number;
+  @ApiProperty({ type: 'integer', description: 'Finance disclosures' }) finance: number;
+  @ApiProperty({ type: 'integer' }) total: number;
 }
 
 export class ObligationFiguresDto {
   @ApiProperty({
+    type: 'integer',
     description: 'Obligations of the compliance calendar due in the months whose due day has passed (or met early)',
   })
   due: number;
-  @ApiProperty() onTime: number;
-  @ApiProperty() late: number;
-  @ApiProperty() missing: number;
+  @ApiProperty({ type: 'integer' }) onTime: number;
+  @ApiProperty({ type: 'integer' }) late: number;
+  @ApiProperty({ type: 'integer' }) missing: number;
   @rate('onTime ÷ due, percent') onTimeRate: string | null;
 }
 
 export class ComplaintFiguresDto {
-  @ApiProperty({ description: 'Complaints filed in the months; the other counts are of these complaints' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Complaints filed in the months; the other counts are of these complaints',
+  })
   filed: number;
-  @ApiProperty() answered: number;
-  @ApiProperty({ description: 'Answered by their answer due date' }) answeredOnTime: number;
-  @ApiProperty({ description: 'Closed (resolved)' }) resolved: number;
+  @ApiProperty({ type: 'integer' }) answered: number;
+  @ApiProperty({ type: 'integer', description: 'Answered by their answer due date' }) answeredOnTime: number;
+  @ApiProperty({ type: 'integer', description: 'Closed (resolved)' }) resolved: number;
   @rate('answeredOnTime ÷ answered, percent') answeredOnTimeRate: string | null;
   @rate('resolved ÷ filed, percent') resolutionRate: string | null;
   @ApiProperty({
@@ -61,12 +68,12 @@ export class ComplaintFiguresDto {
 }
 
 export class IssueStatusCountsDto {
-  @ApiProperty() open: number;
-  @ApiProperty() inProgress: number;
-  @ApiProperty() resolved: number;
-  @ApiProperty() verified: number;
-  @ApiProperty() dismissed: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ type: 'integer' }) open: number;
+  @ApiProperty({ type: 'integer' }) inProgress: number;
+  @ApiProperty({ type: 'integer' }) resolved: number;
+  @ApiProperty({ type: 'integer' }) verified: number;
+  @ApiProperty({ type: 'integer' }) dismissed: number;
+  @ApiProperty({ type: 'integer' }) total: number;
   @rate('(resolved + verified) ÷ (total − dismissed), percent') completionRate: string | null;
 }
 
@@ -83,15 +90,16 @@ export class IssueFiguresDto extends IssueStatusCountsDto {
 }
 
 export class RatingFiguresDto {
-  @ApiProperty({ description: 'Ratings of disclosures given in the months' }) ratings: number;
-  @ApiProperty({ description: 'At 非常满意, 满意 or 基本满意' }) positive: number;
-  @ApiProperty({ description: 'Residents rating, counted once per village and month' }) participants: number;
+  @ApiProperty({ type: 'integer', description: 'Ratings of disclosures given in the months' }) ratings: number;
+  @ApiProperty({ type: 'integer', description: 'At 非常满意, 满意 or 基本满意' }) positive: number;
+  @ApiProperty({ type: 'integer', description: 'Residents rating, counted once per village and month' })
+  participants: number;
   @rate('positive ÷ ratings, percent') satisfactionRate: string | null;
 }
 
 export class StatisticsFiguresDto {
-  @ApiProperty({ description: 'Residents registered in the months' }) residentsRegistered: number;
-  @ApiProperty({ description: 'Residents verified in the months' }) residentsVerified: number;
+  @ApiProperty({ type: 'integer', description: 'Residents registered in the months' }) residentsRegistered: number;
+  @ApiProperty({ type: 'integer', description: 'Residents verified in the months' }) residentsVerified: number;
   @ApiProperty({ type: DisclosureCountsDto }) disclosures: DisclosureCountsDto;
   @ApiProperty({ type: ObligationFiguresDto }) obligations: ObligationFiguresDto;
   @ApiProperty({ type: ComplaintFiguresDto }) complaints: ComplaintFiguresDto;
@@ -104,11 +112,11 @@ export class StatisticsMonthDto extends StatisticsFiguresDto {
 }
 
 export class ComplaintsYearOnYearDto {
-  @ApiProperty({ description: 'The year of the range’s last month' }) year: number;
+  @ApiProperty({ type: 'integer', description: 'The year of the range’s last month' }) year: number;
   @ApiProperty({ description: 'January through this month (the range’s last) of both years', example: '2026-03' })
   through: string;
-  @ApiProperty() thisYear: number;
-  @ApiProperty() lastYear: number;
+  @ApiProperty({ type: 'integer' }) thisYear: number;
+  @ApiProperty({ type: 'integer' }) lastYear: number;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -123,7 +131,7 @@ export class ComplaintsYearOnYearDto {
 export class RegionRefDto {
   @ApiProperty({ example: '210102000000' }) regionCode: string;
   @ApiProperty() name: string;
-  @ApiProperty({ minimum: 1, maximum: 5 }) level: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) level: number;
 }
 
 export class RegionStatisticsDto extends RegionRefDto {
