@@ -87,11 +87,15 @@ export class Statistics1764854000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION stats_app_user_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF TG_OP <> 'INSERT' AND OLD.kind = 'resident' THEN
-          PERFORM stats_mark(OLD.home_region_code, OLD.created_at), stats_mark(OLD.home_region_code, OLD.verified_at);
+        IF TG_OP <> 'INSERT' THEN
+          IF OLD.kind = 'resident' THEN
+            PERFORM stats_mark(OLD.home_region_code, OLD.created_at), stats_mark(OLD.home_region_code, OLD.verified_at);
+          END IF;
         END IF;
-        IF TG_OP <> 'DELETE' AND NEW.kind = 'resident' THEN
-          PERFORM stats_mark(NEW.home_region_code, NEW.created_at), stats_mark(NEW.home_region_code, NEW.verified_at);
+        IF TG_OP <> 'DELETE' THEN
+          IF NEW.kind = 'resident' THEN
+            PERFORM stats_mark(NEW.home_region_code, NEW.created_at), stats_mark(NEW.home_region_code, NEW.verified_at);
+          END IF;
         END IF;
         RETURN NULL;
       END $$`);
@@ -112,7 +116,12 @@ export class Statistics1764854000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION stats_disclosure_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM stats_disclosure_mark(CASE WHEN TG_TABLE_NAME = 'disclosure' THEN NEW.id ELSE NEW.disclosure_id END);
+        -- NEW has no disclosure_id on disclosure (plpgsql resolves the field of the row it is given).
+        IF TG_TABLE_NAME = 'disclosure' THEN
+          PERFORM stats_disclosure_mark(NEW.id);
+        ELSE
+          PERFORM stats_disclosure_mark(NEW.disclosure_id);
+        END IF;
         RETURN NULL;
       END $$`);
     await q.query(`
