@@ -1593,6 +1593,28 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     listedRegion: 'regionCode',
     expect: complaintHandlers(200),
   },
+  // Statistics (issue 12): statistics.read, hidden, at the township reviewer's township and the
+  // supervisor's and admin's county.
+  ...(['GET /api/v1/regions/:code/statistics', 'GET /api/v1/regions/:code/statistics/children'] as const).map(
+    (route): MatrixRow => ({
+      route,
+      posture: { kind: 'allow', permission: Permission.StatisticsRead, target: VILLAGE_PARAM, hide: true },
+      at: VILLAGES,
+      request: ({ region }) => ({
+        path: `/api/v1/regions/${required(region)}/statistics${route.endsWith('children') ? '/children' : ''}`,
+        query: { from: '2026-01', to: '2026-12' },
+      }),
+      expect: {
+        anonymous: 401,
+        resident: 404,
+        village_clerk: 404,
+        village_monitor: 404,
+        township_reviewer: [200, 200, 404, 404],
+        supervisor: [200, 200, 200, 404],
+        admin: [200, 200, 200, 404],
+      },
+    }),
+  ),
   {
     route: 'GET /api/v1/regions/:code/public-complaints',
     posture: PUBLIC,

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@sunshine/core';
 import { NotificationDeliveryModule } from '@sunshine/engagement';
+import { StatisticsRollupModule } from '@sunshine/statistics';
 import { RuleScanModule } from '@sunshine/supervision';
 
 /**
  * Scheduled and queued work (pg-boss, on the application's database): notification delivery and
- * daily digests, the potential-issue rule scan. The API process runs the same jobs when JOBS_IN_API
- * (default with the embedded database); pg-boss runs each scheduled tick once across processes.
+ * daily digests, the potential-issue rule scan, the statistics rollups. The API process runs the
+ * same jobs when JOBS_IN_API (default with the embedded database); pg-boss runs each scheduled tick
+ * once across processes.
  */
-@Module({ imports: [CoreModule, NotificationDeliveryModule, RuleScanModule] })
+@Module({ imports: [CoreModule, NotificationDeliveryModule, RuleScanModule, StatisticsRollupModule] })
 export class WorkerModule {}
