@@ -132,7 +132,7 @@ export class CalendarRepository {
     const $root = `$${params.push(root)}::bigint`;
     const $after = `$${params.push(after ?? '0')}::bigint`;
     const $limit = `$${params.push(limit)}`;
-    return this.withoutJit(
+    return this.db.query(
       `SELECT v.code::text AS village_code, v.name AS village_name, o.category, o.period,
               to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.status, o.first_published_at
        FROM region top
@@ -155,7 +155,7 @@ export class CalendarRepository {
     const params: unknown[] = [];
     const obligations = obligationsSql(params, root, from, to, asOf);
     const $root = `$${params.push(root)}::bigint`;
-    return this.withoutJit(
+    return this.db.query(
       `WITH top AS (SELECT code, name, level FROM region WHERE code = ${$root}),
        x AS (
          SELECT o.category, o.status,
@@ -180,17 +180,5 @@ export class CalendarRepository {
        ORDER BY 1, 2`,
       params,
     );
-  }
-
-  /**
-   * The planner cannot know a subtree's size from a parameter and prices these queries for a whole
-   * province; past jit_above_cost PostgreSQL then spends ~1 s compiling a query that runs in
-   * milliseconds (index probes gain nothing from JIT). Off for this statement's transaction only.
-   */
-  private withoutJit<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.transaction(async (m) => {
-      await m.query(`SET LOCAL jit = off`);
-      return m.query(sql, params) as Promise<T[]>;
-    });
   }
 }
