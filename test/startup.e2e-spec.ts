@@ -156,7 +156,7 @@ describe('worker process start', () => {
     expect(worker.stderr()).toBe('');
     const logs = worker.logs();
     expect(logs.filter((l) => NEST_CHATTER.includes(l.context ?? ''))).toEqual([]);
-    const jobs = 'notifications.deliver, notifications.digest, notifications.due-soon';
+    const jobs = 'notifications.deliver, notifications.digest, notifications.due-soon, rules.scan, statistics.rollup';
     expect(logs.map((l) => l.msg)).toEqual([
       `jobs running: ${jobs}`,
       `worker started: database connected and migrated; jobs: ${jobs}`,
