@@ -100,6 +100,19 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/staff/ModerationPage.vue'),
     meta: { access: 'township_reviewer' },
   },
+  // supervision: pages/supervision/ (township reviewers, supervisors, admins)
+  {
+    path: '/supervision/dashboard/:code(\\d{12})?',
+    name: 'supervision-dashboard',
+    component: () => import('./pages/supervision/SupervisionDashboardPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/report/:code(\\d{12})?',
+    name: 'supervision-report',
+    component: () => import('./pages/supervision/SupervisionReportPage.vue'),
+    meta: { access: 'supervision' },
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ];
 
