@@ -100,6 +100,43 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/staff/ModerationPage.vue'),
     meta: { access: 'township_reviewer' },
   },
+  // supervision: pages/supervision/
+  {
+    path: '/supervision/compliance/:code?',
+    name: 'sv-compliance',
+    component: () => import('./pages/supervision/CompliancePage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/issues',
+    name: 'sv-issues',
+    component: () => import('./pages/supervision/IssuesPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/issues/:id',
+    name: 'sv-issue',
+    component: () => import('./pages/supervision/IssuePage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/batches',
+    name: 'sv-batches',
+    component: () => import('./pages/supervision/BatchesPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/batches/:id',
+    name: 'sv-batch',
+    component: () => import('./pages/supervision/BatchPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/findings',
+    name: 'sv-findings',
+    component: () => import('./pages/supervision/FindingsPage.vue'),
+    meta: { access: 'supervision' },
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ];
 
