@@ -1,5 +1,7 @@
 /** Words of the supervision pages (pages/supervision/): compliance grid, issues, batches, rule findings. */
 export const supervisionZh = {
+  'sv.nav.main': '督查督办',
+  'sv.nav.label': '督查页面',
   'sv.nav.compliance': '公开合规',
   'sv.nav.issues': '督办问题',
   'sv.nav.batches': '督查批次',
@@ -120,6 +122,8 @@ export const supervisionZh = {
 };
 
 export const supervisionEn: Record<keyof typeof supervisionZh, string> = {
+  'sv.nav.main': 'Supervision',
+  'sv.nav.label': 'Supervision pages',
   'sv.nav.compliance': 'Compliance',
   'sv.nav.issues': 'Issues',
   'sv.nav.batches': 'Batches',
