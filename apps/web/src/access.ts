@@ -6,14 +6,22 @@ import { session } from './session';
  * may do and see (scoped to their region subtree); this only keeps pages that cannot work away.
  */
 export type Access =
-  'signedIn' | 'village_clerk' | 'township_reviewer' | 'reviewer' | 'complaints' | 'supervision' | 'supervisor';
+  | 'signedIn'
+  | 'village_clerk'
+  | 'township_reviewer'
+  | 'reviewer'
+  | 'complaints'
+  | 'compliance'
+  | 'supervision'
+  | 'supervisor';
 
 const ROLES: Record<Exclude<Access, 'signedIn'>, string[]> = {
   village_clerk: ['village_clerk'],
   township_reviewer: ['township_reviewer'],
   reviewer: ['village_monitor', 'township_reviewer'],
   complaints: ['township_reviewer', 'supervisor'],
-  supervision: ['township_reviewer', 'supervisor', 'admin'],
+  compliance: ['township_reviewer', 'supervisor', 'admin'],
+  supervision: ['township_reviewer', 'supervisor'],
   supervisor: ['supervisor'],
 };
 

@@ -105,7 +105,7 @@ const routes: RouteRecordRaw[] = [
     path: '/supervision/compliance/:code?',
     name: 'sv-compliance',
     component: () => import('./pages/supervision/CompliancePage.vue'),
-    meta: { access: 'supervision' },
+    meta: { access: 'compliance' },
   },
   {
     path: '/supervision/issues',

@@ -16,7 +16,7 @@ export const ISSUE_SOURCES: IssueSource[] = ['complaint', 'rule', 'batch', 'manu
 export const CATEGORIES: Category[] = ['party', 'village', 'finance'];
 export const REVIEWS: Review[] = ['pending', 'confirmed', 'dismissed'];
 
-/** The regions where the signed-in user holds a supervision role: township reviewer first, then supervisor, admin. */
+/** The regions where the signed-in user holds a supervision role: township reviewer first, then supervisor, admin (compliance only). */
 export function supervisionRegions(): string[] {
   const roles = session.state.me?.roles ?? [];
   const order = ['township_reviewer', 'supervisor', 'admin'];
