@@ -1,6 +1,7 @@
 import { DEMO_ACCOUNTS } from '@sunshine/access';
 import { Db } from '@sunshine/core';
 import { DemoEngagementSeeder } from '@sunshine/engagement';
+import { DEMO_BATCH_NAME, DemoSupervisionSeeder } from '@sunshine/supervision';
 
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -97,17 +98,66 @@ describe('Demo data', () => {
     expect(JSON.stringify(page)).not.toMatch(/演示居民/);
   });
 
+  it('runs the rules over 和平区: the overdue rule finds 水源地社区’s missing village affairs of last quarter', async () => {
+    const findings = (await as('demo-supervisor').get(`/regions/${VILLAGE}/findings?rule=disclosure-overdue&limit=100`))
+      .body.items;
+    const village = findings.filter((f: { evidence: { category: string } }) => f.evidence.category === 'village');
+    expect(village.map((f: { evidence: { period: string } }) => f.evidence.period)).toContain(
+      previousQuarter(new Date()),
+    );
+    expect(village[0]).toMatchObject({ review: 'pending', holds: true, issueStatus: 'open' });
+  });
+
+  it('has a batch of four issues in 和平区, one started and one resolved and verified: 25.0% done', async () => {
+    const batches = (await as('demo-supervisor').get(`/supervision/batches?region=${COUNTY}`)).body.items;
+    const batch = batches.find((b: { name: string }) => b.name === DEMO_BATCH_NAME);
+    expect(batch).toMatchObject({ regionCode: COUNTY, assigned: 4, completed: 1, completionRate: '25.0', overdue: 0 });
+    const detail = (await as('demo-supervisor').get(`/supervision/batches/${batch.id}`)).body;
+    expect(detail.byRegion.map((r: { regionCode: string }) => r.regionCode)).toEqual([
+      TOWNSHIP,
+      VILLAGE,
+      '210102002000',
+      '210102002001',
+    ]);
+
+    const issues = (await as('demo-supervisor').get(`/supervision/issues?batch=${batch.id}`)).body.items;
+    expect(issues.map((i: { status: string }) => i.status).sort()).toEqual(
+      ['in_progress', 'open', 'open', 'verified'].sort(),
+    );
+    const inTownship = (await as('demo-reviewer').get(`/supervision/issues?batch=${batch.id}`)).body.items;
+    expect(inTownship).toHaveLength(2);
+    const verified = issues.find((i: { status: string }) => i.status === 'verified');
+    const issue = (await as('demo-reviewer').get(`/supervision/issues/${verified.id}`)).body;
+    expect(issue).toMatchObject({ regionCode: TOWNSHIP, amountRecovered: '36000.00', source: 'batch' });
+    expect(issue.timeline.map((e: { kind: string }) => e.kind)).toEqual(['created', 'resolved', 'verified']);
+  });
+
+  it('has a manual issue for 水源地社区 and rolls the statistics up at once', async () => {
+    const manual = (await as('demo-reviewer').get(`/supervision/issues?source=manual`)).body.items;
+    expect(manual).toEqual([expect.objectContaining({ regionCode: VILLAGE, status: 'open' })]);
+
+    const month = thisMonth(new Date());
+    const stats = (await as('demo-supervisor').get(`/regions/${COUNTY}/statistics?from=${month}&to=${month}`)).body;
+    expect(stats.totals.issues.bySource).toMatchObject({
+      batch: expect.objectContaining({ total: 4, verified: 1, inProgress: 1 }),
+      manual: expect.objectContaining({ total: 1, open: 1 }),
+    });
+    expect(stats.totals.issues.bySource.rule.total).toBeGreaterThan(0);
+  });
+
   it('is added once: a second start adds nothing', async () => {
     const db = sut.app.get(Db);
     const count = async () =>
       (
         await db.query(
           `SELECT (SELECT count(*) FROM complaint)::int + (SELECT count(*) FROM comment)::int
-                + (SELECT count(*) FROM disclosure_rating)::int AS n`,
+                + (SELECT count(*) FROM disclosure_rating)::int + (SELECT count(*) FROM supervision_batch)::int
+                + (SELECT count(*) FROM supervision_issue)::int + (SELECT count(*) FROM rule_finding)::int AS n`,
         )
       )[0].n;
     const before = await count();
     await sut.app.get(DemoEngagementSeeder).onApplicationBootstrap();
+    await sut.app.get(DemoSupervisionSeeder).onApplicationBootstrap();
     expect(await count()).toBe(before);
   });
 });
@@ -117,6 +167,11 @@ function previousMonth(now: Date): string {
   const local = new Date(now.getTime() + 8 * 3600_000);
   const first = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1));
   return first.toISOString().slice(0, 7);
+}
+
+/** `now`'s month in China Standard Time. */
+function thisMonth(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
 }
 
 /** The quarter before `now`'s, in China Standard Time. */

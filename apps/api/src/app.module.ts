@@ -5,7 +5,7 @@ import { DisclosuresModule } from '@sunshine/disclosures';
 import { EngagementModule } from '@sunshine/engagement';
 import { RegionsModule } from '@sunshine/regions';
 import { StatisticsModule } from '@sunshine/statistics';
-import { SupervisionModule } from '@sunshine/supervision';
+import { DemoSupervisionModule, SupervisionModule } from '@sunshine/supervision';
 
 @Module({
   imports: [
@@ -16,6 +16,8 @@ import { SupervisionModule } from '@sunshine/supervision';
     EngagementModule,
     SupervisionModule,
     StatisticsModule,
+    // Last: its demo seeder runs after the other contexts' (see DemoSupervisionModule).
+    DemoSupervisionModule,
   ],
 })
 export class AppModule {}

@@ -5,14 +5,24 @@ import { session } from './session';
  * Who may open a page: any signed-in user, a role, or a group of roles. The API decides what each
  * may do and see (scoped to their region subtree); this only keeps pages that cannot work away.
  */
-export type Access = 'signedIn' | 'village_clerk' | 'township_reviewer' | 'reviewer' | 'complaints' | 'supervision';
+export type Access =
+  | 'signedIn'
+  | 'village_clerk'
+  | 'township_reviewer'
+  | 'reviewer'
+  | 'complaints'
+  | 'compliance'
+  | 'supervision'
+  | 'supervisor';
 
 const ROLES: Record<Exclude<Access, 'signedIn'>, string[]> = {
   village_clerk: ['village_clerk'],
   township_reviewer: ['township_reviewer'],
   reviewer: ['village_monitor', 'township_reviewer'],
   complaints: ['township_reviewer', 'supervisor'],
-  supervision: ['township_reviewer', 'supervisor', 'admin'],
+  compliance: ['township_reviewer', 'supervisor', 'admin'],
+  supervision: ['township_reviewer', 'supervisor'],
+  supervisor: ['supervisor'],
 };
 
 /** Loads the signed-in user's profile once (GET /api/v1/me); null when signed out. */

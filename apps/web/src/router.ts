@@ -100,17 +100,53 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/staff/ModerationPage.vue'),
     meta: { access: 'township_reviewer' },
   },
-  // supervision: pages/supervision/ (township reviewers, supervisors, admins)
+  // supervision: pages/supervision/ (figures: township reviewers, supervisors, admins; cases: reviewers and supervisors)
   {
     path: '/supervision/dashboard/:code(\\d{12})?',
     name: 'supervision-dashboard',
     component: () => import('./pages/supervision/SupervisionDashboardPage.vue'),
-    meta: { access: 'supervision' },
+    meta: { access: 'compliance' },
   },
   {
     path: '/supervision/report/:code(\\d{12})?',
     name: 'supervision-report',
     component: () => import('./pages/supervision/SupervisionReportPage.vue'),
+    meta: { access: 'compliance' },
+  },
+  {
+    path: '/supervision/compliance/:code?',
+    name: 'sv-compliance',
+    component: () => import('./pages/supervision/CompliancePage.vue'),
+    meta: { access: 'compliance' },
+  },
+  {
+    path: '/supervision/issues',
+    name: 'sv-issues',
+    component: () => import('./pages/supervision/IssuesPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/issues/:id',
+    name: 'sv-issue',
+    component: () => import('./pages/supervision/IssuePage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/batches',
+    name: 'sv-batches',
+    component: () => import('./pages/supervision/BatchesPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/batches/:id',
+    name: 'sv-batch',
+    component: () => import('./pages/supervision/BatchPage.vue'),
+    meta: { access: 'supervision' },
+  },
+  {
+    path: '/supervision/findings',
+    name: 'sv-findings',
+    component: () => import('./pages/supervision/FindingsPage.vue'),
     meta: { access: 'supervision' },
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },

@@ -1,6 +1,8 @@
 export * from './calendar/compliance.service';
 export * from './calendar/dto/calendar.dto';
 export * from './calendar/obligations.sql';
+export * from './demo/demo-supervision.module';
+export * from './demo/demo-supervision.seeder';
 export type { IssueSeverity, IssueSource, IssueStatus } from './issues/dto/issue.dto';
 export * from './issues/issue-intake.service';
 export * from './rules/rule-scan.module';

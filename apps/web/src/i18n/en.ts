@@ -2,6 +2,7 @@ import { commonEn } from './common';
 import { publicEn } from './public';
 import { residentEn } from './resident';
 import { staffEn } from './staff';
+import { supervisionEn } from './supervision';
 import { supervisionDashboardEn } from './supervision-dashboard';
 import type { zh } from './zh';
 
@@ -11,4 +12,5 @@ export const en: Record<keyof typeof zh, string> = {
   ...residentEn,
   ...staffEn,
   ...supervisionDashboardEn,
+  ...supervisionEn,
 };
