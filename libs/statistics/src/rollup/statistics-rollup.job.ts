@@ -18,8 +18,9 @@ export const shanghaiDay = (at: Date): string => new Date(at.getTime() + 8 * 360
  * Keeps the statistics rollups consistent with the raw tables: recomputes the leaf months that
  * triggers marked dirty and their ancestors' rows, a batch per transaction. Obligations also change
  * with time alone (an unpublished one turns from not due to missing when its due day ends), so on
- * the first run of each day (China Standard Time) every village's current due month is recomputed;
- * a changed calendar recomputes its subtree's last 36 months.
+ * the first run of each day (China Standard Time) every village's due months since the last run are
+ * recomputed (the first run ever: the last 36 months of every village, in one set-based pass); a changed calendar recomputes its subtree's
+ * last 36 months.
  */
 @Injectable()
 export class StatisticsRollupJob implements OnModuleInit {
@@ -47,8 +48,13 @@ export class StatisticsRollupJob implements OnModuleInit {
       await this.rollups.lock();
       const last = await this.rollups.obligationsDay();
       if (last !== today) {
-        const from = last && last < today ? last.slice(0, 7) : thisMonth;
         const earliest = shiftMonth(`${thisMonth}-01`, -(WINDOW_MONTHS - 1));
+        // The first run ever: the obligations of the whole window at once, set-based (those missed
+        // before the rollups existed; a village has 36 due months whether or not it published).
+        if (last === null)
+          for (const province of await this.provinces())
+            await this.rollups.rebuildObligations(province, earliest, thisMonth, asOf);
+        const from = last && last < today ? last.slice(0, 7) : thisMonth;
         await this.rollups.markSubtrees(await this.provinces(), from < earliest ? earliest : from, thisMonth);
         await this.rollups.setObligationsDay(today);
       }

@@ -111,6 +111,7 @@ export class StatisticsRollupRepository {
       shiftMonth(months[0], -3),
       shiftMonth(months[months.length - 1], -1),
       asOf,
+      { in: '$1::bigint[]' }, // the batch's villages only, not the whole province's
     );
     await this.db.query(
       `WITH k AS (
@@ -184,27 +185,85 @@ export class StatisticsRollupRepository {
     if (keys.length === 0) return;
     const params = [keys.map((k) => k.village_code), keys.map((k) => k.month)];
     for (const level of [4, 3, 2, 1]) {
-      // Level 4: the township's leaves (its villages and itself); above: the children's rows and the own leaf.
-      const parts =
-        level === 4
-          ? `SELECT ${COLUMNS} FROM stats_village_month c
-             WHERE c.village_code BETWEEN a.code AND a.code + region_span(a.level) AND c.month = a.month`
-          : `SELECT ${COLUMNS} FROM stats_region_month c
-             WHERE c.level = ${level + 1} AND c.region_code BETWEEN a.code AND a.code + region_span(a.level) AND c.month = a.month
-             UNION ALL
-             SELECT ${COLUMNS} FROM stats_village_month l WHERE l.village_code = a.code AND l.month = a.month`;
       const divisor = 10n ** BigInt([0, 10, 8, 6, 3][level]);
       await this.db.query(
-        `WITH a AS (
-           SELECT DISTINCT r.code, r.level, k.month
+        this.ancestorRowsSql(
+          level,
+          `SELECT DISTINCT r.code, r.level, k.month
            FROM unnest($1::bigint[], $2::date[]) AS k (leaf, month)
-           JOIN region r ON r.code = k.leaf / ${divisor} * ${divisor} AND r.level = ${level})
-         INSERT INTO stats_region_month (region_code, month, level, ${COLUMNS})
-         SELECT a.code, a.month, a.level, s.*
-         FROM a CROSS JOIN LATERAL (SELECT ${sumCountersSql('x')} FROM (${parts}) x) s
-         ON CONFLICT (region_code, month) DO UPDATE SET ${EXCLUDED}`,
+           JOIN region r ON r.code = k.leaf / ${divisor} * ${divisor} AND r.level = ${level}`,
+        ),
         params,
       );
     }
+  }
+
+  /**
+   * The obligations of every village of the province for the due months `from`..`to` (`YYYY-MM`),
+   * judged at `asOf`, in one set-based statement (the first run: obligations missed before the
+   * rollups existed), then every ancestor's rows of those months. Other counters are left as they
+   * are (a new leaf row starts at zero; their changes come through the dirty queue).
+   */
+  async rebuildObligations(province: string, from: string, to: string, asOf: Date): Promise<void> {
+    const params: unknown[] = [];
+    // Periods that start up to 3 months before a due month can fall due in it.
+    const obligations = obligationsSql(
+      params,
+      province,
+      shiftMonth(`${from}-01`, -3),
+      shiftMonth(`${to}-01`, -1),
+      asOf,
+    );
+    const $from = `$${params.push(`${from}-01`)}::date`;
+    const $to = `$${params.push(`${to}-01`)}::date`;
+    const others = ALL_COUNTERS.filter((c) => !c.startsWith('obligations_'));
+    await this.db.query(
+      `INSERT INTO stats_village_month (village_code, month, ${others.join(', ')},
+         obligations_due, obligations_on_time, obligations_late, obligations_missing)
+       SELECT o.village_code, date_trunc('month', o.due_on)::date, ${others.map((c) => (c === 'issues' || c === 'resolution_days' ? `'{}'::int[]` : '0')).join(', ')},
+         count(*) FILTER (WHERE o.status <> 'not_due')::int, count(*) FILTER (WHERE o.status = 'on_time')::int,
+         count(*) FILTER (WHERE o.status = 'late')::int, count(*) FILTER (WHERE o.status = 'missing')::int
+       FROM (${obligations}) o
+       WHERE date_trunc('month', o.due_on) BETWEEN ${$from} AND ${$to}
+       GROUP BY 1, 2
+       ON CONFLICT (village_code, month) DO UPDATE SET obligations_due = EXCLUDED.obligations_due,
+         obligations_on_time = EXCLUDED.obligations_on_time, obligations_late = EXCLUDED.obligations_late,
+         obligations_missing = EXCLUDED.obligations_missing`,
+      params,
+    );
+    for (const level of [4, 3, 2, 1]) {
+      await this.db.query(
+        this.ancestorRowsSql(
+          level,
+          `SELECT r.code, r.level, m::date AS month
+           FROM region top
+           JOIN region r ON r.level = ${level} AND r.code BETWEEN top.code AND top.code + region_span(top.level)
+           CROSS JOIN generate_series($2::date, $3::date, interval '1 month') AS m
+           WHERE top.code = $1::bigint`,
+        ),
+        [province, `${from}-01`, `${to}-01`],
+      );
+    }
+  }
+
+  /**
+   * Writes the rows of the regions `a` (code, level, month) of one `level`: a region's row is the sum
+   * of its children's rows plus the leaf row of its own code (issues assigned to the region itself).
+   */
+  private ancestorRowsSql(level: number, a: string): string {
+    // Level 4: the township's leaves (its villages and itself); above: the children's rows and the own leaf.
+    const parts =
+      level === 4
+        ? `SELECT ${COLUMNS} FROM stats_village_month c
+           WHERE c.village_code BETWEEN a.code AND a.code + region_span(a.level) AND c.month = a.month`
+        : `SELECT ${COLUMNS} FROM stats_region_month c
+           WHERE c.level = ${level + 1} AND c.region_code BETWEEN a.code AND a.code + region_span(a.level) AND c.month = a.month
+           UNION ALL
+           SELECT ${COLUMNS} FROM stats_village_month l WHERE l.village_code = a.code AND l.month = a.month`;
+    return `WITH a AS (${a})
+       INSERT INTO stats_region_month (region_code, month, level, ${COLUMNS})
+       SELECT a.code, a.month, a.level, s.*
+       FROM a CROSS JOIN LATERAL (SELECT ${sumCountersSql('x')} FROM (${parts}) x) s
+       ON CONFLICT (region_code, month) DO UPDATE SET ${EXCLUDED}`;
   }
 }
