@@ -96,8 +96,8 @@ export class RulesRepository {
    *   with a 'no_longer_holds' entry on its issue.
    * An unchanged finding is not touched, so a steady-state scan writes no row. `last_seen_at` is
    * the last time the finding's state changed (found, content changed, held again, stopped holding).
-   * Only counts come back to Node. "Not found again" is an anti-join of the subtree's findings with
-   * the found keys, so two scans at the same clock instant stay correct.
+   * Only counts come back to Node. "Not found again" is the set difference of the subtree's holding
+   * findings and the found ones (not a `last_seen_at` test), so two scans at the same instant stay correct.
    */
   async scanRule(rule: RuleDefinition, root: string, now: Date, m: EntityManager): Promise<ScanCounts> {
     const params: unknown[] = [];
@@ -143,9 +143,12 @@ export class RulesRepository {
         WHERE c.again
       ), gone AS (
         UPDATE rule_finding f SET holds = false, no_longer_holds_at = ${$now}, last_seen_at = ${$now}
-        WHERE f.rule_id = ${$rule} AND f.holds
-          AND f.region_code BETWEEN ${$root} AND ${$root} + (SELECT region_span(level) FROM region WHERE code = ${$root})
-          AND NOT EXISTS (SELECT 1 FROM found WHERE found.key = f.key)
+        WHERE f.id IN (
+          -- A set difference (hashed or sorted), never a loop of the subtree's findings over the found ones.
+          SELECT h.id FROM rule_finding h
+          WHERE h.rule_id = ${$rule} AND h.holds
+            AND h.region_code BETWEEN ${$root} AND ${$root} + (SELECT region_span(level) FROM region WHERE code = ${$root})
+          EXCEPT SELECT k.id FROM known k WHERE k.id IS NOT NULL)
         RETURNING f.id
       ), gone_events AS (
         INSERT INTO supervision_issue_event (issue_id, kind, status, note, actor_id, at)
