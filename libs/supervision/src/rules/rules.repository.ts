@@ -163,6 +163,17 @@ export class RulesRepository {
     return row as ScanCounts;
   }
 
+  /**
+   * Refreshes the planner's statistics of the tables a scan grows. A scan that inserts thousands of
+   * findings (the first one over a province) checks each new issue's and timeline entry's foreign key
+   * with a plan made when the tables were small and kept by the connection (a sequential scan): every
+   * check then reads the whole table, quadratic in the findings. ANALYZE fixes the estimates and
+   * invalidates those cached plans, so the next rule's checks are index probes.
+   */
+  async analyzeFindings(): Promise<void> {
+    await this.db.query(`ANALYZE rule_finding, supervision_issue, supervision_issue_event`);
+  }
+
   /** Serialises scans (the API's and the worker's) rule by rule, for the transaction. */
   async lockRule(ruleId: string, m: EntityManager): Promise<void> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('rules.scan:' || $1))`, [ruleId]);
