@@ -118,7 +118,8 @@ const { aggregateResult } = require('autocannon') as {
   aggregateResult(results: RawLoadResult[], options: Partial<LoadOptions>): LoadResult;
 };
 
-class LoadGenerator {
+/** autocannon in a worker thread, one run at a time (also used by bench/dashboard.bench.ts). */
+export class LoadGenerator {
   private readonly worker = new Worker(path.join(__dirname, 'autocannon.worker.js'));
   private readonly pending = new Map<number, { resolve: (r: RawLoadResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
@@ -136,9 +137,9 @@ class LoadGenerator {
     });
   }
 
-  run(url: string, seconds: number): Promise<RawLoadResult> {
+  run(url: string, seconds: number, headers?: Record<string, string>): Promise<RawLoadResult> {
     const id = this.nextId++;
-    const options: LoadOptions = { url, connections: CONNECTIONS, duration: seconds, sampleInt: 250 };
+    const options: LoadOptions = { url, connections: CONNECTIONS, duration: seconds, sampleInt: 250, headers };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, options });
@@ -150,7 +151,7 @@ class LoadGenerator {
   }
 }
 
-interface Measured {
+export interface Measured {
   rps: number;
   p50: number;
   p99: number;
@@ -158,7 +159,7 @@ interface Measured {
   failures: number;
 }
 
-function summarise(url: string, runs: RawLoadResult[]): Measured {
+export function summarise(url: string, runs: RawLoadResult[]): Measured {
   const requests = runs.reduce((n, r) => n + r.totalCompletedRequests, 0);
   const seconds = runs.reduce((n, r) => n + r.duration, 0);
   const { latency } = aggregateResult(runs, { url, connections: CONNECTIONS });

@@ -6,6 +6,8 @@ export interface LoadOptions {
   duration: number;
   /** Milliseconds between samples; autocannon only checks for the end of a run at a sample. */
   sampleInt: number;
+  /** Request headers (e.g. `authorization`). */
+  headers?: Record<string, string>;
 }
 
 /** A run's result as autocannon returns it off the main thread: histograms still encoded. */

@@ -4,7 +4,7 @@ import { Role } from '@sunshine/access';
 import { Clock } from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
-import { SignedIn, signedIn } from './support/accounts';
+import { createAccount, SignedIn, signedIn } from './support/accounts';
 import {
   COUNTY,
   financeLine,
@@ -560,6 +560,69 @@ describe('Potential-issue rules and their findings', () => {
         const all = (await list('rule=cash-payment')).body.items as { regionCode: string }[];
         expect(all.map((f) => f.regionCode)).toEqual([VILLAGE]);
       });
+    });
+  });
+  describe('scans write only what changed', () => {
+    const overdueOf = async (village: string) =>
+      (await findings('disclosure-overdue')).filter((f) => f.region_code === village);
+    const timeline = async (findingId: string) => {
+      const [{ id }] = await db.query(`SELECT id FROM supervision_issue WHERE finding_id = $1`, [findingId]);
+      const res = await authed(sut.http, supervisor).get(`/api/v1/supervision/issues/${id}`).expect(200);
+      return (res.body.timeline as { kind: string; status: string }[]).map((e) => e.kind);
+    };
+    let clerkAssignment: string;
+
+    it('disclosure overdue flags only villages with an active clerk', async () => {
+      await scan(COUNTY);
+      // The other township's village has nobody who could publish: not flagged, though obligations are missing.
+      expect(await overdueOf(OTHER_TOWNSHIP_VILLAGE)).toEqual([]);
+      expect((await overdueOf(VILLAGE)).length).toBeGreaterThan(0);
+      const account = await createAccount(sut, Role.VillageClerk, OTHER_TOWNSHIP_VILLAGE);
+      [{ id: clerkAssignment }] = await db.query(`SELECT id FROM role_assignment WHERE user_id = $1`, [account.id]);
+      const counts = await scan(COUNTY);
+      const flagged = await overdueOf(OTHER_TOWNSHIP_VILLAGE);
+      expect(counts['disclosure-overdue']?.new).toBe(flagged.length);
+      expect(flagged.map((f) => f.key)).toContain(`${OTHER_TOWNSHIP_VILLAGE}:finance:2026-06`);
+      expect(flagged.every((f) => f.holds)).toBe(true);
+    });
+
+    it('a second scan writes nothing: no finding row rewritten, no issue or timeline entry added', async () => {
+      await scan(COUNTY);
+      const state = () =>
+        db.query(
+          `SELECT (SELECT array_agg(id::text || ':' || xmin::text ORDER BY id) FROM rule_finding) AS findings,
+                  (SELECT array_agg(id::text || ':' || xmin::text ORDER BY id) FROM supervision_issue) AS issues,
+                  (SELECT count(*)::int FROM supervision_issue_event) AS events`,
+        );
+      const before = await state();
+      const counts = await scan(COUNTY);
+      for (const c of Object.values(counts)) expect([c.new, c.noLongerHolding]).toEqual([0, 0]);
+      expect(counts['disclosure-overdue']?.stillHolding).toBeGreaterThan(0);
+      expect(await state()).toEqual(before);
+    });
+
+    it('a finding that stops holding gets a no_longer_holds entry on its issue, and holds_again when it is back', async () => {
+      const [first] = await overdueOf(OTHER_TOWNSHIP_VILLAGE);
+      const flagged = (await overdueOf(OTHER_TOWNSHIP_VILLAGE)).length;
+      // The clerk leaves: the village is off the platform, its findings no longer hold (kept, not deleted).
+      await db.query(`UPDATE role_assignment SET revoked_at = $2 WHERE id = $1`, [clerkAssignment, T0]);
+      expect((await scan(COUNTY))['disclosure-overdue']).toMatchObject({ new: 0, noLongerHolding: flagged });
+      const gone = await overdueOf(OTHER_TOWNSHIP_VILLAGE);
+      expect(gone.map((f) => f.holds)).toEqual(gone.map(() => false));
+      expect(await timeline(first?.id as string)).toEqual(['created', 'no_longer_holds']);
+      const [row] = await db.query(`SELECT no_longer_holds_at, last_seen_at FROM rule_finding WHERE id = $1`, [
+        first?.id,
+      ]);
+      expect(row).toEqual({ no_longer_holds_at: T0, last_seen_at: T0 });
+      // Back on the platform: the same findings hold again, each issue's timeline says so once.
+      await db.query(`UPDATE role_assignment SET revoked_at = NULL WHERE id = $1`, [clerkAssignment]);
+      expect((await scan(COUNTY))['disclosure-overdue']).toMatchObject({ new: 0, noLongerHolding: 0 });
+      expect((await overdueOf(OTHER_TOWNSHIP_VILLAGE)).map((f) => [f.id, f.holds])).toEqual(
+        gone.map((f) => [f.id, true]),
+      );
+      expect(await timeline(first?.id as string)).toEqual(['created', 'no_longer_holds', 'holds_again']);
+      await scan(COUNTY);
+      expect(await timeline(first?.id as string)).toEqual(['created', 'no_longer_holds', 'holds_again']);
     });
   });
 });

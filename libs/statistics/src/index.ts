@@ -1,3 +1,5 @@
 export * from './rollup/statistics-rollup.job';
 export * from './rollup/statistics-rollup.module';
+export { toFiguresDto, toYearOnYearDto } from './statistics.mapper';
 export * from './statistics.module';
+export type { CountersRow } from './statistics.repository';

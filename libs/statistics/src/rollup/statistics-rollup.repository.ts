@@ -111,7 +111,8 @@ export class StatisticsRollupRepository {
       shiftMonth(months[0], -3),
       shiftMonth(months[months.length - 1], -1),
       asOf,
-      { in: '$1::bigint[]' }, // the batch's villages only, not the whole province's
+      undefined,
+      (village) => `${village} = ANY ($1::bigint[])`, // the batch's villages only, not the whole province's
     );
     await this.db.query(
       `WITH k AS (

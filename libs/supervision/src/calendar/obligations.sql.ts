@@ -38,28 +38,29 @@ export interface VillagePage {
   limit: number;
 }
 
-/** Some of a subtree's villages: `in` is an SQL expression of their codes as a bigint[] (e.g. `$1::bigint[]`). */
-export interface VillageList {
-  in: string;
-}
+/** A predicate on a village's code (`v` is the SQL expression of the code), restricting the villages of a subtree. */
+export type VillageFilter = (village: string) => string;
 
 /**
  * The effective calendar of every village of the subtree rooted at the region `$root` (a parameter
  * pushed onto `params`), or of a `page` of them: the nearest ancestor's override per category, else
  * the default. Columns: village_code, category, frequency, due_day.
  */
-export function effectiveCalendarSql(params: unknown[], root: string, page?: VillagePage | VillageList): string {
+export function effectiveCalendarSql(
+  params: unknown[],
+  root: string,
+  page?: VillagePage,
+  only?: VillageFilter,
+): string {
   params.push(root);
   const $root = `$${params.length}::bigint`;
-  const villages = !page
-    ? `JOIN region v ON v.level = 5 AND v.code BETWEEN top.code AND top.code + region_span(top.level)`
-    : 'in' in page
-      ? `JOIN region v ON v.level = 5 AND v.code = ANY (${page.in}) AND v.code BETWEEN top.code AND top.code + region_span(top.level)`
-      : `JOIN LATERAL (
+  const villages = page
+    ? `JOIN LATERAL (
       SELECT pv.code FROM region pv
       WHERE pv.level = 5 AND pv.code BETWEEN top.code AND top.code + region_span(top.level)
-        AND pv.code > $${params.push(page.after ?? '0')}::bigint
-      ORDER BY pv.code LIMIT $${params.push(page.limit)}) v ON true`;
+        AND pv.code > $${params.push(page.after ?? '0')}::bigint${only ? ` AND ${only('pv.code')}` : ''}
+      ORDER BY pv.code LIMIT $${params.push(page.limit)}) v ON true`
+    : `JOIN region v ON v.level = 5 AND v.code BETWEEN top.code AND top.code + region_span(top.level)${only ? ` AND ${only('v.code')}` : ''}`;
   return `
     SELECT v.code AS village_code, c.category,
            COALESCE(o.frequency, c.frequency) AS frequency, COALESCE(o.due_day, c.due_day) AS due_day
@@ -80,7 +81,7 @@ export function effectiveCalendarSql(params: unknown[], root: string, page?: Vil
  * China Standard Time), first_published_at (the first publication of a published disclosure that
  * meets it: the same period, or for a quarter also one of its months), status.
  *
- * With `page`, only the obligations of that page (or list) of villages. A disclosure that was withdrawn meets nothing. Cost: one row per village, category and period, and
+ * With `page`, only the obligations of that page of villages; with `only`, only those of the villages it admits. A disclosure that was withdrawn meets nothing. Cost: one row per village, category and period, and
  * one index probe (disclosure_region_code_category_period_start_idx) for each.
  */
 export function obligationsSql(
@@ -89,9 +90,10 @@ export function obligationsSql(
   from: string,
   to: string,
   asOf: Date,
-  page?: VillagePage | VillageList,
+  page?: VillagePage,
+  only?: VillageFilter,
 ): string {
-  const calendar = effectiveCalendarSql(params, root, page);
+  const calendar = effectiveCalendarSql(params, root, page, only);
   params.push(`${from}-01`, `${to}-01`, asOf);
   const [$from, $to, $asOf] = [params.length - 2, params.length - 1, params.length].map((i) => `$${i}`);
   return `

@@ -7,6 +7,8 @@ import { RulesRepository } from './rules.repository';
 export const RULES_SCAN_JOB = 'rules.scan';
 /** A full scan at least this often, and after any new publication (checked every 5 minutes). */
 export const FULL_SCAN_EVERY_MS = 60 * 60 * 1000;
+/** After a rule's scan that wrote at least this many findings, the tables' statistics are refreshed. */
+export const ANALYZE_AFTER_WRITES = 1000;
 
 export interface RuleScanResult {
   ruleId: string;
@@ -66,6 +68,7 @@ export class RuleScanner implements OnModuleInit {
         await this.rules.lockRule(rule.id, m);
         return this.rules.scanRule(rule, root, this.clock.now(), m);
       });
+      if (counts.new + counts.gone >= ANALYZE_AFTER_WRITES) await this.rules.analyzeFindings();
       results.push({
         ruleId: rule.id,
         new: counts.new,

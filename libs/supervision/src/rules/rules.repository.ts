@@ -31,8 +31,12 @@ export interface FindingRow {
 
 export interface ScanCounts {
   new: number;
+  /** Found again (held before, or holds again). */
   still: number;
+  /** Held before, not found again: now marked no longer holding. */
   gone: number;
+  /** Known findings rewritten: holding again, or a changed explanation or evidence (0 in a steady state). */
+  rewritten: number;
 }
 
 export interface FindingFilter {
@@ -84,11 +88,16 @@ export class RulesRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * One statement per rule over a whole subtree: upserts what the rule finds (a re-run only marks
-   * it seen again), opens the issue of each new finding, and marks the subtree's findings of the
-   * rule that were not found again as no longer holding (never deleting them). Nothing but counts
-   * comes back to Node. "Not found again" is an anti-join with the upserted rows rather than a
-   * `last_seen_at < scan start` test, so two scans at the same clock instant stay correct.
+   * One statement per rule over a whole subtree, writing only what changed:
+   * - a key found for the first time is inserted, with its issue and the issue's 'created' entry;
+   * - a known finding found again is rewritten only if it stopped holding (it holds again: a
+   *   'holds_again' entry on its issue) or its explanation or evidence changed;
+   * - a holding finding of the subtree not found again is marked no longer holding (never deleted),
+   *   with a 'no_longer_holds' entry on its issue.
+   * An unchanged finding is not touched, so a steady-state scan writes no row. `last_seen_at` is
+   * the last time the finding's state changed (found, content changed, held again, stopped holding).
+   * Only counts come back to Node. "Not found again" is the set difference of the subtree's holding
+   * findings and the found ones (not a `last_seen_at` test), so two scans at the same instant stay correct.
    */
   async scanRule(rule: RuleDefinition, root: string, now: Date, m: EntityManager): Promise<ScanCounts> {
     const params: unknown[] = [];
@@ -108,30 +117,61 @@ export class RulesRepository {
           WHERE rt.rule_id = ${$rule} AND rt.region_code = ANY (${ancestorCodesSql('v.code')})
           ORDER BY rt.region_code DESC LIMIT 1) t ON true
         WHERE top.code = ${$root}
-      ), found AS (
-        SELECT DISTINCT ON (r.key) r.key, r.region_code, r.explanation, r.evidence
-        FROM (${ruleSql}) r ORDER BY r.key
-      ), up AS (
+      ), found AS MATERIALIZED (
+        SELECT DISTINCT ON (left(r.key, 300)) left(r.key, 300) AS key, r.region_code,
+          left(r.explanation, 2000) AS explanation, r.evidence
+        FROM (${ruleSql}) r ORDER BY left(r.key, 300)
+      ), known AS MATERIALIZED (
+        SELECT found.*, f.id, f.holds AS held, (f.explanation = found.explanation AND f.evidence = found.evidence) AS same
+        FROM found LEFT JOIN rule_finding f ON f.rule_id = ${$rule} AND f.key = found.key
+      ), fresh AS (
         INSERT INTO rule_finding (rule_id, key, region_code, township_code, explanation, evidence, found_at, last_seen_at)
-        SELECT ${$rule}, left(found.key, 300), found.region_code, found.region_code / 1000 * 1000, left(found.explanation, 2000),
-          found.evidence, ${$now}, ${$now}
-        FROM found
-        ON CONFLICT (rule_id, key) DO UPDATE
-          SET last_seen_at = EXCLUDED.last_seen_at, holds = true, no_longer_holds_at = NULL,
-              explanation = EXCLUDED.explanation, evidence = EXCLUDED.evidence
-        RETURNING id, region_code, township_code, explanation, (xmax = 0) AS inserted
-      ), ${issuesForNewFindingsSql('up', rule, push, $now)}, gone AS (
-        UPDATE rule_finding f SET holds = false, no_longer_holds_at = ${$now}
-        WHERE f.rule_id = ${$rule} AND f.holds
-          AND f.region_code BETWEEN ${$root} AND ${$root} + (SELECT region_span(level) FROM region WHERE code = ${$root})
-          AND NOT EXISTS (SELECT 1 FROM up WHERE up.id = f.id)
-        RETURNING 1
+        SELECT ${$rule}, k.key, k.region_code, k.region_code / 1000 * 1000, k.explanation, k.evidence, ${$now}, ${$now}
+        FROM known k WHERE k.id IS NULL
+        ON CONFLICT (rule_id, key) DO NOTHING
+        RETURNING id, region_code, township_code, explanation, true AS inserted
+      ), ${issuesForNewFindingsSql('fresh', rule, push, $now)}, changed AS (
+        UPDATE rule_finding f SET holds = true, no_longer_holds_at = NULL, last_seen_at = ${$now},
+          explanation = k.explanation, evidence = k.evidence
+        FROM known k
+        WHERE k.id IS NOT NULL AND f.id = k.id AND NOT (k.held AND k.same)
+        RETURNING f.id, NOT k.held AS again
+      ), again_events AS (
+        INSERT INTO supervision_issue_event (issue_id, kind, status, note, actor_id, at)
+        SELECT i.id, 'holds_again', i.status, 'The rule finds this again.', NULL, ${$now}
+        FROM changed c JOIN supervision_issue i ON i.finding_id = c.id
+        WHERE c.again
+      ), gone AS (
+        UPDATE rule_finding f SET holds = false, no_longer_holds_at = ${$now}, last_seen_at = ${$now}
+        WHERE f.id IN (
+          -- A set difference (hashed or sorted), never a loop of the subtree's findings over the found ones.
+          SELECT h.id FROM rule_finding h
+          WHERE h.rule_id = ${$rule} AND h.holds
+            AND h.region_code BETWEEN ${$root} AND ${$root} + (SELECT region_span(level) FROM region WHERE code = ${$root})
+          EXCEPT SELECT k.id FROM known k WHERE k.id IS NOT NULL)
+        RETURNING f.id
+      ), gone_events AS (
+        INSERT INTO supervision_issue_event (issue_id, kind, status, note, actor_id, at)
+        SELECT i.id, 'no_longer_holds', i.status, 'The rule no longer finds this.', NULL, ${$now}
+        FROM gone g JOIN supervision_issue i ON i.finding_id = g.id
       )
-      SELECT (SELECT count(*) FROM up WHERE inserted)::int AS new,
-             (SELECT count(*) FROM up WHERE NOT inserted)::int AS still,
-             (SELECT count(*) FROM gone)::int AS gone`;
+      SELECT (SELECT count(*) FROM fresh)::int AS new,
+             (SELECT count(*) FROM known WHERE id IS NOT NULL)::int AS still,
+             (SELECT count(*) FROM gone)::int AS gone,
+             (SELECT count(*) FROM changed)::int AS rewritten`;
     const [row]: ScanCounts[] = await m.query(sql, params);
     return row as ScanCounts;
+  }
+
+  /**
+   * Refreshes the planner's statistics of the tables a scan grows. A scan that inserts thousands of
+   * findings (the first one over a province) checks each new issue's and timeline entry's foreign key
+   * with a plan made when the tables were small and kept by the connection (a sequential scan): every
+   * check then reads the whole table, quadratic in the findings. ANALYZE fixes the estimates and
+   * invalidates those cached plans, so the next rule's checks are index probes.
+   */
+  async analyzeFindings(): Promise<void> {
+    await this.db.query(`ANALYZE rule_finding, supervision_issue, supervision_issue_event`);
   }
 
   /** Serialises scans (the API's and the worker's) rule by rule, for the transaction. */

@@ -14,7 +14,17 @@ export type IssueSeverity = (typeof ISSUE_SEVERITIES)[number];
 export const ISSUE_STATUSES = ['open', 'in_progress', 'resolved', 'verified', 'dismissed'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
-export const ISSUE_EVENT_KINDS = ['created', 'started', 'resolved', 'verified', 'reopened', 'dismissed'] as const;
+/** `no_longer_holds` and `holds_again`: a rule scan's entries on the issue of a finding (the status is unchanged). */
+export const ISSUE_EVENT_KINDS = [
+  'created',
+  'started',
+  'resolved',
+  'verified',
+  'reopened',
+  'dismissed',
+  'no_longer_holds',
+  'holds_again',
+] as const;
 export type IssueEventKind = (typeof ISSUE_EVENT_KINDS)[number];
 
 /** Decimal strings with two decimals, as money is everywhere in the API. */

@@ -17,18 +17,23 @@ export const splitPayments: RuleDefinition = {
   sql: () => `
     WITH lines AS (
       SELECT d.region_code, d.id AS disclosure_id, l.line_no, l.amount, l.occurred_on, btrim(l.counterparty) AS counterparty,
-        (vp.p->>'approvalThreshold')::numeric AS threshold, (vp.p->>'minPayments')::int AS min_payments
+        (vp.p->>'approvalThreshold')::numeric AS threshold, (vp.p->>'minPayments')::int AS min_payments,
+        jsonb_build_object('disclosureId', d.id, 'lineNo', l.line_no, 'amount', l.amount::text,
+          'occurredOn', to_char(l.occurred_on, 'YYYY-MM-DD'), 'path', '/api/v1/disclosures/' || d.id) AS line
       FROM ${publishedSql('finance')}
       JOIN finance_line l ON l.revision_id = rv.id
       WHERE l.direction = 'expense' AND btrim(l.counterparty) <> '' AND l.amount < (vp.p->>'approvalThreshold')::numeric
     ), windows AS (
+      -- The frame starts at the first line of the current date (RANGE: peers share it), so every line of
+      -- a date carries the same window; its lines are aggregated by the window itself, not joined back.
       SELECT lines.*,
-        count(*) OVER w AS n, sum(amount) OVER w AS total
+        count(*) OVER w AS n, sum(amount) OVER w AS total,
+        jsonb_agg(line) OVER w AS window_lines
       FROM lines
       WINDOW w AS (PARTITION BY region_code, counterparty ORDER BY occurred_on
                    RANGE BETWEEN CURRENT ROW AND INTERVAL '${SPLIT_WINDOW_DAYS - 1} days' FOLLOWING)
     ), starts AS (
-      SELECT DISTINCT ON (region_code, counterparty, occurred_on) region_code, counterparty, occurred_on, n, total, threshold
+      SELECT DISTINCT ON (region_code, counterparty, occurred_on) region_code, counterparty, occurred_on, n, total, threshold, window_lines
       FROM windows WHERE n >= min_payments AND total > threshold
       ORDER BY region_code, counterparty, occurred_on, n DESC
     ), firsts AS (
@@ -40,13 +45,9 @@ export const splitPayments: RuleDefinition = {
       f.n || ' payments to ' || f.counterparty || ' from ' || to_char(f.occurred_on, 'YYYY-MM-DD') || ' within ${SPLIT_WINDOW_DAYS} days, each under '
         || ${yuanSql('f.threshold')} || ', together ' || ${yuanSql('f.total')} || '.' AS explanation,
       jsonb_build_object('counterparty', f.counterparty, 'from', to_char(f.occurred_on, 'YYYY-MM-DD'), 'total', f.total::text,
-        'lines', jsonb_agg(jsonb_build_object('disclosureId', x.disclosure_id, 'lineNo', x.line_no, 'amount', x.amount::text,
-          'occurredOn', to_char(x.occurred_on, 'YYYY-MM-DD'), 'path', '/api/v1/disclosures/' || x.disclosure_id)
-          ORDER BY x.occurred_on, x.disclosure_id, x.line_no)) AS evidence
+        -- The window's lines in a stable order (a few per finding: sorted in memory, no table read).
+        'lines', (SELECT jsonb_agg(e ORDER BY e->>'occurredOn', e->>'disclosureId', (e->>'lineNo')::int)
+                  FROM jsonb_array_elements(f.window_lines) e)) AS evidence
     FROM firsts f
-    -- The evidence: the lines of the first window, joined (a hash join on village and counterparty), not a subquery per finding.
-    JOIN lines x ON x.region_code = f.region_code AND x.counterparty = f.counterparty
-      AND x.occurred_on BETWEEN f.occurred_on AND f.occurred_on + ${SPLIT_WINDOW_DAYS - 1}
-    WHERE f.previous IS NULL OR f.occurred_on - f.previous >= ${SPLIT_WINDOW_DAYS}
-    GROUP BY f.region_code, f.counterparty, f.occurred_on, f.n, f.total, f.threshold`,
+    WHERE f.previous IS NULL OR f.occurred_on - f.previous >= ${SPLIT_WINDOW_DAYS}`,
 };
