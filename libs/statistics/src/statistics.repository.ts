@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@sunshine/core';
 
-import { ScalarCounter, sumCountersSql } from './rollup/stats-layout';
+import { ALL_COUNTERS, ScalarCounter } from './rollup/stats-layout';
+
+const COLUMNS = ALL_COUNTERS.map((c) => `x.${c}`).join(', ');
 
 export type CountersRow = Record<ScalarCounter, number> & { resolution_days: number[]; issues: number[] };
 export type MonthRow = CountersRow & { month: string };
-export type ChildRow = CountersRow & { code: string; name: string; level: number };
+export type ChildRows = { code: string; name: string; level: number; rows: CountersRow[] };
 
 /** The rollup table and key column holding a region of `level`'s rows. */
 const source = (level: number) =>
@@ -23,36 +25,27 @@ export class StatisticsRepository {
     return row ?? null;
   }
 
-  /** The region's rows of the months `from`..`to` (`YYYY-MM-01`), one per month that has one. */
+  /**
+   * The region's rollup rows of the months `from`..`to` (`YYYY-MM-01`), one per month that has one:
+   * a primary-key range, no aggregation (the service adds them up).
+   */
   async months(code: string, level: number, from: string, to: string): Promise<MonthRow[]> {
     const { table, key } = source(level);
     return this.db.query(
-      `SELECT to_char(x.month, 'YYYY-MM') AS month, ${sumCountersSql('x')}
-       FROM ${table} x WHERE x.${key} = $1 AND x.month BETWEEN $2::date AND $3::date
-       GROUP BY x.month ORDER BY x.month`,
+      `SELECT to_char(x.month, 'YYYY-MM') AS month, ${COLUMNS}
+       FROM ${table} x WHERE x.${key} = $1 AND x.month BETWEEN $2::date AND $3::date ORDER BY x.month`,
       [code, from, to],
     );
   }
 
-  /** The region's counters summed over the months `from`..`to`. */
-  async totals(code: string, level: number, from: string, to: string): Promise<CountersRow> {
-    const { table, key } = source(level);
-    const [row] = await this.db.query(
-      `SELECT ${sumCountersSql('x')} FROM ${table} x WHERE x.${key} = $1 AND x.month BETWEEN $2::date AND $3::date`,
-      [code, from, to],
-    );
-    return row;
-  }
-
-  /** Each child region's counters summed over the months, in code order. */
-  async children(code: string, level: number, from: string, to: string): Promise<ChildRow[]> {
+  /** The child regions of `code`, in code order, each with its rollup rows of the months (summed by the service). */
+  async children(code: string, level: number, from: string, to: string): Promise<ChildRows[]> {
     const { table, key } = source(level + 1);
     return this.db.query(
-      `SELECT r.code::text, r.name, r.level, s.*
-       FROM region r CROSS JOIN LATERAL (
-         SELECT ${sumCountersSql('x')} FROM ${table} x WHERE x.${key} = r.code AND x.month BETWEEN $2::date AND $3::date) s
-       WHERE r.parent_code = $1
-       ORDER BY r.code`,
+      `SELECT r.code::text, r.name, r.level,
+         COALESCE((SELECT json_agg(json_build_object(${ALL_COUNTERS.map((c) => `'${c}', x.${c}`).join(', ')}))
+           FROM ${table} x WHERE x.${key} = r.code AND x.month BETWEEN $2::date AND $3::date), '[]') AS rows
+       FROM region r WHERE r.parent_code = $1 ORDER BY r.code`,
       [code, from, to],
     );
   }

@@ -15,6 +15,19 @@ const ZERO = Object.fromEntries(
   ALL_COUNTERS.map((c) => [c, c === 'issues' || c === 'resolution_days' ? [] : 0]),
 ) as unknown as CountersRow;
 
+/** The counters of `rows` added up: scalars summed, histograms element by element. */
+export function sumCounters(rows: readonly CountersRow[]): CountersRow {
+  const total: Record<string, number | number[]> = {};
+  for (const c of ALL_COUNTERS) {
+    if (c === 'issues' || c === 'resolution_days') {
+      const sum: number[] = [];
+      for (const r of rows) r[c].forEach((n, i) => (sum[i] = (sum[i] ?? 0) + n));
+      total[c] = sum;
+    } else total[c] = rows.reduce((n, r) => n + r[c], 0);
+  }
+  return total as unknown as CountersRow;
+}
+
 /** Statistics of a region subtree, read from the rollups (see README "Statistics"). */
 @Injectable()
 export class StatisticsService {
@@ -23,12 +36,14 @@ export class StatisticsService {
   async forRegion(code: string, from: string, to: string): Promise<RegionStatisticsDto> {
     const months = this.range(from, to);
     const region = await this.findRegion(code);
-    const [rows, totals, thisYear, lastYear] = await Promise.all([
-      this.stats.months(code, region.level, `${from}-01`, `${to}-01`),
-      this.stats.totals(code, region.level, `${from}-01`, `${to}-01`),
-      this.stats.totals(code, region.level, `${to.slice(0, 4)}-01-01`, `${to}-01`),
-      this.stats.totals(code, region.level, `${Number(to.slice(0, 4)) - 1}-01-01`, `${shiftMonth(`${to}-01`, -12)}-01`),
-    ]);
+    // One read of the region's rows from January of the year before `to` (year on year) or `from`.
+    const lastJanuary = `${Number(to.slice(0, 4)) - 1}-01`;
+    const first = from < lastJanuary ? from : lastJanuary;
+    const rows = await this.stats.months(code, region.level, `${first}-01`, `${to}-01`);
+    const within = (a: string, b: string) => rows.filter((r) => r.month >= a && r.month <= b);
+    const totals = sumCounters(within(from, to));
+    const thisYear = sumCounters(within(`${to.slice(0, 4)}-01`, to));
+    const lastYear = sumCounters(within(lastJanuary, shiftMonth(`${to}-01`, -12)));
     const byMonth = new Map(rows.map((r) => [r.month, r]));
     return {
       regionCode: region.code,
@@ -52,7 +67,12 @@ export class StatisticsService {
       level: region.level,
       from,
       to,
-      items: rows.map((r) => ({ regionCode: r.code, name: r.name, level: r.level, totals: toFiguresDto(r) })),
+      items: rows.map((r) => ({
+        regionCode: r.code,
+        name: r.name,
+        level: r.level,
+        totals: toFiguresDto(sumCounters(r.rows)),
+      })),
     };
   }
 
