@@ -51,9 +51,13 @@ export class StatisticsRollupJob implements OnModuleInit {
         const earliest = shiftMonth(`${thisMonth}-01`, -(WINDOW_MONTHS - 1));
         // The first run ever: the obligations of the whole window at once, set-based (those missed
         // before the rollups existed; a village has 36 due months whether or not it published).
-        if (last === null)
+        // A statement per city keeps each well under the statement timeout at province scale.
+        if (last === null) {
+          for (const city of await this.regionsOf(2))
+            await this.rollups.rebuildObligations(city, earliest, thisMonth, asOf);
           for (const province of await this.provinces())
-            await this.rollups.rebuildObligations(province, earliest, thisMonth, asOf);
+            await this.rollups.rebuildRegionRows(province, 1, earliest, thisMonth);
+        }
         const from = last && last < today ? last.slice(0, 7) : thisMonth;
         await this.rollups.markSubtrees(await this.provinces(), from < earliest ? earliest : from, thisMonth);
         await this.rollups.setObligationsDay(today);
@@ -80,8 +84,12 @@ export class StatisticsRollupJob implements OnModuleInit {
     }
   }
 
-  private async provinces(): Promise<string[]> {
-    const rows: { code: string }[] = await this.db.query(`SELECT code::text FROM region WHERE level = 1`);
+  private provinces(): Promise<string[]> {
+    return this.regionsOf(1);
+  }
+
+  private async regionsOf(level: number): Promise<string[]> {
+    const rows: { code: string }[] = await this.db.query(`SELECT code::text FROM region WHERE level = $1`, [level]);
     return rows.map((r) => r.code);
   }
 }

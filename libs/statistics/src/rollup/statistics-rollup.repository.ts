@@ -200,21 +200,15 @@ export class StatisticsRollupRepository {
   }
 
   /**
-   * The obligations of every village of the province for the due months `from`..`to` (`YYYY-MM`),
+   * The obligations of every village of the subtree `root` for the due months `from`..`to` (`YYYY-MM`),
    * judged at `asOf`, in one set-based statement (the first run: obligations missed before the
    * rollups existed), then every ancestor's rows of those months. Other counters are left as they
    * are (a new leaf row starts at zero; their changes come through the dirty queue).
    */
-  async rebuildObligations(province: string, from: string, to: string, asOf: Date): Promise<void> {
+  async rebuildObligations(root: string, from: string, to: string, asOf: Date): Promise<void> {
     const params: unknown[] = [];
     // Periods that start up to 3 months before a due month can fall due in it.
-    const obligations = obligationsSql(
-      params,
-      province,
-      shiftMonth(`${from}-01`, -3),
-      shiftMonth(`${to}-01`, -1),
-      asOf,
-    );
+    const obligations = obligationsSql(params, root, shiftMonth(`${from}-01`, -3), shiftMonth(`${to}-01`, -1), asOf);
     const $from = `$${params.push(`${from}-01`)}::date`;
     const $to = `$${params.push(`${to}-01`)}::date`;
     const others = ALL_COUNTERS.filter((c) => !c.startsWith('obligations_'));
@@ -232,19 +226,22 @@ export class StatisticsRollupRepository {
          obligations_missing = EXCLUDED.obligations_missing`,
       params,
     );
-    for (const level of [4, 3, 2, 1]) {
-      await this.db.query(
-        this.ancestorRowsSql(
-          level,
-          `SELECT r.code, r.level, m::date AS month
-           FROM region top
-           JOIN region r ON r.level = ${level} AND r.code BETWEEN top.code AND top.code + region_span(top.level)
-           CROSS JOIN generate_series($2::date, $3::date, interval '1 month') AS m
-           WHERE top.code = $1::bigint`,
-        ),
-        [province, `${from}-01`, `${to}-01`],
-      );
-    }
+    for (const level of [4, 3, 2, 1]) await this.rebuildRegionRows(root, level, from, to);
+  }
+
+  /** Rewrites the rows of the regions of `level` inside the subtree of `root` (itself included) for the months `from`..`to`. */
+  async rebuildRegionRows(root: string, level: number, from: string, to: string): Promise<void> {
+    await this.db.query(
+      this.ancestorRowsSql(
+        level,
+        `SELECT r.code, r.level, m::date AS month
+         FROM region top
+         JOIN region r ON r.level = ${level} AND r.code BETWEEN top.code AND top.code + region_span(top.level)
+         CROSS JOIN generate_series($2::date, $3::date, interval '1 month') AS m
+         WHERE top.code = $1::bigint`,
+      ),
+      [root, `${from}-01`, `${to}-01`],
+    );
   }
 
   /**
