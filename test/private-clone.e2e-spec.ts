@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { ApiProcess, freePort, get, LogLine, processesIn, until, untilStatus } from './support/api-process';
+import { ApiProcess, freePort, get, killAll, LogLine, processesIn, until, untilStatus } from './support/api-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -31,7 +31,7 @@ describe('a fresh copy of the repository in a folder only root can enter (0700),
   afterAll(async () => {
     const data = path.join(repo, '.data/postgres');
     // Whatever a failed run left running: the API works in the copy, its cluster in its data folder.
-    for (const pid of [...processesIn(repo), ...processesIn(data)]) process.kill(pid, 'SIGKILL');
+    killAll([...processesIn(repo), ...processesIn(data)]);
     // `npm start` kept its cluster where the postgres user can reach it, with a link in .data/
     if (lstatSync(data, { throwIfNoEntry: false })?.isSymbolicLink() && existsSync(data)) {
       await until(() => processesIn(data).length === 0, 'the cluster processes are gone');

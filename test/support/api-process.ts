@@ -208,11 +208,22 @@ export function processesIn(dir: string): number[] {
     .map(Number);
 }
 
+/** SIGKILLs each process; one that exited since it was listed (ESRCH) is already what we want. */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+}
+
 /** Kills the API and every process of its cluster that is left, then deletes the folder. */
 export async function cleanUp(setup: ApiSetup, apis: ApiProcess[]): Promise<void> {
   for (const api of apis) if (api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGKILL');
   await Promise.all(apis.map((api) => api.exited));
-  for (const pid of processesIn(dataDir(setup))) process.kill(pid, 'SIGKILL');
+  killAll(processesIn(dataDir(setup)));
   await until(() => processesIn(dataDir(setup)).length === 0, 'the cluster processes are gone');
   await rm(setup.dir, { recursive: true, force: true });
 }
