@@ -8,6 +8,7 @@ export * from './database/database.module';
 export * from './database/database-server';
 export * from './database/db';
 export * from './database/embedded-postgres';
+export * from './database/large-tables';
 export * from './database/updated-rows';
 export * from './database/with-data-source';
 export * from './errors/core.errors';
