@@ -9,6 +9,8 @@ export * from './database/database-server';
 export * from './database/db';
 export * from './database/embedded-postgres';
 export * from './database/large-tables';
+export * from './database/read-replicas';
+export * from './database/replica-scope';
 export * from './database/updated-rows';
 export * from './database/with-data-source';
 export * from './errors/core.errors';

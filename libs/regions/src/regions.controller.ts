@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CacheControl, CachedRead, Page, PageQueryDto, Public } from '@sunshine/core';
+import { ApiProblems, CacheControl, CachedRead, Page, PageQueryDto, Public, ReplicaReads } from '@sunshine/core';
 
 import { REGION_EXAMPLES, RegionDetailDto, RegionDto, RegionPageDto } from './dto/region.dto';
 import { RegionSearchQueryDto } from './dto/region-search-query.dto';
@@ -12,6 +12,7 @@ const CODE_PARAM = { name: 'code', description: '12-digit region code', example:
 
 @ApiTags('regions')
 @Public()
+@ReplicaReads()
 @Controller('regions')
 export class RegionsController {
   constructor(private readonly regions: RegionsService) {}

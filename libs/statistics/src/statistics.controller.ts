@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, Permission } from '@sunshine/access';
-import { ApiProblems } from '@sunshine/core';
+import { ApiProblems, ReplicaReads } from '@sunshine/core';
 import { ParseRegionCodePipe } from '@sunshine/regions';
 
 import { ChildrenStatisticsDto, RegionStatisticsDto, StatisticsQueryDto } from './dto/statistics.dto';
@@ -10,6 +10,7 @@ import { StatisticsService } from './statistics.service';
 const REGION = { param: 'code' };
 
 @ApiTags('statistics')
+@ReplicaReads() // dashboards read rollups, which the worker keeps a little behind anyway; access checks stay on the primary
 @Controller('regions/:code/statistics')
 export class StatisticsController {
   constructor(private readonly statistics: StatisticsService) {}

@@ -57,6 +57,46 @@ export class AppConfig {
   @IsInt() // checked first: decorators apply bottom-up
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Streaming replicas of DATABASE_URL (comma-separated postgres:// URLs) that take the public
+   * reads; unset: every read goes to DATABASE_URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^\s,]+(\s*,\s*postgres(ql)?:\/\/[^\s,]+)*$/, {
+    message: 'DATABASE_REPLICA_URLS must be comma-separated postgres:// connection URLs',
+  })
+  DATABASE_REPLICA_URLS?: string;
+
+  /** After a client's successful write, its reads go to the primary for this long (ms). */
+  @Transform(toInt)
+  @Min(0)
+  @Max(3_600_000)
+  @IsInt() // checked first: decorators apply bottom-up
+  REPLICA_STICKY_MS = 5000;
+
+  /** A replica whose replay is further behind than this (ms) takes no reads until it catches up. */
+  @Transform(toInt)
+  @Min(0)
+  @Max(3_600_000)
+  @IsInt() // checked first: decorators apply bottom-up
+  REPLICA_MAX_LAG_MS = 2000;
+
+  /** How often each replica's state and lag are checked (ms). */
+  @Transform(toInt)
+  @Min(50)
+  @Max(60_000)
+  @IsInt() // checked first: decorators apply bottom-up
+  REPLICA_CHECK_INTERVAL_MS = 1000;
+
+  /** DATABASE_REPLICA_URLS as a list. */
+  get replicaUrls(): string[] {
+    return (this.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== '');
+  }
+
   @IsString()
   @MinLength(1)
   EMBEDDED_PG_DIR = '.data/postgres';
@@ -197,6 +237,25 @@ export const DEV_DEFAULTS = {
   DATA_HMAC_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1obWFjLWtleS0xMjM0NTY=',
 } as const;
 
+/** Settings that are valid one by one but not together. */
+function combinationProblems(config: AppConfig): string[] {
+  if (!config.DATABASE_REPLICA_URLS) return [];
+  const problems: string[] = [];
+  if (!config.DATABASE_URL)
+    problems.push(
+      '  DATABASE_REPLICA_URLS: needs DATABASE_URL (the primary they replicate; the embedded server has no replicas)',
+    );
+  // A write is on every replica that takes reads once the window ends only if a replica further
+  // behind than the lag limit has been seen to be so by then (one check interval later at most).
+  if (config.REPLICA_STICKY_MS < config.REPLICA_MAX_LAG_MS + config.REPLICA_CHECK_INTERVAL_MS)
+    problems.push(
+      `  REPLICA_STICKY_MS: must be at least REPLICA_MAX_LAG_MS + REPLICA_CHECK_INTERVAL_MS (${
+        config.REPLICA_MAX_LAG_MS + config.REPLICA_CHECK_INTERVAL_MS
+      }), else a writer may read a replica that lacks its write`,
+    );
+  return problems;
+}
+
 function productionProblems(config: AppConfig): string[] {
   if (config.NODE_ENV !== 'production') return [];
   const problems = (Object.keys(DEV_DEFAULTS) as (keyof typeof DEV_DEFAULTS)[])
@@ -216,6 +275,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const known = [
     ...Object.keys(new AppConfig()),
     'DATABASE_URL',
+    'DATABASE_REPLICA_URLS',
     'DEMO_DATA',
     'JOBS_IN_API',
     'PUBLIC_BASE_URL',
@@ -226,7 +286,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, stopAtFirstError: true });
   const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-  if (errors.length === 0) lines.push(...productionProblems(config));
+  if (errors.length === 0) lines.push(...combinationProblems(config), ...productionProblems(config));
   if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return config;
 }

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
 import { DatabaseServer } from './database-server';
 import { Db } from './db';
+import { ReadReplicas } from './read-replicas';
 
 @Global()
 @Module({
@@ -28,9 +29,11 @@ class DatabaseShutdown implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly server: DatabaseServer,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.replicas.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.log('database pool closed');
     await this.server.stop();
@@ -39,7 +42,8 @@ class DatabaseShutdown implements OnApplicationShutdown {
 
 /**
  * The TypeORM data source on the configured (or embedded) server, and `Db`, the transaction-aware
- * way to it; runs pending migrations at start if MIGRATIONS_RUN.
+ * way to it (and to the read replicas, DATABASE_REPLICA_URLS); runs pending migrations at start if
+ * MIGRATIONS_RUN.
  */
 @Global()
 @Module({
@@ -48,12 +52,24 @@ class DatabaseShutdown implements OnApplicationShutdown {
     TypeOrmModule.forRootAsync({
       inject: [AppConfig, DatabaseServer],
       useFactory: (config: AppConfig, server: DatabaseServer) => ({
-        ...dataSourceOptions(server.url, { poolSize: config.DATABASE_POOL_SIZE, applicationName: 'sunshine-api' }),
+        ...dataSourceOptions(server.url, {
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'sunshine-api',
+          replicated: config.replicaUrls.length > 0,
+        }),
         migrationsRun: config.MIGRATIONS_RUN,
       }),
     }),
   ],
-  providers: [Db, DatabaseShutdown],
-  exports: [DatabaseServerModule, Db],
+  providers: [
+    {
+      provide: ReadReplicas,
+      inject: [AppConfig, DatabaseServer],
+      useFactory: (config: AppConfig, server: DatabaseServer) => new ReadReplicas(config, server.url),
+    },
+    Db,
+    DatabaseShutdown,
+  ],
+  exports: [DatabaseServerModule, Db, ReadReplicas],
 })
 export class DatabaseModule {}

@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+import { ReadReplicas } from './read-replicas';
+import { currentReadRoute } from './replica-scope';
 
 /** The transaction open in the current async context, if any. */
 interface OpenTransaction {
@@ -29,17 +32,32 @@ export class PoolReentryError extends Error {
  * async context; outside it they use the pool. The data source's pool refuses to hand out a
  * connection while a transaction is open in the same async context, so the wrong call fails at
  * once instead of deadlocking a full pool under load.
+ *
+ * With read replicas, a call made inside a `@ReplicaReads()` method (and outside a transaction)
+ * runs on a replica, and a `transaction(…)` there is a read transaction on one; everything else
+ * stays on the primary.
  */
 @Injectable()
 export class Db {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  /** A manager whose `query` is routed like `Db#query`, for repositories that take a manager. */
+  private readonly routedManager: EntityManager;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly replicas?: ReadReplicas,
+  ) {
+    if (replicas?.enabled) replicas.attach(dataSource);
     guardPool(dataSource);
+    this.routedManager = Object.create(dataSource.manager, {
+      query: { value: (sql: string, params?: unknown[]) => this.query(sql, params) },
+    }) as EntityManager;
   }
 
-  /** The open transaction's manager, else the pool's. */
+  /** The open transaction's manager, else the pool's (a replica's in a `@ReplicaReads()` method). */
   get manager(): EntityManager {
     const tx = current.getStore();
-    return tx?.open ? tx.manager : this.dataSource.manager;
+    if (tx?.open) return tx.manager;
+    return this.routed ? this.routedManager : this.dataSource.manager;
   }
 
   get inTransaction(): boolean {
@@ -48,7 +66,11 @@ export class Db {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are typed by the caller, as DataSource#query does
   query<T = any>(sql: string, params?: unknown[]): Promise<T> {
-    return this.manager.query(sql, params) as Promise<T>;
+    const tx = current.getStore();
+    if (tx?.open) return tx.manager.query(sql, params) as Promise<T>;
+    const pool = (): Promise<T> => this.dataSource.manager.query(sql, params) as Promise<T>;
+    if (!this.routed) return pool();
+    return (this.replicas as ReadReplicas).run(() => this.onReplica((qr) => qr.query(sql, params) as Promise<T>), pool);
   }
 
   /** A dedicated connection for a long read (a streamed export); outside any transaction only. */
@@ -63,6 +85,16 @@ export class Db {
   async transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     const outer = current.getStore();
     if (outer?.open) return work(outer.manager);
+    if (this.routed) {
+      return (this.replicas as ReadReplicas).run(
+        () => this.onReplica((qr) => this.readTransaction(qr, work)),
+        () => this.primaryTransaction(work),
+      );
+    }
+    return this.primaryTransaction(work);
+  }
+
+  private async primaryTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     const tx: OpenTransaction = { manager: this.dataSource.manager, open: false };
     try {
       return await this.dataSource.transaction((m) => {
@@ -72,6 +104,37 @@ export class Db {
       });
     } finally {
       tx.open = false;
+    }
+  }
+
+  /** Inside a `@ReplicaReads()` method, with replicas configured. */
+  private get routed(): boolean {
+    return this.replicas?.enabled === true && currentReadRoute() !== undefined;
+  }
+
+  /** `work` on a connection of the request's replica (a `slave` query runner, see ReadReplicas). */
+  private async onReplica<T>(work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+    const qr = this.dataSource.createQueryRunner('slave');
+    try {
+      return await work(qr);
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async readTransaction<T>(qr: QueryRunner, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const tx: OpenTransaction = { manager: qr.manager, open: false };
+    await qr.startTransaction();
+    try {
+      tx.open = true;
+      const result = await current.run(tx, () => work(qr.manager));
+      tx.open = false;
+      await qr.commitTransaction();
+      return result;
+    } catch (error) {
+      tx.open = false;
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw error;
     }
   }
 }

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { DatabaseServer } from '../database/database-server';
 import { Db } from '../database/db';
+import { ReadReplicas } from '../database/read-replicas';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../http/posture';
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly db: Db,
     private readonly server: DatabaseServer,
     private readonly readiness: Readiness,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   @Get('live')
@@ -41,6 +43,7 @@ export class HealthController {
     } catch {
       throw coreError(CoreErrorCode.ServiceUnavailable, 'The database does not answer.');
     }
-    return { status: 'ok', database: 'up' };
+    if (!this.replicas.enabled) return { status: 'ok', database: 'up' };
+    return { status: 'ok', database: 'up', replicas: this.replicas.status() };
   }
 }

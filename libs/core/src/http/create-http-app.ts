@@ -8,6 +8,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig } from '../config/app-config';
+import { ReadReplicas } from '../database/read-replicas';
 import { PROBLEM_PAGES_PATH } from '../errors/problem';
 import { ProblemExceptionFilter, setProblemBaseUrl } from '../errors/problem-exception.filter';
 import { instrumentHttp } from '../metrics/http-metrics';
@@ -18,6 +19,7 @@ import { httpLayerErrorHandlers, HttpLayerSettings, refuseUnreadableUris } from 
 import { limitJsonDepth } from './json-body';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
+import { enableReadYourWrites } from './read-your-writes';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
 import { BUILT_PORTAL, serveWebPortal } from './web-portal';
 
@@ -82,6 +84,12 @@ export async function createHttpApp(
   app.useGlobalFilters(new ProblemExceptionFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // First: every later hook and the handler run in the request's read route (read replicas only).
+  if (app.get(ReadReplicas).enabled)
+    enableReadYourWrites(fastify, {
+      stickyMs: config.REPLICA_STICKY_MS,
+      secure: config.publicBaseUrl.startsWith('https:'),
+    });
   setProblemBaseUrl(fastify, config.publicBaseUrl);
   addSecurityHeaders(fastify, config.HSTS_MAX_AGE, DOCS_PATH);
   refuseUnreadableUris(fastify);

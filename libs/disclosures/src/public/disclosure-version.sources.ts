@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ContentVersionSource, Db } from '@sunshine/core';
+import { ContentVersionSource, Db, ReplicaReads } from '@sunshine/core';
 import type { FastifyRequest } from 'fastify';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,6 +16,7 @@ const idOf = (request: FastifyRequest): string | null => {
  * Null for a malformed id, a draft or no such disclosure (the handler answers).
  */
 @Injectable()
+@ReplicaReads()
 export class DisclosureContentVersion implements ContentVersionSource {
   constructor(private readonly db: Db) {}
 
@@ -41,6 +42,7 @@ export class DisclosureContentVersion implements ContentVersionSource {
  * ledger's primary-key index (its last entry).
  */
 @Injectable()
+@ReplicaReads()
 export class ReceiptVersion implements ContentVersionSource {
   constructor(private readonly db: Db) {}
 

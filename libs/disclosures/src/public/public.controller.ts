@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiProblems, CacheControl, CachedRead, ParsePositiveIntPipe, Public } from '@sunshine/core';
+import { ApiProblems, CacheControl, CachedRead, ParsePositiveIntPipe, Public, ReplicaReads } from '@sunshine/core';
 import { ParseRegionCodePipe, RegionContentVersion } from '@sunshine/regions';
 import type { FastifyReply } from 'fastify';
 
@@ -31,6 +31,7 @@ const EXPORT_TYPES = {
 /** Anyone: published disclosures of any region subtree, a village's finances, receipts, open data and feeds. */
 @ApiTags('disclosures: public')
 @Public()
+@ReplicaReads()
 @Controller()
 export class PublicController {
   constructor(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ContentVersionSource } from '@sunshine/core';
+import { ContentVersionSource, ReplicaReads } from '@sunshine/core';
 import type { FastifyRequest } from 'fastify';
 
 import { REGION_CODE_PATTERN } from '../region-levels';
@@ -11,6 +11,7 @@ import { RegionVersionsRepository } from './region-versions.repository';
  * query parameter. Null for a malformed or unknown region (the handler answers 400 or 404).
  */
 @Injectable()
+@ReplicaReads()
 export class RegionContentVersion implements ContentVersionSource {
   constructor(private readonly versions: RegionVersionsRepository) {}
 
@@ -26,6 +27,7 @@ export class RegionContentVersion implements ContentVersionSource {
 
 /** The version of the region tree, for the region reads (changed only by an import). */
 @Injectable()
+@ReplicaReads()
 export class RegionTreeVersion implements ContentVersionSource {
   constructor(private readonly versions: RegionVersionsRepository) {}
 
