@@ -137,6 +137,10 @@ async function startApi(env: Record<string, string>): Promise<Api> {
     const res = await tolerant.http.get(listPath).expect(200);
     expect(titles(res)).toContain('第一季度党务公开');
     expect(titles(res)).not.toContain('第二季度党务公开');
+    // A filtered list reads in a transaction (its statement timeout): on the replica too.
+    const filtered = await tolerant.http.get(`${listPath}&category=party`).expect(200);
+    expect(titles(filtered)).toEqual(expect.arrayContaining(['第一季度党务公开']));
+    expect(titles(filtered)).not.toContain('第二季度党务公开');
     const health = await tolerant.http.get('/health/ready').expect(200);
     expect(health.body.replicas).toEqual([expect.objectContaining({ name: expect.any(String), state: 'up' })]);
     await replay('resume');

@@ -67,3 +67,40 @@ describe('production settings', () => {
     expect(() => validateConfig({ ...secrets, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA: demo accounts/);
   });
 });
+
+describe('read replica settings', () => {
+  const primary = { DATABASE_URL: 'postgres://u@primary:5432/db' };
+
+  it('lists the replicas and applies the defaults', () => {
+    const sut = validateConfig({
+      ...primary,
+      DATABASE_REPLICA_URLS: 'postgres://u:pw@r1:5432/db, postgresql://u:pw@r2/db',
+    });
+    expect(sut.replicaUrls).toEqual(['postgres://u:pw@r1:5432/db', 'postgresql://u:pw@r2/db']);
+    expect(sut).toMatchObject({ REPLICA_STICKY_MS: 5000, REPLICA_MAX_LAG_MS: 2000, REPLICA_CHECK_INTERVAL_MS: 1000 });
+    expect(validateConfig(primary).replicaUrls).toEqual([]);
+  });
+
+  it('refuses a URL that is not postgres://, without echoing it', () => {
+    const attempt = () =>
+      validateConfig({ ...primary, DATABASE_REPLICA_URLS: 'postgres://u@r1/db,mysql://secret@r2/db' });
+    expect(attempt).toThrow(/DATABASE_REPLICA_URLS: DATABASE_REPLICA_URLS must be comma-separated postgres/);
+    expect(attempt).not.toThrow(/secret/);
+  });
+
+  it('needs DATABASE_URL: the embedded server has no replicas', () => {
+    expect(() => validateConfig({ DATABASE_REPLICA_URLS: 'postgres://u@r1/db' })).toThrow(
+      /DATABASE_REPLICA_URLS: needs DATABASE_URL/,
+    );
+  });
+
+  it('refuses a sticky window shorter than the lag limit plus one check interval', () => {
+    const replicas = { ...primary, DATABASE_REPLICA_URLS: 'postgres://u@r1/db' };
+    expect(() => validateConfig({ ...replicas, REPLICA_STICKY_MS: '2999' })).toThrow(
+      /REPLICA_STICKY_MS: must be at least REPLICA_MAX_LAG_MS \+ REPLICA_CHECK_INTERVAL_MS \(3000\)/,
+    );
+    expect(validateConfig({ ...replicas, REPLICA_STICKY_MS: '3000' }).REPLICA_STICKY_MS).toBe(3000);
+    // Without replicas the window means nothing and is not checked.
+    expect(validateConfig({ ...primary, REPLICA_STICKY_MS: '0' }).REPLICA_STICKY_MS).toBe(0);
+  });
+});

@@ -229,7 +229,11 @@ export class ReadReplicas {
   }
 
   status(): ReplicaStatus[] {
-    return this.replicas.map(({ name, state, lagMs }) => ({ name, state, lagMs }));
+    return this.replicas.map(({ name, state, lagMs }) => ({
+      name,
+      state,
+      lagMs: lagMs === null ? null : Math.round(lagMs),
+    }));
   }
 
   /** Runs the checks once now (the periodic ones run by themselves); resolves when done. */

@@ -12,7 +12,12 @@ export class ReplicaStatusDto {
     description: 'up: takes public reads; lagging: replay behind by more than REPLICA_MAX_LAG_MS; down: unreachable',
   })
   state: 'up' | 'lagging' | 'down';
-  @ApiProperty({ type: 'number', nullable: true, example: 12, description: 'Replay lag at the last check, ms' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 12,
+    description: 'Replay lag at the last check, in whole ms',
+  })
   lagMs: number | null;
 }
 
