@@ -66,6 +66,8 @@ async function startApi(env: Record<string, string>): Promise<Api> {
   let tolerant: Api;
   /** Lag limit 200 ms: shows the fall-back when the replica falls behind. */
   let strict: Api;
+  /** Checks once a minute: a replica that goes away is found by the failing read itself, not by a check. */
+  let unchecked: Api;
   let clerk: SignedIn;
   let reviewer: SignedIn;
   const apis: Api[] = [];
@@ -112,6 +114,13 @@ async function startApi(env: Record<string, string>): Promise<Api> {
     apis.push(tolerant);
     strict = await startApi({ ...common, REPLICA_MAX_LAG_MS: '200', REPLICA_STICKY_MS: '5000' });
     apis.push(strict);
+    unchecked = await startApi({
+      ...common,
+      REPLICA_CHECK_INTERVAL_MS: '60000',
+      REPLICA_MAX_LAG_MS: '600000',
+      REPLICA_STICKY_MS: '700000',
+    });
+    apis.push(unchecked);
     const sut = tolerant as unknown as TestApp; // what the account helpers use: app and http
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     reviewer = await signedIn(sut, Role.TownshipReviewer, '210102001000');
@@ -188,16 +197,22 @@ async function startApi(env: Record<string, string>): Promise<Api> {
   it('keeps answering public reads from the primary when the replica goes away, and returns to it when it is back', async () => {
     await until('the replica to replay everything', () => onReplica('第四季度党务公开'));
     // Connections to the replica are pooled and warm.
-    for (let i = 0; i < 4; i++) await tolerant.http.get(listPath).expect(200);
+    for (const api of [tolerant, unchecked]) for (let i = 0; i < 4; i++) await api.http.get(listPath).expect(200);
     await pair.stopReplica();
+    expect(await replicaState(unchecked)).toBe('up'); // no check has run since: the next read meets the loss
 
-    // At once, before any check has noticed: every read is answered (a failing one retried on the primary).
-    for (let i = 0; i < 8; i++) {
-      const res = await tolerant.http.get(listPath);
-      expect(res.status).toBe(200);
-      expect(titles(res)).toContain('第四季度党务公开');
+    // Every read is answered: the first one fails on the replica and is retried on the primary.
+    for (const api of [unchecked, tolerant]) {
+      for (let i = 0; i < 6; i++) {
+        const res = await api.http.get(listPath);
+        expect(res.status).toBe(200);
+        expect(titles(res)).toContain('第四季度党务公开');
+      }
+      await api.http.get(`/api/v1/regions/${VILLAGE}`).expect(200);
     }
-    await tolerant.http.get(`/api/v1/regions/${VILLAGE}`).expect(200);
+    expect(await replicaState(unchecked)).toBe('down'); // left by the failing read, no check needed
+    const metrics = await unchecked.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^sunshine_db_replica_fallbacks_total\{replica="[^"]+",cause="unreachable"\} [1-9]/m);
     await until('the replica to be reported down', async () => (await replicaState(tolerant)) === 'down');
 
     await pair.startReplica();
