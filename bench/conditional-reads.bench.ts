@@ -105,8 +105,8 @@ async function load(db: DataSource): Promise<void> {
   console.log(`  regions in ${seconds(started)}`);
   started = Date.now();
   const [{ id: userId }]: { id: string }[] = await db.query(
-    `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
-     VALUES ('official', 'bench', 'bench', 210000000000, 21, 'x') RETURNING id`,
+    `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
+     VALUES ('official', 'bench', 'bench', 210000000000, 'x') RETURNING id`,
   );
   await db.query(
     `WITH village AS (SELECT code, name, row_number() OVER (ORDER BY code) - 1 AS n FROM region WHERE level = 5),

@@ -253,8 +253,8 @@ async function main(): Promise<void> {
       const password = 'Bench-dashboard-Pw1';
       const hash = await app.get(PasswordHasher).hash(password);
       const [{ id }] = await db.query(
-        `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
-         VALUES ('official', 'bench-supervisor', 'bench', 210000000000, 21, $1) RETURNING id`,
+        `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
+         VALUES ('official', 'bench-supervisor', 'bench', 210000000000, $1) RETURNING id`,
         [hash],
       );
       await db.query(

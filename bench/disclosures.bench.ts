@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     await db.runMigrations({ transaction: 'each' });
     await new RegionImportService(db).importCsv(await readFile('data/regions/liaoning.csv', 'utf8'));
     const [{ id: userId }]: { id: string }[] = await db.query(
-      `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash) VALUES ('official', 'bench', 'bench', 210000000000, 21, 'x') RETURNING id`,
+      `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash) VALUES ('official', 'bench', 'bench', 210000000000, 'x') RETURNING id`,
     );
 
     const started = Date.now();

@@ -351,8 +351,8 @@ async function load(db: DataSource, q: QueryRunner): Promise<{ detailId: string;
   if (!regions.ok) throw new Error('data/regions/liaoning.csv did not load');
   await q.query(`SET maintenance_work_mem = '256MB'`);
   const [{ id: userId }]: { id: string }[] = await q.query(
-    `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
-     VALUES ('official', 'bench', 'bench', 210000000000, 21, 'x') RETURNING id`,
+    `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
+     VALUES ('official', 'bench', 'bench', 210000000000, 'x') RETURNING id`,
   );
   const [finance]: { from: string; to: string; villages: number }[] = await q.query(
     `SELECT code::text AS from, (code + region_span(level))::text AS to,

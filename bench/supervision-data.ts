@@ -33,7 +33,7 @@ export async function loadSupervisionData(
   const n = options.disclosures;
   const months = Math.max(12, Math.ceil(n / VILLAGES));
   const [{ id: userId }]: { id: string }[] = await ds.query(
-    `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash) VALUES ('official', 'bench', 'bench', 210000000000, 21, 'x') RETURNING id`,
+    `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash) VALUES ('official', 'bench', 'bench', 210000000000, 'x') RETURNING id`,
   );
   const started = Date.now();
   await ds.transaction(async (m) => {

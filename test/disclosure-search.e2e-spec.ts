@@ -135,8 +135,8 @@ describe('Disclosure title search plans at province scale', () => {
     testDb = await createTestDatabase();
     await withDataSource(testDb.url, async (db) => {
       const [{ id }]: { id: string }[] = await db.query(
-        `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
-         VALUES ('official', 'plan', 'plan', 210000000000, 21, 'x') RETURNING id`,
+        `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
+         VALUES ('official', 'plan', 'plan', 210000000000, 'x') RETURNING id`,
       );
       await loadDisclosures(db, id, 20_000);
       await db.query('ALTER TABLE disclosure SET (autovacuum_enabled = false)');

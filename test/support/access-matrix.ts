@@ -2175,9 +2175,9 @@ export class Factory {
   ): Promise<string> {
     const login = kind === 'resident' ? this.mobile() : this.login();
     const [{ id }]: { id: string }[] = await this.db.query(
-      `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, province_code, password_hash,
+      `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, password_hash,
          verified_at, disabled_at)
-       VALUES ($1, $2, $3, '测试目标', $4, $4::bigint / 10000000000, $5,
+       VALUES ($1, $2, $3, '测试目标', $4, $5,
          CASE WHEN $6 THEN now() END, CASE WHEN $7 THEN now() END)
        RETURNING id`,
       [

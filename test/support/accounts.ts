@@ -47,8 +47,8 @@ export async function createAccount(
   const hash = await sut.app.get(PasswordHasher).hash(password);
   const db = sut.app.get(DataSource);
   const [{ id }]: { id: string }[] = await db.query(
-    `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, province_code, password_hash, verified_at)
-     VALUES ($1, $2, $3, $4, $5, $5::bigint / 10000000000, $6, CASE WHEN $7 THEN now() END) RETURNING id`,
+    `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, password_hash, verified_at)
+     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN now() END) RETURNING id`,
     [
       resident ? 'resident' : 'official',
       login,

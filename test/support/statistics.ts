@@ -23,8 +23,8 @@ export class StatsFactory {
   async residents(village: string, count: number, at: Date, verifiedAt: Date | null = null): Promise<string[]> {
     const tag = `s${Date.now().toString(36)}${(this.n++).toString(36)}`;
     const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash, created_at, verified_at)
-       SELECT 'resident', $1 || '_' || i, '统计测试', $2::bigint, ($2::bigint / 10000000000)::smallint, 'x', $3, $4
+      `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash, created_at, verified_at)
+       SELECT 'resident', $1 || '_' || i, '统计测试', $2::bigint, 'x', $3, $4
        FROM generate_series(1, $5::int) AS i RETURNING id`,
       [tag, village, at, verifiedAt, count],
     );

@@ -75,9 +75,9 @@ export class AccountsRepository {
   /** Inserts the account; returns its id, or null if the login is taken. */
   async insert(user: NewUser, m: EntityManager): Promise<string | null> {
     const rows: { id: string }[] = await m.query(
-      `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, province_code, id_number_cipher, id_number_hash,
+      `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, id_number_cipher, id_number_hash,
          id_number_masked, password_hash, assisted_by, password_change_required)
-       VALUES ($1, $2, $3, $4, $5, $5::bigint / 10000000000, $6, $7, $8, $9, $10, $11)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (login) DO NOTHING RETURNING id`,
       [
         user.kind,

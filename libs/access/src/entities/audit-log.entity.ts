@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** One audited event; rows are numbered, timed and hash-chained by a trigger (see the migration). */
 @Entity('audit_log')
+@Check('audit_log_province_code_check', 'province_code = coalesce(region_code / 10000000000 * 10000000000, 0)')
 @Index('audit_log_region_code_id_idx', ['regionCode', 'id'])
 @Index('audit_log_at_idx', ['at'])
 @Check('audit_log_result_check', "result IN ('success', 'denied', 'failure')")
@@ -47,4 +48,8 @@ export class AuditLogEntity {
 
   @Column({ type: 'bytea' })
   hash: Buffer;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -27,6 +27,10 @@ export class AuthSessionEntity {
 
   @Column({ type: 'varchar', length: 30, nullable: true })
   revokeReason: string | null;
+
+  /** The province of its app_user, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }
 
 /** A refresh token, stored only as its SHA-256; each works once. */
@@ -45,4 +49,8 @@ export class RefreshTokenEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+
+  /** The province of its auth_session, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -4,6 +4,7 @@ import { UserEntity } from './user.entity';
 
 /** (user, role, region): the role applies to the region's whole subtree. Revoked rows are kept. */
 @Entity('role_assignment')
+@Check('role_assignment_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Index('role_assignment_active_key', ['user', 'role', 'regionCode'], { unique: true, where: 'revoked_at IS NULL' })
 @Index('role_assignment_region_code_granted_at_idx', ['regionCode', 'grantedAt', 'id'])
 @Check('role_assignment_region_level_check', 'region_level BETWEEN 1 AND 5')
@@ -46,4 +47,8 @@ export class RoleAssignmentEntity {
   @ManyToOne(() => UserEntity, { nullable: true })
   @JoinColumn({ name: 'revoked_by' })
   revokedBy?: UserEntity | null;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -6,6 +6,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Index('app_user_id_number_hash_idx', ['idNumberHash'], { where: 'id_number_hash IS NOT NULL' })
 @Check('app_user_kind_check', "kind IN ('resident', 'official')")
 @Check('app_user_mobile_check', "mobile ~ '^1[3-9][0-9]{9}$'")
+@Check('app_user_province_code_check', 'province_code = home_region_code / 10000000000 * 10000000000')
 @Check('app_user_id_number_check', '(id_number_cipher IS NULL) = (id_number_hash IS NULL)')
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -30,8 +31,9 @@ export class UserEntity {
   @JoinColumn({ name: 'home_region_code' })
   homeRegion?: unknown;
 
-  @Column({ type: 'smallint' })
-  provinceCode: number;
+  /** The province of the home region (home_region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 
   @Column({ type: 'bytea', nullable: true })
   idNumberCipher: Buffer | null;

@@ -69,4 +69,8 @@ export class DisclosureRevisionEntity {
   @ManyToOne('UserEntity', { nullable: true })
   @JoinColumn({ name: 'published_by' })
   publisher?: unknown;
+
+  /** The province of its disclosure, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

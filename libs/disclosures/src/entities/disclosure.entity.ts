@@ -20,6 +20,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Check('disclosure_category_check', "category IN ('party', 'village', 'finance')")
 @Check('disclosure_period_check', "period ~ '^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$'")
 @Check('disclosure_status_check', "status IN ('draft', 'published', 'withdrawn')")
+@Check('disclosure_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Check('disclosure_published_check', "(status = 'draft') = (published_at IS NULL)")
 export class DisclosureEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -42,6 +43,7 @@ export class DisclosureEntity {
   @Column({ type: 'bigint' })
   cityCode: string;
 
+  /** Also the row's distribution key (see migrations/…-province-code.ts): the app supplies it with the other ancestors; a CHECK holds it to region_code. */
   @Column({ type: 'bigint' })
   provinceCode: string;
 

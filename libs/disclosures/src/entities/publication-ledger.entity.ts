@@ -38,4 +38,8 @@ export class PublicationLedgerEntity {
 
   @Column({ type: 'bytea' })
   entryHash: Buffer;
+
+  /** The province of its disclosure, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -36,4 +36,8 @@ export class ReviewStepEntity {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   reason: string | null;
+
+  /** The province of its disclosure_revision, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

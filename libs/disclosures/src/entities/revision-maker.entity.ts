@@ -1,4 +1,4 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
 
@@ -21,4 +21,8 @@ export class RevisionMakerEntity {
   @ManyToOne('UserEntity', { nullable: false })
   @JoinColumn({ name: 'user_id' })
   user?: unknown;
+
+  /** The province of its disclosure_revision, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -32,4 +32,8 @@ export class IdempotencyKeyEntity {
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  /** The province of its app_user, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

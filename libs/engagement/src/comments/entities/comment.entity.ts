@@ -6,6 +6,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
  * this describes the table for the schema check.
  */
 @Entity('comment')
+@Check('comment_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Index('comment_disclosure_id_seq_idx', ['disclosureId', 'seq'])
 @Index('comment_parent_id_idx', ['parentId'])
 @Index('comment_author_id_created_at_idx', ['authorId', 'createdAt'])
@@ -75,4 +76,8 @@ export class CommentEntity {
   /** The application's clock when it was posted (the rate limit counts by it). */
   @Column({ type: 'timestamptz' })
   createdAt: Date;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -34,4 +34,8 @@ export class ComplaintEventEntity {
 
   @Column({ type: 'timestamptz' })
   at: Date;
+
+  /** The province of its complaint, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -5,6 +5,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
  * county). Schema: migrations/…-complaints.ts; the repository uses SQL, this describes the table.
  */
 @Entity('complaint')
+@Check('complaint_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Index('complaint_handler_region_code_status_idx', ['handlerRegionCode', 'status'])
 @Index('complaint_region_code_filed_at_idx', ['regionCode', 'filedAt'])
 @Index('complaint_complainant_id_filed_at_idx', ['complainantId', 'filedAt'])
@@ -75,4 +76,8 @@ export class ComplaintEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   answerDueAt: Date | null;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -5,6 +5,7 @@ export const NOTIFICATION_KIND_CHECK =
 
 /** An event waiting for delivery (`deliveredAt` null). Schema: migrations/…-follows-and-notifications.ts */
 @Entity('notification_outbox')
+@Check('notification_outbox_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Index('notification_outbox_pending_idx', ['id'], { where: 'delivered_at IS NULL' })
 @Index('notification_outbox_dedupe_key_idx', ['dedupeKey'])
 @Check('notification_outbox_kind_check', NOTIFICATION_KIND_CHECK)
@@ -39,4 +40,8 @@ export class NotificationOutboxEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   deliveredAt: Date | null;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -48,4 +48,8 @@ export class NotificationEntity {
 
   @Column({ type: 'varchar', length: 10, nullable: true })
   digestState: string | null;
+
+  /** The province of its app_user, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

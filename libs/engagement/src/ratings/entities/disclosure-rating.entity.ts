@@ -42,4 +42,8 @@ export class DisclosureRatingEntity {
 
   @Column({ type: 'timestamptz' })
   updatedAt: Date;
+
+  /** The province of its disclosure, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -6,6 +6,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
  * stored: an open follow-up past `due_at` by the Clock. At most one open per rating.
  */
 @Entity('rating_follow_up')
+@Check('rating_follow_up_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 // One open follow-up per rating: a partial unique index (migration), described for the schema check.
 @Index('rating_follow_up_rating_id_open_key', ['ratingId'], { unique: true, where: "status = 'open'" })
 @Index('rating_follow_up_rating_id_idx', ['ratingId'])
@@ -68,4 +69,8 @@ export class RatingFollowUpEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   withdrawnAt: Date | null;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

@@ -35,4 +35,8 @@ export class SupervisionIssueEventEntity {
 
   @Column({ type: 'timestamptz' })
   at: Date;
+
+  /** The province of its supervision_issue, copied by the database on insert (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

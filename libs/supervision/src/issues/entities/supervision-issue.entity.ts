@@ -5,6 +5,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
  * assigned it (and verifies it), its state and resolution. Schema: migrations/…-supervision.ts.
  */
 @Entity('supervision_issue')
+@Check('supervision_issue_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 // (region_code, created_at DESC, id DESC): TypeORM cannot describe DESC.
 @Index('supervision_issue_region_code_created_at_idx', { synchronize: false })
 @Index('supervision_issue_batch_id_region_code_idx', ['batchId', 'regionCode'], { where: 'batch_id IS NOT NULL' })
@@ -117,4 +118,8 @@ export class SupervisionIssueEntity {
   /** The ETag of the issue; bumped by every change. */
   @Column({ type: 'integer', default: 1 })
   version: number;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }

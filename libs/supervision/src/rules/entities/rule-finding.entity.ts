@@ -5,6 +5,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
  * that no longer holds is marked so, never deleted). Schema: migrations/…-supervision.ts.
  */
 @Entity('rule_finding')
+@Check('rule_finding_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Unique('rule_finding_rule_id_key_key', ['ruleId', 'key'])
 // (region_code, found_at DESC, id DESC): TypeORM cannot describe DESC.
 @Index('rule_finding_region_code_found_at_idx', { synchronize: false })
@@ -64,4 +65,8 @@ export class RuleFindingEntity {
 
   @Column({ type: 'varchar', length: 1000, nullable: true })
   dismissReason: string | null;
+
+  /** The row's province (region_code / 10^10 * 10^10), filled by the database (see migrations/…-province-code.ts). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  provinceCode: string;
 }
