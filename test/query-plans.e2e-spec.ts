@@ -24,10 +24,19 @@ const MIN_ROUTES = 120;
 const PARAM_SETS_PER_STATEMENT = 12;
 
 /**
- * Statements allowed to scan a large table sequentially, each with its reason. Empty: every request
- * path has an index path. An entry names the table and a pattern of the statement.
+ * Statements allowed to scan a large table sequentially, each with its reason: one list, so that
+ * nothing is left out silently. Each entry names the table and a pattern of the statement.
  */
-const ALLOWED_SEQ_SCANS: readonly { table: string; sql: RegExp; reason: string }[] = [];
+const ALLOWED_SEQ_SCANS: readonly { table: string; sql: RegExp; reason: string }[] = [
+  {
+    table: 'idempotency_key',
+    sql: /^UPDATE idempotency_key SET body = replace\(body, \$1, \$2\) WHERE strpos\(body, \$1\) > 0$/,
+    reason:
+      'A supervisor’s redaction of personal data (rare, privileged, audited) must remove the text from every ' +
+      'stored idempotent reply, and replies are opaque text: no index finds a substring. Bounded by the keys ' +
+      'kept (24 h of use, once expired keys are purged: no purge job exists yet).',
+  },
+];
 
 interface Offender {
   table: string;
@@ -51,9 +60,7 @@ describe('Query plans', () => {
   const unexpected: string[] = [];
 
   beforeAll(async () => {
-    console.time('app');
     sut = await createTestApp({ DEMO_DATA: 'true' });
-    console.timeEnd('app');
     capture = QueryCapture.install(sut.app);
     const make = await Factory.create(sut);
     const callers = {} as Record<Role, SignedIn>;
@@ -69,8 +76,6 @@ describe('Query plans', () => {
       );
     }
     const driver = new Driver(sut, unexpected);
-    console.time('cells');
-    console.log('cells', chosenCells().length);
     for (const cell of chosenCells()) {
       const prepared = await cell.row.request({
         sut,
@@ -84,14 +89,11 @@ describe('Query plans', () => {
       const [method] = cell.row.route.split(' ');
       await driver.send(method, { ...prepared, as }, cell.expected);
     }
-    console.timeEnd('cells');
-    console.time('extras');
     await driveFiltersAndPages(driver, {
       ...callers,
       inspector: await signedIn(sut, Role.Supervisor, PROVINCE),
       demoResident: await driver.signIn('13800000003'),
     });
-    console.timeEnd('extras');
     explainer = new Client({ connectionString: sut.db.url, application_name: 'query-plans-test' });
     await explainer.connect();
   }, 300_000);
