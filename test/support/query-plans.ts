@@ -46,21 +46,33 @@ export const normaliseSql = (sql: string): string => sql.replace(/\s+/g, ' ').tr
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Index Cond'?: string;
   Plans?: PlanNode[];
 }
 
+/** What a plan reads of the large tables (LARGE_TABLES) without an index condition. */
+export interface LargeTableScans {
+  /** Tables read by a Seq Scan. */
+  seqScans: string[];
+  /**
+   * Tables read by an index scan with no index condition and no Limit above it: the whole index in
+   * its order, which is a full scan too.
+   */
+  fullIndexScans: string[];
+}
+
 /**
- * The large tables (LARGE_TABLES) that `sql` reads with a sequential scan even when sequential
- * scans are disabled (`SET LOCAL enable_seqscan = off`, bitmap and index scans left on): the
- * planner then keeps a Seq Scan only where no index can serve the access, so on a small test
- * database this shows what would scan the whole table at full size. EXPLAIN without ANALYZE runs
- * nothing, writes included, and the transaction is rolled back anyway.
+ * How `sql` reads the large tables (LARGE_TABLES) when sequential scans are disabled
+ * (`SET LOCAL enable_seqscan = off`, bitmap and index scans left on): the planner then keeps a Seq
+ * Scan only where no index can serve the access, so on a small test database this shows what
+ * would scan the whole table at full size. EXPLAIN without ANALYZE runs nothing, writes included,
+ * and the transaction is rolled back anyway.
  */
-export async function seqScannedLargeTables(
+export async function largeTableScans(
   client: Client,
   sql: string,
   params: readonly unknown[],
-): Promise<string[]> {
+): Promise<LargeTableScans> {
   await client.query('BEGIN');
   try {
     await client.query('SET LOCAL enable_seqscan = off');
@@ -68,16 +80,29 @@ export async function seqScannedLargeTables(
     const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, [
       ...params,
     ]);
-    const found = new Set<string>();
-    const walk = (node: PlanNode): void => {
-      if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] && isLargeTable(node['Relation Name'])) {
-        found.add(node['Relation Name']);
+    const seq = new Set<string>();
+    const full = new Set<string>();
+    const walk = (node: PlanNode, limited: boolean): void => {
+      const table = node['Relation Name'];
+      if (table && isLargeTable(table)) {
+        if (node['Node Type'] === 'Seq Scan') seq.add(table);
+        const indexScan = node['Node Type'] === 'Index Scan' || node['Node Type'] === 'Index Only Scan';
+        if (indexScan && !node['Index Cond'] && !limited) full.add(table);
       }
-      node.Plans?.forEach(walk);
+      node.Plans?.forEach((child) => walk(child, limited || node['Node Type'] === 'Limit'));
     };
-    rows[0]['QUERY PLAN'].forEach((p) => walk(p.Plan));
-    return [...found].sort();
+    rows[0]['QUERY PLAN'].forEach((p) => walk(p.Plan, false));
+    return { seqScans: [...seq].sort(), fullIndexScans: [...full].sort() };
   } finally {
     await client.query('ROLLBACK');
   }
+}
+
+/** The large tables `sql` reads with a Seq Scan even with sequential scans disabled (see largeTableScans). */
+export async function seqScannedLargeTables(
+  client: Client,
+  sql: string,
+  params: readonly unknown[],
+): Promise<string[]> {
+  return (await largeTableScans(client, sql, params)).seqScans;
 }
