@@ -9,6 +9,7 @@ import { DisclosureEntity } from './disclosure.entity';
  */
 @Entity('publication_ledger')
 @Index('publication_ledger_disclosure_id_seq_idx', ['disclosureId', 'seq'])
+@Index('publication_ledger_redactions_idx', ['disclosureId', 'revisionNumber', 'seq'], { where: "kind = 'redact'" })
 @Check('publication_ledger_kind_check', "kind IN ('publish', 'correct', 'withdraw', 'redact')")
 export class PublicationLedgerEntity {
   @PrimaryColumn({ type: 'bigint' })

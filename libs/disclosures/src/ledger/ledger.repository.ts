@@ -17,6 +17,7 @@ export interface LedgerRow {
   entry_ok: boolean;
 }
 
+// `seq::text` is an output column named seq: ORDER BY must say `l.seq`, or it sorts the text ("9" after "10").
 const COLUMNS = `seq::text, disclosure_id, revision_number, kind, content_hash, at,
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_iso,
   ((extract(epoch FROM at) * 1000000)::bigint)::text AS at_micros, prev_hash, entry_hash,
@@ -47,7 +48,7 @@ export class LedgerRepository {
     m: EntityManager = this.db.manager,
   ): Promise<{ entry: LedgerRow | undefined; head: { seq: string; entry_hash: Buffer } | undefined }> {
     const [entry] = await m.query(
-      `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq DESC LIMIT 1`,
+      `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY l.seq DESC LIMIT 1`,
       [disclosureId],
     );
     return { entry, head: await this.head(m) };
@@ -55,7 +56,7 @@ export class LedgerRepository {
 
   /** The newest entry's position and hash (undefined while the ledger is empty). */
   async head(m: EntityManager = this.db.manager): Promise<{ seq: string; entry_hash: Buffer } | undefined> {
-    const [head] = await m.query(`SELECT seq::text, entry_hash FROM publication_ledger ORDER BY seq DESC LIMIT 1`);
+    const [head] = await m.query(`SELECT seq::text, entry_hash FROM publication_ledger l ORDER BY l.seq DESC LIMIT 1`);
     return head;
   }
 
@@ -68,9 +69,9 @@ export class LedgerRepository {
   }
 
   batch(afterSeq: string, limit: number): Promise<LedgerRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM publication_ledger l WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [
-      afterSeq,
-      limit,
-    ]);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM publication_ledger l WHERE l.seq > $1::bigint ORDER BY l.seq LIMIT $2`,
+      [afterSeq, limit],
+    );
   }
 }

@@ -1,0 +1,108 @@
+import { isLargeTable } from '@sunshine/core';
+import { Client } from 'pg';
+
+/** What kind of statement a SQL text is, by its first keyword. */
+export type StatementKind = 'explainable' | 'skipped' | 'unknown';
+
+/** Statements whose plan EXPLAIN can show. */
+const EXPLAINABLE = new Set(['SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES', 'TABLE', 'DECLARE']);
+/**
+ * Statements that read no table by a plan of their own: transaction control, session settings,
+ * cursor movement (the cursor's query is DECLAREd, and checked there), COPY, locks, notifications.
+ */
+const SKIPPED = new Set([
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+  'SET',
+  'RESET',
+  'SHOW',
+  'FETCH',
+  'MOVE',
+  'CLOSE',
+  'COPY',
+  'LOCK',
+  'LISTEN',
+  'UNLISTEN',
+  'NOTIFY',
+  'DISCARD',
+  'DEALLOCATE',
+]);
+
+export function statementKind(sql: string): StatementKind {
+  const keyword = /^[\s(]*([A-Za-z]+)/.exec(sql.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, ''))?.[1]?.toUpperCase();
+  if (keyword && EXPLAINABLE.has(keyword)) return 'explainable';
+  if (keyword && SKIPPED.has(keyword)) return 'skipped';
+  return 'unknown';
+}
+
+/** One statement's text, whitespace collapsed: how distinct statements are counted. */
+export const normaliseSql = (sql: string): string => sql.replace(/\s+/g, ' ').trim();
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+
+/** What a plan reads of the large tables (LARGE_TABLES) without an index condition. */
+export interface LargeTableScans {
+  /** Tables read by a Seq Scan. */
+  seqScans: string[];
+  /**
+   * Tables read by an index scan with no index condition and no Limit above it: the whole index in
+   * its order, which is a full scan too.
+   */
+  fullIndexScans: string[];
+}
+
+/**
+ * How `sql` reads the large tables (LARGE_TABLES) when sequential scans are disabled
+ * (`SET LOCAL enable_seqscan = off`, bitmap and index scans left on): the planner then keeps a Seq
+ * Scan only where no index can serve the access, so on a small test database this shows what
+ * would scan the whole table at full size. EXPLAIN without ANALYZE runs nothing, writes included,
+ * and the transaction is rolled back anyway.
+ */
+export async function largeTableScans(
+  client: Client,
+  sql: string,
+  params: readonly unknown[],
+): Promise<LargeTableScans> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL enable_seqscan = off');
+    await client.query('SET LOCAL enable_bitmapscan = on');
+    const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, [
+      ...params,
+    ]);
+    const seq = new Set<string>();
+    const full = new Set<string>();
+    const walk = (node: PlanNode, limited: boolean): void => {
+      const table = node['Relation Name'];
+      if (table && isLargeTable(table)) {
+        if (node['Node Type'] === 'Seq Scan') seq.add(table);
+        const indexScan = node['Node Type'] === 'Index Scan' || node['Node Type'] === 'Index Only Scan';
+        if (indexScan && !node['Index Cond'] && !limited) full.add(table);
+      }
+      node.Plans?.forEach((child) => walk(child, limited || node['Node Type'] === 'Limit'));
+    };
+    rows[0]['QUERY PLAN'].forEach((p) => walk(p.Plan, false));
+    return { seqScans: [...seq].sort(), fullIndexScans: [...full].sort() };
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+/** The large tables `sql` reads with a Seq Scan even with sequential scans disabled (see largeTableScans). */
+export async function seqScannedLargeTables(
+  client: Client,
+  sql: string,
+  params: readonly unknown[],
+): Promise<string[]> {
+  return (await largeTableScans(client, sql, params)).seqScans;
+}
