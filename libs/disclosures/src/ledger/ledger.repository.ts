@@ -47,7 +47,7 @@ export class LedgerRepository {
     m: EntityManager = this.db.manager,
   ): Promise<{ entry: LedgerRow | undefined; head: { seq: string; entry_hash: Buffer } | undefined }> {
     const [entry] = await m.query(
-      `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY seq DESC LIMIT 1`,
+      `SELECT ${COLUMNS} FROM publication_ledger l WHERE disclosure_id = $1 ORDER BY l.seq DESC LIMIT 1`,
       [disclosureId],
     );
     return { entry, head: await this.head(m) };
@@ -55,7 +55,9 @@ export class LedgerRepository {
 
   /** The newest entry's position and hash (undefined while the ledger is empty). */
   async head(m: EntityManager = this.db.manager): Promise<{ seq: string; entry_hash: Buffer } | undefined> {
-    const [head] = await m.query(`SELECT seq::text, entry_hash FROM publication_ledger ORDER BY seq DESC LIMIT 1`);
+    const [head] = await m.query(
+      `SELECT l.seq::text, l.entry_hash FROM publication_ledger l ORDER BY l.seq DESC LIMIT 1`,
+    );
     return head;
   }
 
@@ -68,9 +70,9 @@ export class LedgerRepository {
   }
 
   batch(afterSeq: string, limit: number): Promise<LedgerRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM publication_ledger l WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [
-      afterSeq,
-      limit,
-    ]);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM publication_ledger l WHERE l.seq > $1::bigint ORDER BY l.seq LIMIT $2`,
+      [afterSeq, limit],
+    );
   }
 }
