@@ -34,6 +34,7 @@ const enum S {
   Complaint,
   Issue,
   Resident,
+  Text,
 }
 
 export const userId = (index: number): string => seedId(IdTag.User, index);
@@ -136,8 +137,6 @@ export interface Disclosure {
   period: string;
   periodStart: string;
   periodEnd: string;
-  title: string;
-  body: string;
   /** published: first published (and maybe later corrected or withdrawn); in_progress: this month's work; abandoned: a draft never finished. */
   fate: 'published' | 'in_progress' | 'abandoned';
   /** Rev 1's status when not published. */
@@ -202,7 +201,6 @@ export function disclosure(plan: SeedPlan, index: number, m: number, v: number, 
   const seed = plan.options.seed;
   const r = Rng.of(seed, S.Disclosure, index);
   const pm = historyMonth(plan, m);
-  const village = plan.villages[v] as (typeof plan.villages)[number];
   const staff = plan.staff[v] as (typeof plan.staff)[number];
   // The month's finance statement first; the quarter's Party and village affairs in the month after a quarter.
   let category: Category;
@@ -228,12 +226,6 @@ export function disclosure(plan: SeedPlan, index: number, m: number, v: number, 
   }
   const subsidyCount = category === 'village' && r.chance(0.35) ? r.between(2, 9) : 0;
   const lineCount = category === 'finance' ? r.between(3, 12) : 0;
-  const title =
-    subsidyCount > 0
-      ? `${village.name}${periodLabel(period)}惠民惠农补贴发放名单公示`
-      : disclosureTitle(r, village.name, category, period);
-  const body = disclosureBody(r, periodLabel(period), category);
-
   const fateDraw = r.next();
   const last = m === MONTHS - 1;
   const fate: Disclosure['fate'] =
@@ -270,8 +262,6 @@ export function disclosure(plan: SeedPlan, index: number, m: number, v: number, 
     period,
     periodStart,
     periodEnd,
-    title,
-    body,
     fate,
     workStatus,
     late,
@@ -312,6 +302,20 @@ export function* slotDisclosures(plan: SeedPlan, m: number, v: number): Generato
 }
 
 export const isPublic = (d: Disclosure): boolean => d.fate === 'published';
+
+/** The title and body (the same in every revision), made only where a table needs them. */
+export function disclosureText(plan: SeedPlan, d: Disclosure): { title: string; body: string } {
+  const r = Rng.of(plan.options.seed, S.Text, d.index);
+  const village = (plan.villages[d.v] as (typeof plan.villages)[number]).name;
+  const label = periodLabel(d.period);
+  return {
+    title:
+      d.subsidyCount > 0
+        ? `${village}${label}惠民惠农补贴发放名单公示`
+        : disclosureTitle(r, village, d.category, d.period),
+    body: disclosureBody(r, label, d.category),
+  };
+}
 
 /** How many revisions the disclosure has. */
 export const revisionCount = (d: Disclosure): number => (d.corrected || d.openCorrection ? 2 : 1);

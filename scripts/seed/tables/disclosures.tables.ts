@@ -7,9 +7,9 @@ import { bytea, row, text } from '../copy-text';
 import {
   Disclosure,
   disclosures,
+  disclosureText,
   financeLines,
   isPublic,
-  revisionCount,
   slotDisclosures,
   subsidies,
   Subsidy,
@@ -58,7 +58,7 @@ export const disclosure: TableSpec = {
         !published ? 'draft' : d.withdrawn ? 'withdrawn' : 'published',
         !published ? null : d.corrected ? 2 : 1,
         !published ? null : timestamp(d.corrected ? d.laterUs : d.publishUs),
-        text(d.title),
+        text(disclosureText(plan, d).title),
         userId(d.clerk),
         timestamp(d.createdUs),
       ]);
@@ -85,8 +85,9 @@ export const disclosureRevision: TableSpec = {
   ],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
-      const title = text(d.title);
-      const body = text(d.body);
+      const t = disclosureText(plan, d);
+      const title = text(t.title);
+      const body = text(t.body);
       for (const r of revisions(d))
         yield row([
           r.id,
@@ -192,8 +193,7 @@ export const subsidyEntry: TableSpec = {
         bytea(ctx.hmac(s.idNumber)),
         maskIdNumber(s.idNumber),
       ]);
-      for (let n = 0; n < revisionCount(d); n++) {
-        const id = revisions(d)[n]?.id as string;
+      for (const { id } of revisions(d)) {
         for (let i = 0; i < list.length; i++) {
           const s = list[i] as Subsidy;
           const [cipher, hmac, masked] = sealed[i] as string[];
@@ -232,7 +232,8 @@ function revisionHash(ctx: TableContext, d: Disclosure, r: Revision): Buffer {
       }))
     : [];
   const dRow = { id: d.id, region_code: village, category: d.category, period: d.period } as DisclosureRow;
-  const rRow = { number: r.number, title: d.title, body: d.body, correction_reason: r.correctionReason } as RevisionRow;
+  const t = disclosureText(ctx.plan, d);
+  const rRow = { number: r.number, title: t.title, body: t.body, correction_reason: r.correctionReason } as RevisionRow;
   return contentHash(canonicalContent(dRow, rRow, lines, list, []));
 }
 
