@@ -8,7 +8,7 @@ import { PasswordHasher } from '@sunshine/access';
 import { AppConfig, DatabaseServer, dataSourceOptions, validateConfig } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 
 import { parseCommandLine, usageError } from './command-line';
 import { analyze, deriveSequencesAndVersions, markStatisticsDirty, runRollup } from './seed/derived';
@@ -103,7 +103,12 @@ async function main(): Promise<number> {
   const config = validateConfig({ ...process.env, MIGRATIONS_RUN: 'false' });
   console.log(`seed:province → ${destination(config)}`);
   const server = await DatabaseServer.resolve(config);
-  const dataSource = new DataSource(dataSourceOptions(server.url, { poolSize: 2, applicationName: 'seed:province' }));
+  // No statement timeout: the rollup's first run rebuilds three years of a province's obligations.
+  const connection = dataSourceOptions(server.url, { poolSize: 2, applicationName: 'seed:province' });
+  const dataSource = new DataSource({
+    ...connection,
+    extra: { ...(connection.extra as Record<string, unknown>), statement_timeout: 0 },
+  } as DataSourceOptions);
   const client = new Client({ connectionString: server.url, application_name: 'seed:province' });
   try {
     await dataSource.initialize();
