@@ -1,6 +1,7 @@
 export * from './content.repository';
 export * from './disclosures.module';
 export * from './disclosures.repository';
+export * from './ledger/canonical-content';
 export * from './ledger/ledger.repository';
 export * from './ledger/publication.service';
 export * from './ledger/verify-ledger';

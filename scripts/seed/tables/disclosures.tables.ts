@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+
+import { maskIdNumber } from '@sunshine/access';
+import { canonicalContent, contentHash, type DisclosureRow, type RevisionRow } from '@sunshine/disclosures';
+
+import { bytea, row, text } from '../copy-text';
+import {
+  Disclosure,
+  disclosures,
+  disclosureText,
+  financeLines,
+  isPublic,
+  slotDisclosures,
+  subsidies,
+  Subsidy,
+  userId,
+} from '../model';
+import { MONTHS } from '../plan';
+import { Revision, revisions } from '../revisions';
+import { timestamp } from '../time';
+import type { TableContext, TableSpec } from './table';
+
+export const disclosure: TableSpec = {
+  name: 'disclosure',
+  columns: [
+    'id',
+    'region_code',
+    'township_code',
+    'county_code',
+    'city_code',
+    'province_code',
+    'category',
+    'period',
+    'period_start',
+    'period_end',
+    'status',
+    'published_revision',
+    'published_at',
+    'title',
+    'created_by',
+    'created_at',
+  ],
+  *rows({ plan }) {
+    for (const d of disclosures(plan)) {
+      const v = plan.villages[d.v] as (typeof plan.villages)[number];
+      const published = isPublic(d);
+      yield row([
+        d.id,
+        v.code,
+        v.township,
+        v.county,
+        v.city,
+        v.province,
+        d.category,
+        d.period,
+        d.periodStart,
+        d.periodEnd,
+        !published ? 'draft' : d.withdrawn ? 'withdrawn' : 'published',
+        !published ? null : d.corrected ? 2 : 1,
+        !published ? null : timestamp(d.corrected ? d.laterUs : d.publishUs),
+        text(disclosureText(plan, d).title),
+        userId(d.clerk),
+        timestamp(d.createdUs),
+      ]);
+    }
+  },
+};
+
+export const disclosureRevision: TableSpec = {
+  name: 'disclosure_revision',
+  columns: [
+    'id',
+    'disclosure_id',
+    'number',
+    'status',
+    'title',
+    'body',
+    'correction_reason',
+    'version',
+    'created_by',
+    'created_at',
+    'submitted_at',
+    'published_at',
+    'published_by',
+  ],
+  *rows({ plan }) {
+    for (const d of disclosures(plan)) {
+      const t = disclosureText(plan, d);
+      const title = text(t.title);
+      const body = text(t.body);
+      for (const r of revisions(d))
+        yield row([
+          r.id,
+          d.id,
+          r.number,
+          r.status,
+          title,
+          body,
+          text(r.correctionReason),
+          r.steps.length,
+          userId(d.clerk),
+          timestamp(r.createdUs),
+          r.submittedUs === null ? null : timestamp(r.submittedUs),
+          r.publishedUs === null ? null : timestamp(r.publishedUs),
+          r.publishedBy === null ? null : userId(r.publishedBy),
+        ]);
+    }
+  },
+};
+
+export const reviewStep: TableSpec = {
+  name: 'review_step',
+  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason'],
+  *rows({ plan }) {
+    for (const d of disclosures(plan))
+      for (const r of revisions(d))
+        for (const s of r.steps) yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason)]);
+  },
+};
+
+export const revisionMaker: TableSpec = {
+  name: 'revision_maker',
+  columns: ['revision_id', 'user_id'],
+  *rows({ plan }) {
+    for (const d of disclosures(plan)) for (const r of revisions(d)) yield row([r.id, userId(d.clerk)]);
+  },
+};
+
+export const financeLine: TableSpec = {
+  name: 'finance_line',
+  columns: [
+    'revision_id',
+    'line_no',
+    'province_code',
+    'direction',
+    'chart_system',
+    'account_code',
+    'amount',
+    'occurred_on',
+    'counterparty',
+    'voucher_no',
+    'payment_method',
+    'note',
+  ],
+  *rows({ plan }) {
+    for (const d of disclosures(plan)) {
+      if (d.lineCount === 0) continue;
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      for (const r of revisions(d))
+        for (const l of financeLines(plan, d, r.number))
+          yield row([
+            r.id,
+            l.lineNo,
+            province,
+            l.direction,
+            '2004',
+            l.accountCode,
+            l.amount,
+            l.occurredOn,
+            text(l.counterparty),
+            text(l.voucherNo),
+            l.paymentMethod,
+            text(l.note),
+          ]);
+    }
+  },
+};
+
+export const subsidyEntry: TableSpec = {
+  name: 'subsidy_entry',
+  columns: [
+    'revision_id',
+    'line_no',
+    'province_code',
+    'recipient_name',
+    'village_group',
+    'household_size',
+    'subsidy_type',
+    'amount',
+    'id_number_cipher',
+    'id_number_hash',
+    'id_number_masked',
+  ],
+  *rows(ctx) {
+    const { plan } = ctx;
+    for (const d of disclosures(plan)) {
+      if (d.subsidyCount === 0) continue;
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      const list = subsidies(plan, d);
+      // Encrypted and keyed-hashed exactly as the drafting service does (DataCipher); a correction copies the rows.
+      const sealed = list.map((s) => [
+        bytea(ctx.encrypt(s.idNumber)),
+        bytea(ctx.hmac(s.idNumber)),
+        maskIdNumber(s.idNumber),
+      ]);
+      for (const { id } of revisions(d)) {
+        for (let i = 0; i < list.length; i++) {
+          const s = list[i] as Subsidy;
+          const [cipher, hmac, masked] = sealed[i] as string[];
+          yield row([
+            id,
+            s.lineNo,
+            province,
+            text(s.recipientName),
+            text(s.villageGroup),
+            s.householdSize,
+            s.subsidyType,
+            s.amount,
+            cipher as string,
+            hmac as string,
+            masked as string,
+          ]);
+        }
+      }
+    }
+  },
+};
+
+/** The canonical content hash of a revision, as PublicationService computes it from the stored rows. */
+function revisionHash(ctx: TableContext, d: Disclosure, r: Revision): Buffer {
+  const village = (ctx.plan.villages[d.v] as (typeof ctx.plan.villages)[number]).code;
+  const lines = d.lineCount ? financeLines(ctx.plan, d, r.number) : [];
+  const list = d.subsidyCount
+    ? subsidies(ctx.plan, d).map((s) => ({
+        lineNo: s.lineNo,
+        recipientName: s.recipientName,
+        villageGroup: s.villageGroup,
+        householdSize: s.householdSize,
+        subsidyType: s.subsidyType,
+        amount: s.amount,
+        idNumberMasked: maskIdNumber(s.idNumber),
+      }))
+    : [];
+  const dRow = { id: d.id, region_code: village, category: d.category, period: d.period } as DisclosureRow;
+  const t = disclosureText(ctx.plan, d);
+  const rRow = { number: r.number, title: t.title, body: t.body, correction_reason: r.correctionReason } as RevisionRow;
+  return contentHash(canonicalContent(dRow, rRow, lines, list, []));
+}
+
+/**
+ * The publication ledger in the order the events happened: per month, the on-time publications
+ * (village by village), then the corrections and withdrawals of the month before, then the late
+ * publications. Numbered and chained exactly as the publication_ledger_chain trigger does.
+ */
+export const publicationLedger: TableSpec = {
+  name: 'publication_ledger',
+  columns: ['seq', 'disclosure_id', 'revision_number', 'kind', 'content_hash', 'at', 'prev_hash', 'entry_hash'],
+  *rows(ctx) {
+    const { plan } = ctx;
+    let seq = 0;
+    let prev = Buffer.alloc(0);
+    const entry = (d: Disclosure, r: Revision, kind: 'publish' | 'correct' | 'withdraw', atUs: number): string => {
+      seq += 1;
+      const content = revisionHash(ctx, d, r);
+      const micros = String(atUs);
+      const canonical = [seq, d.id, r.number, kind, content.toString('hex'), micros].join('|');
+      const hash = createHash('sha256').update(prev).update(canonical, 'utf8').digest();
+      const line = row([seq, d.id, r.number, kind, bytea(content), timestamp(atUs), bytea(prev), bytea(hash)]);
+      prev = hash;
+      return line;
+    };
+    const a = plan.villages.length;
+    for (let m = 0; m < MONTHS; m++) {
+      for (let v = 0; v < a; v++)
+        for (const d of slotDisclosures(plan, m, v))
+          if (isPublic(d) && !d.late) yield entry(d, revisions(d)[0] as Revision, 'publish', d.publishUs);
+      if (m > 0)
+        for (let v = 0; v < a; v++)
+          for (const d of slotDisclosures(plan, m - 1, v)) {
+            if (d.corrected) yield entry(d, revisions(d)[1] as Revision, 'correct', d.laterUs);
+            else if (d.withdrawn) yield entry(d, revisions(d)[0] as Revision, 'withdraw', d.laterUs);
+          }
+      for (let v = 0; v < a; v++)
+        for (const d of slotDisclosures(plan, m, v))
+          if (isPublic(d) && d.late) yield entry(d, revisions(d)[0] as Revision, 'publish', d.publishUs);
+    }
+  },
+};
