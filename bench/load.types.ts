@@ -8,7 +8,24 @@ export interface LoadOptions {
   sampleInt: number;
   /** Request headers (e.g. `authorization`). */
   headers?: Record<string, string>;
+  /** Request method (GET when absent) and body, for every request of the run. */
+  method?: 'GET' | 'POST';
+  body?: string;
+  /** A sequence of requests per connection, instead of one request repeated (see LoadFlow). */
+  flow?: LoadFlow;
 }
+
+/**
+ * Request sequences the worker builds (autocannon's `requests` take functions, which cannot cross
+ * to a worker thread, so they are named here and built there):
+ * - `create-then`: POST `createPath` with `body`, then POST `thenPath` with `:id` replaced by the
+ *   created resource's `disclosure.id` (a clerk's draft, then its submission);
+ * - `each-id`: POST `path` with `:id` replaced by the next of `ids`, each used once (a review
+ *   decision needs a disclosure awaiting review per request).
+ */
+export type LoadFlow =
+  | { kind: 'create-then'; createPath: string; body: string; thenPath: string }
+  | { kind: 'each-id'; path: string; ids: string[] };
 
 /** A run's result as autocannon returns it off the main thread: histograms still encoded. */
 export interface RawLoadResult {
