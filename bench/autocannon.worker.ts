@@ -39,6 +39,17 @@ function requestsOf(flow: LoadFlow, headers: Record<string, string>): FlowReques
       },
     ];
   }
+  if (flow.kind === 'each-body') {
+    let next = 0;
+    return [
+      {
+        method: 'POST',
+        path: flow.path,
+        headers: { ...headers, 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: flow.bodies[next++ % flow.bodies.length] }),
+      },
+    ];
+  }
   return [
     {
       method: 'POST',
