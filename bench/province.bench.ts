@@ -845,7 +845,7 @@ async function main(): Promise<void> {
         `${o.app.errors}${o.floor.errors ? ` (floor ${o.floor.errors})` : ''}`,
         o.floor.rps.toFixed(0),
         String(o.floor.p99),
-        (o.app.rps / o.floor.rps).toFixed(2),
+        o.floor.rps > 0 ? (o.app.rps / o.floor.rps).toFixed(2) : '—',
         o.dbMs === null ? '—' : o.dbMs.toFixed(3),
         TARGETS[o.c.target.kind],
         o.verdict,
