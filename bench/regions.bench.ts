@@ -151,7 +151,7 @@ function route(query: Query, { pathname, searchParams }: URL): Promise<unknown> 
 // --- main -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  benchCommandLine(__filename, 'bench'); // --help, and no arguments
+  benchCommandLine(__filename, 'bench:regions'); // --help, and no arguments
   const scenarios = selected(SCENARIOS);
   console.log('starting the app (first start with the embedded server initialises it and loads the regions)…');
   const app = await createHttpApp(AppModule);
