@@ -7,8 +7,8 @@
  * app's size and replying with the same JSON. The DESIGN target is app ≥ 0.6× baseline throughput
  * with p99 ≤ 50 ms at 16 connections. The checks, the load and the tables are bench/harness.ts's.
  *
- *   npm run bench                                   # embedded PostgreSQL in .data/postgres
- *   DATABASE_URL=postgres://… npm run bench         # any server (migrated and loaded at start)
+ *   npm run bench:regions                           # embedded PostgreSQL in .data/postgres
+ *   DATABASE_URL=postgres://… npm run bench:regions # any server (migrated and loaded at start)
  *
  * Settings (env): BENCH_SECONDS (measured seconds per server per scenario, 5), BENCH_ROUNDS
  * (alternations the seconds are split into, 2), BENCH_WARMUP (seconds per server, 1),
