@@ -43,13 +43,14 @@ import {
   validateConfig,
 } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
-import { CountersRow, StatisticsRollupJob, toFiguresDto, toYearOnYearDto } from '@sunshine/statistics';
+import { StatisticsRollupJob } from '@sunshine/statistics';
 import { obligationsSql } from '@sunshine/supervision';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { AppModule } from '../apps/api/src/app.module';
 import { benchCommandLine } from '../scripts/command-line';
+import { statisticsParams, statisticsReply, StatisticsRow, statisticsSql } from './floor/statistics.sql';
 import { LoadGenerator, numberSetting, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
 import { loadSupervisionData } from './supervision-data';
@@ -71,96 +72,11 @@ const SCENARIOS = [
   { name: 'village', code: '210102001002' },
 ];
 
-// --- the floor: one statement, summed in Node, the app's reply shape ------------------------------
-
-const SCALARS = [
-  'residents_registered',
-  'residents_verified',
-  'disclosures_party',
-  'disclosures_village',
-  'disclosures_finance',
-  'obligations_due',
-  'obligations_on_time',
-  'obligations_late',
-  'obligations_missing',
-  'complaints_filed',
-  'complaints_answered',
-  'complaints_answered_on_time',
-  'complaints_resolved',
-  'ratings',
-  'ratings_positive',
-  'rating_participants',
-] as const;
-const COUNTERS = [...SCALARS, 'resolution_days', 'issues'].map((c) => `x.${c}`).join(', ');
-
-/** The region and its rollup rows of the months `$2`..`$3`, from the village or the region table by its level. */
-const FLOOR_SQL = `
-  SELECT r.code::text, r.name, r.level, to_char(x.month, 'YYYY-MM') AS month, ${COUNTERS}
-  FROM region r
-  LEFT JOIN LATERAL (
-    SELECT month, ${SCALARS.join(', ')}, resolution_days, issues FROM stats_village_month
-      WHERE r.level = 5 AND village_code = r.code AND month BETWEEN $2::date AND $3::date
-    UNION ALL
-    SELECT month, ${SCALARS.join(', ')}, resolution_days, issues FROM stats_region_month
-      WHERE r.level < 5 AND region_code = r.code AND month BETWEEN $2::date AND $3::date) x ON true
-  WHERE r.code = $1
-  ORDER BY x.month`;
-
-type Row = CountersRow & { code: string; name: string; level: number; month: string | null };
-
-const zero = (): CountersRow =>
-  Object.fromEntries([
-    ...SCALARS.map((c) => [c, 0]),
-    ['resolution_days', []],
-    ['issues', []],
-  ]) as unknown as CountersRow;
-
-function add(into: CountersRow, row: CountersRow): CountersRow {
-  for (const c of SCALARS) into[c] += row[c];
-  for (const c of ['resolution_days', 'issues'] as const) {
-    const a = into[c];
-    row[c].forEach((v, i) => (a[i] = (a[i] ?? 0) + v));
-  }
-  return into;
-}
-
-const shift = (month: string, delta: number) => {
-  const i = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-};
+// --- the floor: one statement, summed in Node, the app's reply shape (bench/floor/statistics.sql.ts) ---
 
 async function floorReply(pool: Pool, code: string, from: string, to: string) {
-  const lastYearFrom = `${Number(to.slice(0, 4)) - 1}-01`;
-  const lastYearTo = shift(to, -12);
-  const first = [from, lastYearFrom].sort()[0];
-  const { rows } = await pool.query<Row>(FLOOR_SQL, [code, `${first}-01`, `${to}-01`]);
-  const region = rows[0];
-  if (!region) return null;
-  const totals = zero();
-  const thisYear = zero();
-  const lastYear = zero();
-  const byMonth = new Map<string, Row>();
-  for (const r of rows) {
-    if (!r.month) continue;
-    if (r.month >= from && r.month <= to) {
-      add(totals, r);
-      byMonth.set(r.month, r);
-    }
-    if (r.month >= `${to.slice(0, 4)}-01` && r.month <= to) add(thisYear, r);
-    if (r.month >= lastYearFrom && r.month <= lastYearTo) add(lastYear, r);
-  }
-  const months: string[] = [];
-  for (let m = from; m <= to; m = shift(m, 1)) months.push(m);
-  return {
-    regionCode: region.code,
-    name: region.name,
-    level: region.level,
-    from,
-    to,
-    totals: toFiguresDto(totals),
-    complaintsYearOnYear: toYearOnYearDto(to, thisYear.complaints_filed, lastYear.complaints_filed),
-    series: months.map((month) => ({ month, ...toFiguresDto(byMonth.get(month) ?? zero()) })),
-  };
+  const { rows } = await pool.query<StatisticsRow>(statisticsSql(), statisticsParams(code, from, to));
+  return statisticsReply(rows, from, to);
 }
 
 const STATS_PATH = /^\/api\/v1\/regions\/([1-9]\d{11})\/statistics$/;

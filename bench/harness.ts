@@ -137,9 +137,21 @@ export class LoadGenerator {
     });
   }
 
-  run(url: string, seconds: number, headers?: Record<string, string>): Promise<RawLoadResult> {
+  run(
+    url: string,
+    seconds: number,
+    headers?: Record<string, string>,
+    request?: Pick<LoadOptions, 'method' | 'body' | 'flow'>,
+  ): Promise<RawLoadResult> {
     const id = this.nextId++;
-    const options: LoadOptions = { url, connections: CONNECTIONS, duration: seconds, sampleInt: 250, headers };
+    const options: LoadOptions = {
+      url,
+      connections: CONNECTIONS,
+      duration: seconds,
+      sampleInt: 250,
+      headers,
+      ...request,
+    };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, options });

@@ -7,8 +7,8 @@
  * app's size and replying with the same JSON. The DESIGN target is app ≥ 0.6× baseline throughput
  * with p99 ≤ 50 ms at 16 connections. The checks, the load and the tables are bench/harness.ts's.
  *
- *   npm run bench                                   # embedded PostgreSQL in .data/postgres
- *   DATABASE_URL=postgres://… npm run bench         # any server (migrated and loaded at start)
+ *   npm run bench:regions                           # embedded PostgreSQL in .data/postgres
+ *   DATABASE_URL=postgres://… npm run bench:regions # any server (migrated and loaded at start)
  *
  * Settings (env): BENCH_SECONDS (measured seconds per server per scenario, 5), BENCH_ROUNDS
  * (alternations the seconds are split into, 2), BENCH_WARMUP (seconds per server, 1),
@@ -151,7 +151,7 @@ function route(query: Query, { pathname, searchParams }: URL): Promise<unknown> 
 // --- main -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  benchCommandLine(__filename, 'bench'); // --help, and no arguments
+  benchCommandLine(__filename, 'bench:regions'); // --help, and no arguments
   const scenarios = selected(SCENARIOS);
   console.log('starting the app (first start with the embedded server initialises it and loads the regions)…');
   const app = await createHttpApp(AppModule);
