@@ -6,6 +6,7 @@ import { Db } from '../database/db';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../http/posture';
+import { RedisConnection } from '../redis/redis-connection';
 import { LivenessDto, ReadinessDto } from './health.dto';
 import { Readiness } from './readiness';
 
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly db: Db,
     private readonly server: DatabaseServer,
     private readonly readiness: Readiness,
+    private readonly redis: RedisConnection,
   ) {}
 
   @Get('live')
@@ -29,7 +31,11 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The database answers and the process is not shutting down' })
+  @ApiOperation({
+    summary: 'The database answers and the process is not shutting down',
+    description:
+      'With REDIS_URL set, `redis` tells whether Redis answers; while it does not, the process stays ready and applies the rate limits on its own.',
+  })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiProblems(400, 503)
   async ready(): Promise<ReadinessDto> {
@@ -41,6 +47,8 @@ export class HealthController {
     } catch {
       throw coreError(CoreErrorCode.ServiceUnavailable, 'The database does not answer.');
     }
-    return { status: 'ok', database: 'up' };
+    const reply: ReadinessDto = { status: 'ok', database: 'up' };
+    if (this.redis.configured) reply.redis = (await this.redis.state()) === 'up' ? 'up' : 'down';
+    return reply;
   }
 }

@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+
+import { AppConfig } from '../config/app-config';
+
+/** What `/health/ready` reports: `off` without REDIS_URL. */
+export type RedisState = 'off' | 'up' | 'down';
+
+/** A command that failed on a live connection (a timeout) keeps Redis out of use this long, then it is tried again. */
+const COOL_OFF_MS = 1000;
+
+/**
+ * The process's one connection to Redis (REDIS_URL), shared by everything that counts across API
+ * processes. It connects on first use, never at start, so a process that needs no Redis (the
+ * worker) never opens one, and a Redis that is down delays nothing: commands are not queued while
+ * disconnected (`ready()` is null then, and callers fall back to what they do without Redis), a
+ * command answers within COMMAND_TIMEOUT_MS or fails, and the client reconnects in the background.
+ * Each change between up and down is logged once.
+ */
+@Injectable()
+export class RedisConnection implements OnApplicationShutdown {
+  static readonly CONNECT_TIMEOUT_MS = 1000;
+  static readonly COMMAND_TIMEOUT_MS = 250;
+
+  private readonly logger = new Logger('Redis');
+  private readonly client: Redis | null;
+  private readonly where: string;
+  private up: boolean | null = null;
+  private coolOffUntil = 0;
+  private closing = false;
+
+  constructor(config: AppConfig) {
+    this.where = config.REDIS_URL ? describe(config.REDIS_URL) : 'none';
+    this.client = config.REDIS_URL ? this.connect(config.REDIS_URL, config.REDIS_KEY_PREFIX) : null;
+  }
+
+  /** Whether REDIS_URL is set. */
+  get configured(): boolean {
+    return this.client !== null;
+  }
+
+  /**
+   * The client when it is connected and ready for a command, else null (and, on first use, the
+   * connection is started). Callers must still expect a command to fail.
+   */
+  ready(): Redis | null {
+    const client = this.client;
+    if (!client || this.closing) return null;
+    if (client.status === 'wait') {
+      client.connect().catch(() => undefined); // reported through the 'error' and 'close' events
+      return null;
+    }
+    if (client.status !== 'ready' || Date.now() < this.coolOffUntil) return null;
+    return client;
+  }
+
+  /** A command on a ready connection failed (e.g. timed out): out of use for a moment, reported once. */
+  failed(error: unknown): void {
+    this.coolOffUntil = Date.now() + COOL_OFF_MS;
+    this.changeTo(false, error instanceof Error ? error.message : String(error));
+  }
+
+  /** A command on a ready connection answered. */
+  answered(): void {
+    this.changeTo(true);
+  }
+
+  /** Pings Redis (starting the connection if it is not yet): for `/health/ready`. */
+  async state(): Promise<RedisState> {
+    const client = this.client;
+    if (!client) return 'off';
+    if (client.status === 'wait') {
+      await client.connect().catch(() => undefined);
+    }
+    if (client.status !== 'ready') return 'down';
+    try {
+      await client.ping();
+      this.answered();
+      return 'up';
+    } catch (error) {
+      this.failed(error);
+      return 'down';
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const client = this.client;
+    if (!client || this.closing) return;
+    this.closing = true;
+    if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+    else client.disconnect();
+  }
+
+  private connect(url: string, keyPrefix: string): Redis {
+    const client = new Redis(url, {
+      keyPrefix,
+      lazyConnect: true,
+      connectionName: 'sunshine-api',
+      connectTimeout: RedisConnection.CONNECT_TIMEOUT_MS,
+      commandTimeout: RedisConnection.COMMAND_TIMEOUT_MS,
+      // Fail at once while disconnected instead of queueing behind a reconnection.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // Reconnect for ever, at most every 2 s.
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    // Always listened to: an 'error' without a listener is logged by ioredis on every retry.
+    client.on('error', (error: Error) => this.changeTo(false, error.message));
+    client.on('close', () => this.changeTo(false, 'connection closed'));
+    client.on('ready', () => this.changeTo(true));
+    return client;
+  }
+
+  private changeTo(up: boolean, reason?: string): void {
+    if (this.up === up || this.closing) return;
+    this.up = up;
+    if (up) this.logger.log(`Redis at ${this.where} is up: rate limits are shared by every API process`);
+    else
+      this.logger.warn(
+        `Redis at ${this.where} is unreachable (${reason ?? 'unknown'}): each API process applies the rate limits on its own until it is back`,
+      );
+  }
+}
+
+/** `host:port/db` of a Redis URL, without its credentials (for logs). */
+function describe(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
+  } catch {
+    return 'REDIS_URL';
+  }
+}
