@@ -5,7 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { buildOpenApiDocument, createHttpApp, JobRunner, JOBS_SCHEMA, RedisConnection } from '@sunshine/core';
+import { SharedThrottlerStorage } from '@sunshine/access';
+import {
+  buildOpenApiDocument,
+  createHttpApp,
+  JobRunner,
+  JOBS_SCHEMA,
+  RedisConnection,
+  validateConfig,
+} from '@sunshine/core';
 import { STATISTICS_ROLLUP_JOB, StatisticsRollupJob } from '@sunshine/statistics';
 import Redis from 'ioredis';
 import request from 'supertest';
@@ -55,6 +63,45 @@ describeWithRedis('Several API processes sharing Redis (REDIS_URL)', () => {
     await deleteKeys(REDIS_URL_TEST, RUN_PREFIX);
   });
 
+  describe('the shared throttler storage on Redis', () => {
+    const connections: RedisConnection[] = [];
+    const connect = async (prefix: string): Promise<SharedThrottlerStorage> => {
+      const redis = new RedisConnection(validateConfig({ REDIS_URL: REDIS_URL_TEST, REDIS_KEY_PREFIX: prefix }));
+      connections.push(redis);
+      expect(await redis.state()).toBe('up');
+      return new SharedThrottlerStorage(redis);
+    };
+    beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined)); // "Redis … is up"
+    afterAll(() => Promise.all(connections.map((c) => c.onApplicationShutdown())));
+
+    it('grants exactly the limit to concurrent hits from two processes', async () => {
+      const prefix = `${RUN_PREFIX}storage-race:`;
+      const [one, two] = [await connect(prefix), await connect(prefix)];
+      const records = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two).increment('k', 60_000, 10, 60_000, 'default')),
+      );
+      expect(records.filter((r) => !r.isBlocked)).toHaveLength(10);
+      expect(records.filter((r) => !r.isBlocked).map((r) => r.totalHits)).toEqual(
+        expect.arrayContaining([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+      );
+    });
+
+    it('blocks the hit past the limit for the block duration (its Retry-After) without counting it, then counts afresh', async () => {
+      const sut = await connect(`${RUN_PREFIX}storage-block:`);
+      const hit = () => sut.increment('k', 60_000, 2, 1_500, 'default');
+      expect((await hit()).isBlocked).toBe(false);
+      expect(await hit()).toMatchObject({ isBlocked: false, totalHits: 2, timeToExpire: 60 });
+      expect(await hit()).toMatchObject({ isBlocked: true, timeToBlockExpire: 2 }); // 1.5 s, rounded up
+      let record = await hit();
+      for (let poll = 0; record.isBlocked && poll < 400; poll++) {
+        expect(record.timeToBlockExpire).toBeLessThanOrEqual(2);
+        await sleep(25);
+        record = await hit();
+      }
+      expect(record).toMatchObject({ isBlocked: false, totalHits: 1 });
+    });
+  });
+
   // A limit of 100 a minute. The window (60 s) starts at the first hit and the 101st hit blocks for
   // 60 s, so more than 100 grants would need requests more than a minute apart: these tests' timeout
   // is shorter, so their counts never depend on how fast the machine runs. No slack: each hit is one
@@ -71,6 +118,12 @@ describeWithRedis('Several API processes sharing Redis (REDIS_URL)', () => {
     // Both instances refused some: each saw what the other counted.
     for (let i = 0; i < shared.length; i++)
       expect(statuses.filter((s, n) => n % shared.length === i && s === 429).length).toBeGreaterThan(0);
+    for (const instance of shared) {
+      const refused = await instance.http.post(LOGIN).send({ login: 'nobody', password: 'not-the-password' });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    }
   }, 50_000);
 
   it('grants 100 a minute in each of two instances without REDIS_URL (what the shared limit prevents)', async () => {
