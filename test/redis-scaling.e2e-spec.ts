@@ -164,6 +164,21 @@ describeWithRedis('Several API processes sharing Redis (REDIS_URL)', () => {
     }
   }, 50_000);
 
+  it('falls back to the in-process limit when Redis stops answering on an open connection (each command past 250 ms)', async () => {
+    const proxy = await RedisProxy.start(REDIS_URL_TEST);
+    try {
+      const sut = await start({ REDIS_URL: proxy.url, REDIS_KEY_PREFIX: `${RUN_PREFIX}hang:` });
+      await untilRedis(sut, 'up');
+      proxy.hang();
+      await untilRedis(sut, 'down');
+      const statuses = await signInAttempts([sut], 110);
+      expect(statuses.filter((s) => s !== 429)).toHaveLength(LIMIT);
+      expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('answers every request when REDIS_URL names a Redis that never answers: limits in-process, /health/ready 200 with redis down', async () => {
     const env = { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_KEY_PREFIX: `${RUN_PREFIX}never:` };
     const sut = await start(env);
@@ -327,10 +342,11 @@ async function sqlOn(url: string): Promise<DataSource> {
   return new DataSource({ type: 'postgres', url, poolSize: 1 }).initialize();
 }
 
-/** A TCP relay in front of the shared Redis that the test can stop and resume: Redis going away for this test only. */
+/** A TCP relay in front of the shared Redis that the test can stop, resume or hang: Redis failing for this test only. */
 class RedisProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private hung = false;
 
   private constructor(
     private readonly target: URL,
@@ -362,13 +378,20 @@ class RedisProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      // Both ways, unless hung: then what either side sends is dropped, the connections stay open.
+      client.on('data', (chunk: Buffer) => this.hung || upstream.write(chunk));
+      upstream.on('data', (chunk: Buffer) => this.hung || client.write(chunk));
     });
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
+  }
+
+  /** Redis stops answering: connections stay open, nothing passes any more (for good). */
+  hang(): void {
+    this.hung = true;
   }
 
   async stop(): Promise<void> {

@@ -81,7 +81,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    const client = this.redis.ready();
+    const client = await this.redis.ready();
     if (client) {
       try {
         const record = await this.hit(client, key, ttl, limit, blockDuration, throttlerName);

@@ -12,9 +12,10 @@ const COOL_OFF_MS = 1000;
 /**
  * The process's one connection to Redis (REDIS_URL), shared by everything that counts across API
  * processes. It connects on first use, never at start, so a process that needs no Redis (the
- * worker) never opens one, and a Redis that is down delays nothing: commands are not queued while
- * disconnected (`ready()` is null then, and callers fall back to what they do without Redis), a
- * command answers within COMMAND_TIMEOUT_MS or fails, and the client reconnects in the background.
+ * worker) never opens one, and a Redis that is down delays nothing beyond that first connection:
+ * commands are not queued while disconnected (`ready()` is null then, and callers fall back to what
+ * they do without Redis), a command answers within COMMAND_TIMEOUT_MS or fails, and the client
+ * reconnects in the background.
  * Each change between up and down is logged once.
  */
 @Injectable()
@@ -28,6 +29,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private up: boolean | null = null;
   private coolOffUntil = 0;
   private closing = false;
+  private connecting: Promise<void> | null = null;
 
   constructor(config: AppConfig) {
     this.where = config.REDIS_URL ? describe(config.REDIS_URL) : 'none';
@@ -40,16 +42,15 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   /**
-   * The client when it is connected and ready for a command, else null (and, on first use, the
-   * connection is started). Callers must still expect a command to fail.
+   * The client when it is connected and ready for a command, else null. The first call opens the
+   * connection and waits for it (at most CONNECT_TIMEOUT_MS, once per process), so that counting
+   * starts with the first request; later, while Redis is away, null comes at once. Callers must
+   * still expect a command to fail.
    */
-  ready(): Redis | null {
+  async ready(): Promise<Redis | null> {
     const client = this.client;
     if (!client || this.closing) return null;
-    if (client.status === 'wait') {
-      client.connect().catch(() => undefined); // reported through the 'error' and 'close' events
-      return null;
-    }
+    if (client.status === 'wait') await this.firstConnect(client);
     if (client.status !== 'ready' || Date.now() < this.coolOffUntil) return null;
     return client;
   }
@@ -69,9 +70,7 @@ export class RedisConnection implements OnApplicationShutdown {
   async state(): Promise<RedisState> {
     const client = this.client;
     if (!client) return 'off';
-    if (client.status === 'wait') {
-      await client.connect().catch(() => undefined);
-    }
+    if (client.status === 'wait') await this.firstConnect(client);
     if (client.status !== 'ready') return 'down';
     try {
       await client.ping();
@@ -89,6 +88,12 @@ export class RedisConnection implements OnApplicationShutdown {
     this.closing = true;
     if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
     else client.disconnect();
+  }
+
+  /** Failures are reported through the 'error' and 'close' events; the client retries by itself. */
+  private firstConnect(client: Redis): Promise<void> {
+    this.connecting ??= client.connect().catch(() => undefined);
+    return this.connecting;
   }
 
   private connect(url: string, keyPrefix: string): Redis {
