@@ -1,10 +1,24 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { Gauge } from 'prom-client';
 
 import { AppConfig } from '../config/app-config';
+import { metricsRegistry } from '../metrics/http-metrics';
 
 /** What `/health/ready` reports: `off` without REDIS_URL. */
 export type RedisState = 'off' | 'up' | 'down';
+
+/**
+ * `sunshine_redis_up`: 1 while Redis answers, 0 while it does not (each process then applies the
+ * rate limits on its own). Registered with the first configured connection: absent without REDIS_URL.
+ */
+let redisUp: Gauge | undefined;
+const redisUpGauge = (): Gauge =>
+  (redisUp ??= new Gauge({
+    name: 'sunshine_redis_up',
+    help: 'Whether Redis (REDIS_URL) answers: 1 rate limits shared, 0 each process limits on its own',
+    registers: [metricsRegistry],
+  }));
 
 /** A command that failed on a live connection (a timeout) keeps Redis out of use this long, then it is tried again. */
 const COOL_OFF_MS = 1000;
@@ -97,6 +111,7 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   private connect(url: string, keyPrefix: string): Redis {
+    redisUpGauge();
     const client = new Redis(url, {
       keyPrefix,
       lazyConnect: true,
@@ -119,6 +134,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private changeTo(up: boolean, reason?: string): void {
     if (this.up === up || this.closing) return;
     this.up = up;
+    redisUpGauge().set(up ? 1 : 0);
     if (up) this.logger.log(`Redis at ${this.where} is up: rate limits are shared by every API process`);
     else
       this.logger.warn(
