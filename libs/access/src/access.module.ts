@@ -3,7 +3,7 @@ import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AppConfig } from '@sunshine/core';
+import { AppConfig, RedisConnection } from '@sunshine/core';
 import { RegionsModule } from '@sunshine/regions';
 import type { FastifyInstance } from 'fastify';
 
@@ -26,6 +26,7 @@ import { JwtAuthGuard, JwtStrategy } from './auth/jwt.strategy';
 import { LocalStrategy } from './auth/local.strategy';
 import { SessionsRepository } from './auth/sessions.repository';
 import { SessionsService } from './auth/sessions.service';
+import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
 import { DataCipher } from './crypto/data-cipher';
 import { PasswordHasher } from './crypto/password-hasher';
 import { DemoDataSeeder } from './demo/demo-data.seeder';
@@ -44,8 +45,11 @@ import { DemoDataSeeder } from './demo/demo-data.seeder';
       }),
     }),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.AUTH_RATE_LIMIT }],
+      inject: [AppConfig, RedisConnection],
+      useFactory: (config: AppConfig, redis: RedisConnection) => ({
+        throttlers: [{ ttl: 60_000, limit: config.AUTH_RATE_LIMIT }],
+        storage: new SharedThrottlerStorage(redis),
+      }),
     }),
   ],
   controllers: [AuthController, ResidentsController, AdminUsersController, RoleAssignmentsController, AuditController],

@@ -5,6 +5,7 @@ export * from './accounts/first-admin';
 export * from './audit/audit.repository';
 export * from './audit/audit.service';
 export * from './audit/verify-audit-chain';
+export * from './auth/shared-throttler.storage';
 export * from './crypto/data-cipher';
 export * from './crypto/identity-number';
 export * from './crypto/password-hasher';

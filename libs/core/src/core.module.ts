@@ -8,13 +8,14 @@ import { Readiness } from './health/readiness';
 import { ProblemPagesController } from './http/problem-pages.controller';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { RedisConnection } from './redis/redis-connection';
 
-/** The shared kernel every app imports: configuration, logging, database, health, metrics and the clock. */
+/** The shared kernel every app imports: configuration, logging, database, health, metrics, the clock and the Redis connection. */
 @Global()
 @Module({
   imports: [AppConfigModule, LoggingModule, DatabaseModule],
   controllers: [HealthController, MetricsController, ProblemPagesController],
-  providers: [Readiness, Clock],
-  exports: [AppConfigModule, DatabaseModule, Readiness, Clock],
+  providers: [Readiness, Clock, RedisConnection],
+  exports: [AppConfigModule, DatabaseModule, Readiness, Clock, RedisConnection],
 })
 export class CoreModule {}

@@ -37,6 +37,7 @@ export * from './metrics/metrics.controller';
 export * from './pagination/cursor';
 export * from './pagination/keyset';
 export * from './pagination/page';
+export * from './redis/redis-connection';
 export * from './spreadsheet';
 export * from './validation/parse-int.pipe';
 export * from './validation/transforms';

@@ -31,6 +31,17 @@ describe(validateConfig.name, () => {
     expect(() => validateConfig({ PUBLIC_BASE_URL: 'https://x.example/?q=1' })).toThrow(/PUBLIC_BASE_URL/);
   });
 
+  it('takes a redis:// or rediss:// REDIS_URL, unset by default, and refuses anything else without echoing it', () => {
+    expect(validateConfig({}).REDIS_URL).toBeUndefined();
+    expect(validateConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+    expect(validateConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380/2' }).REDIS_URL).toBe(
+      'rediss://:pw@cache.internal:6380/2',
+    );
+    expect(() => validateConfig({ REDIS_URL: 'http://:secret@cache:6379' })).toThrow(/REDIS_URL: REDIS_URL must be/);
+    expect(() => validateConfig({ REDIS_URL: 'http://:secret@cache:6379' })).not.toThrow(/secret/);
+    expect(() => validateConfig({ REDIS_KEY_PREFIX: 'a b' })).toThrow(/REDIS_KEY_PREFIX/);
+  });
+
   it('names every bad setting and does not echo the database URL', () => {
     const attempt = () =>
       validateConfig({ PORT: 'http', DATABASE_URL: 'mysql://secret@h/db', MIGRATIONS_RUN: 'maybe' });

@@ -206,6 +206,21 @@ export class AppConfig {
   @IsInt() // checked first: decorators apply bottom-up
   HSTS_MAX_AGE = 0;
 
+  /**
+   * Redis shared by every API process (`redis://[user:password@]host:port[/db]`, `rediss://` for
+   * TLS): the rate limits count across processes. Unset: each process limits on its own.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of every key this deployment writes to Redis (several deployments may share one server). */
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits or . _ : -',
+  })
+  REDIS_KEY_PREFIX = 'sunshine:';
+
   /** Seeds the demo accounts (README) at start. Default: on with the embedded database, else off. */
   @Transform(toBool)
   @IsOptional()
@@ -280,6 +295,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
     'JOBS_IN_API',
     'PUBLIC_BASE_URL',
     'CORS_ORIGINS',
+    'REDIS_URL',
   ];
   // An empty value means unset (as in a copied .env.example): the default applies.
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== ''));

@@ -7,6 +7,7 @@ import { ReadReplicas } from '../database/read-replicas';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../http/posture';
+import { RedisConnection } from '../redis/redis-connection';
 import { LivenessDto, ReadinessDto } from './health.dto';
 import { Readiness } from './readiness';
 
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly server: DatabaseServer,
     private readonly readiness: Readiness,
     private readonly replicas: ReadReplicas,
+    private readonly redis: RedisConnection,
   ) {}
 
   @Get('live')
@@ -31,7 +33,11 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The database answers and the process is not shutting down' })
+  @ApiOperation({
+    summary: 'The database answers and the process is not shutting down',
+    description:
+      'With REDIS_URL set, `redis` tells whether Redis answers; while it does not, the process stays ready and applies the rate limits on its own.',
+  })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiProblems(400, 503)
   async ready(): Promise<ReadinessDto> {
@@ -43,7 +49,9 @@ export class HealthController {
     } catch {
       throw coreError(CoreErrorCode.ServiceUnavailable, 'The database does not answer.');
     }
-    if (!this.replicas.enabled) return { status: 'ok', database: 'up' };
-    return { status: 'ok', database: 'up', replicas: this.replicas.status() };
+    const reply: ReadinessDto = { status: 'ok', database: 'up' };
+    if (this.replicas.enabled) reply.replicas = this.replicas.status();
+    if (this.redis.configured) reply.redis = (await this.redis.state()) === 'up' ? 'up' : 'down';
+    return reply;
   }
 }

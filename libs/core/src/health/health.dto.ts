@@ -30,4 +30,11 @@ export class ReadinessDto {
       'The read replicas (DATABASE_REPLICA_URLS), when configured. One that is lagging or down does not make the API unready: its reads go to the primary.',
   })
   replicas?: ReplicaStatusDto[];
+  @ApiPropertyOptional({
+    enum: ['up', 'down'],
+    example: 'up',
+    description:
+      'Only with REDIS_URL set. up: rate limits are shared by every API process; down: Redis does not answer, and this process applies them on its own',
+  })
+  redis?: 'up' | 'down';
 }
