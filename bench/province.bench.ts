@@ -570,7 +570,9 @@ const TARGETS: Record<Target['kind'], string> = {
 
 // --- the run ----------------------------------------------------------------------------------
 
-const HELP = `usage: DATABASE_URL=postgres://… npm run bench [-- --seed-scale S] [-- --sample N]
+const HELP = `usage: npm run bench [-- [--seed-scale S] [--sample N]]
+
+DATABASE_URL (required) names the seeded database to run against.
 
 The province benchmark: the app against a floor on a seeded database (see bench/province.bench.ts).
   --seed-scale S   run \`seed-province --scale S\` on DATABASE_URL first (when it exists)
