@@ -8,13 +8,17 @@ import { Readiness } from './health/readiness';
 import { ProblemPagesController } from './http/problem-pages.controller';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { ReferenceData } from './reference/reference-data';
 
-/** The shared kernel every app imports: configuration, logging, database, health, metrics and the clock. */
+/**
+ * The shared kernel every app imports: configuration, logging, database, health, metrics, the clock
+ * and the reference data caches.
+ */
 @Global()
 @Module({
   imports: [AppConfigModule, LoggingModule, DatabaseModule],
   controllers: [HealthController, MetricsController, ProblemPagesController],
-  providers: [Readiness, Clock],
-  exports: [AppConfigModule, DatabaseModule, Readiness, Clock],
+  providers: [Readiness, Clock, ReferenceData],
+  exports: [AppConfigModule, DatabaseModule, Readiness, Clock, ReferenceData],
 })
 export class CoreModule {}

@@ -35,6 +35,7 @@ export * from './metrics/metrics.controller';
 export * from './pagination/cursor';
 export * from './pagination/keyset';
 export * from './pagination/page';
+export * from './reference';
 export * from './spreadsheet';
 export * from './validation/parse-int.pipe';
 export * from './validation/transforms';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { INestApplicationContext, Type } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, INestApplicationContext, Type } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { CACHED_READ, CachedReadPolicy, ContentVersionSource, NO_STORE } from './cached-read.decorator';
@@ -10,6 +10,8 @@ import { entityTags, readEtag } from './conditional';
 interface CachedReadState {
   cacheControl: string;
   etag?: string;
+  /** Sets the ETag from the version the handler read (routes with `versionFromHandler`). */
+  fromVersion?: (version: string) => void;
   /** `If-None-Match: *`: a 304 if the representation exists, which only the handler can tell. */
   notModifiedIfFound: boolean;
 }
@@ -45,6 +47,11 @@ export function enableHttpCaching(fastify: FastifyInstance, app: INestApplicatio
     const tags = entityTags(request.headers['if-none-match']);
     const state: CachedReadState = { cacheControl: policy.cacheControl, notModifiedIfFound: tags === '*' };
     request[STATE] = state;
+    if (policy.versionFromHandler) {
+      state.fromVersion = (version) => (state.etag = readEtag(version, request.url, salt));
+      // Nothing to compare: the handler's own statement reads the version for the reply's ETag.
+      if (tags !== '*' && tags.length === 0) return;
+    }
     // A failure here (e.g. the database is down) is the handler's to report.
     const version = await sourceOf(policy.source)
       .versionOf(request)
@@ -69,6 +76,18 @@ export function enableHttpCaching(fastify: FastifyInstance, app: INestApplicatio
     return payload;
   });
 }
+
+/** Reports the content version a handler read with its content: the reply's ETag is derived from it. */
+export type VersionSink = (version: string) => void;
+
+/**
+ * The VersionSink of a `@CachedRead(…, { versionFromHandler: true })` route's request (a no-op
+ * elsewhere): the handler passes it to the read that returns the version with the content.
+ */
+export const ReadVersion = createParamDecorator((_: unknown, context: ExecutionContext): VersionSink => {
+  const state = context.switchToHttp().getRequest<CachingRequest>()[STATE];
+  return state?.fromVersion ?? (() => undefined);
+});
 
 /** A short, stable digest of what the replies look like (the OpenAPI document), for enableHttpCaching's salt. */
 export function representationSalt(document: unknown): string {
