@@ -42,8 +42,8 @@ export class ReferenceData implements OnModuleInit, BeforeApplicationShutdown, R
     this.caches.get(name)?.invalidate();
   }
 
-  resync(): void {
-    for (const cache of this.caches.values()) void cache.resync().catch(() => cache.invalidate());
+  async resync(): Promise<void> {
+    await Promise.all([...this.caches.values()].map((cache) => cache.resync().catch(() => cache.invalidate())));
   }
 
   /** Resolves once every change committed before the call has reached the caches (for tests). */

@@ -9,7 +9,7 @@ export interface ReferenceChangeListener {
   /** `name` changed (committed). */
   changed(name: string): void;
   /** The feed (re)connected: changes made while it was away were not announced. */
-  resync(): void;
+  resync(): Promise<void>;
 }
 
 /**
@@ -90,7 +90,7 @@ export class PgReferenceNotifier implements ReferenceNotifier {
     }
     this.client = client;
     this.retryMs = FIRST_RETRY_MS;
-    this.listener?.resync();
+    await this.listener?.resync();
   }
 
   private lost(client: Client, error?: Error): void {
