@@ -40,10 +40,8 @@ export function enableHttpCaching(fastify: FastifyInstance, app: INestApplicatio
     return source;
   };
 
-  fastify.addHook('preHandler', async (request: CachingRequest, reply: FastifyReply) => {
-    const policy = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[CACHED_READ] as
-      CachedReadPolicy | undefined;
-    if (!policy || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+  /** Before the handler of a cached read (its GET and HEAD routes only: the hooks are the route's own). */
+  const beforeHandler = async (request: CachingRequest, reply: FastifyReply, policy: CachedReadPolicy) => {
     const tags = entityTags(request.headers['if-none-match']);
     const state: CachedReadState = { cacheControl: policy.cacheControl, notModifiedIfFound: tags === '*' };
     request[STATE] = state;
@@ -59,9 +57,10 @@ export function enableHttpCaching(fastify: FastifyInstance, app: INestApplicatio
     if (version === null) return;
     state.etag = readEtag(version, request.url, salt);
     if (tags !== '*' && tags.includes(state.etag)) return reply.code(304).send();
-  });
+  };
 
-  fastify.addHook('onSend', async (request: CachingRequest, reply: FastifyReply, payload: unknown) => {
+  /** When a cached read's reply is sent (after the global hook below). */
+  const onCachedSend = (request: CachingRequest, reply: FastifyReply, payload: unknown): unknown => {
     const state = request[STATE];
     if (state && (reply.statusCode === 200 || reply.statusCode === 304)) {
       void reply.header('cache-control', state.cacheControl);
@@ -70,10 +69,32 @@ export function enableHttpCaching(fastify: FastifyInstance, app: INestApplicatio
         reply.code(304).removeHeader('content-length');
         return null;
       }
-      return payload;
     }
-    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', NO_STORE);
     return payload;
+  };
+
+  // Only the routes marked @CachedRead get the hooks that read versions and set ETags: the other
+  // routes pay for none of it (precomputed here, when each route is registered).
+  fastify.addHook('onRoute', (route) => {
+    const policy = (route.config as Record<string, unknown> | undefined)?.[CACHED_READ] as CachedReadPolicy | undefined;
+    const methods = [route.method].flat();
+    if (!policy || !methods.every((m) => m === 'GET' || m === 'HEAD')) return;
+    route.preHandler = [
+      ...[route.preHandler ?? []].flat(),
+      (request: FastifyRequest, reply: FastifyReply) => beforeHandler(request, reply, policy),
+    ] as typeof route.preHandler;
+    route.onSend = [
+      ...[route.onSend ?? []].flat(),
+      (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (e: null, p: unknown) => void) =>
+        done(null, onCachedSend(request, reply, payload)),
+    ] as typeof route.onSend;
+  });
+
+  // Every reply that sets no Cache-Control of its own is never stored; a cached read's own hook,
+  // which runs after this one, replaces it on a 200 or 304.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', NO_STORE);
+    done(null, payload);
   });
 }
 
