@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FirstAdminModule, FirstAdminRefusal, FirstAdminService, NewAdmin } from '@sunshine/access';
-import { AppConfig, Db, validateConfig, withDataSource } from '@sunshine/core';
+import { AppConfig, Db, ReferenceData, validateConfig, withDataSource } from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
 import { parseCommandLine } from './command-line';
@@ -93,8 +93,13 @@ class ScriptDatabase {
   static with(config: AppConfig, dataSource: DataSource) {
     return {
       module: ScriptDatabase,
-      providers: [{ provide: AppConfig, useValue: config }, { provide: DataSource, useValue: dataSource }, Db],
-      exports: [AppConfig, DataSource, Db],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: DataSource, useValue: dataSource },
+        Db,
+        ReferenceData,
+      ],
+      exports: [AppConfig, DataSource, Db, ReferenceData],
     };
   }
 }

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { Role } from '@sunshine/access';
-import { CACHED_READ, POSTURE_KEY } from '@sunshine/core';
+import { CACHED_READ, POSTURE_KEY, ReferenceData } from '@sunshine/core';
 import { PublicRepository } from '@sunshine/disclosures';
 import { RegionImportService, RegionsService } from '@sunshine/regions';
 import { Response } from 'supertest';
@@ -175,15 +175,14 @@ describe('HTTP caching of public reads', () => {
     expect(c).not.toBe(a);
   });
 
-  it('answers 304 with one statement and without running the list query', async () => {
-    const spy = jest.spyOn(sut.app.get(PublicRepository), 'list');
+  it('reads a list with its version in one statement, and answers 304 with one statement without running the list query', async () => {
+    const spy = jest.spyOn(sut.app.get(PublicRepository), 'listWithVersion');
     try {
       const path = list(PROVINCE);
       statements = 0;
       const etag = etagOf(await sut.http.get(path).expect(200));
       expect(spy).toHaveBeenCalledTimes(1);
-      const full = statements;
-      expect(full).toBeGreaterThan(1);
+      expect(statements).toBe(1);
 
       statements = 0;
       await sut.http.get(path).set('if-none-match', etag).expect(304);
@@ -194,13 +193,13 @@ describe('HTTP caching of public reads', () => {
     }
   });
 
-  it('answers 304 for a region read with one statement and without calling the regions service', async () => {
+  it('answers 304 for a region read without a statement and without calling the regions service', async () => {
     const spy = jest.spyOn(sut.app.get(RegionsService), 'getRegion');
     try {
       const etag = etagOf(await sut.http.get(`/api/v1/regions/${VILLAGE}`).expect(200));
       statements = 0;
       await sut.http.get(`/api/v1/regions/${VILLAGE}`).set('if-none-match', etag).expect(304);
-      expect(statements).toBe(1);
+      expect(statements).toBe(0);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
@@ -282,6 +281,8 @@ describe('HTTP caching of public reads', () => {
         `code,name,level,parent_code\n${OTHER_TOWNSHIP_VILLAGE},改名后的社区,5,${OTHER_TOWNSHIP}\n`,
       );
       expect(result).toMatchObject({ ok: true, summary: { renamed: 1 } });
+      // The app hears of the import through its change feed (as from an import in another process).
+      await sut.app.get(ReferenceData).sync();
       expect(await changed(before)).toEqual(paths);
     });
   });

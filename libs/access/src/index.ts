@@ -1,4 +1,5 @@
 export * from './access.decorators';
+export * from './access.guard';
 export * from './access.module';
 export * from './access-targets';
 export * from './accounts/first-admin';

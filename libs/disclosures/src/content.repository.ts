@@ -46,6 +46,14 @@ export interface Totals {
   lines: number;
 }
 
+export interface ChartAccountRow {
+  system: string;
+  code: string;
+  direction: 'income' | 'expense';
+  effective_from: string;
+  effective_to: string | null;
+}
+
 const LINE_COLUMNS = `line_no AS "lineNo", direction, account_code AS "accountCode", amount::text AS amount, occurred_on::text AS "occurredOn",
   counterparty, voucher_no AS "voucherNo", payment_method AS "paymentMethod", note`;
 
@@ -54,11 +62,10 @@ const LINE_COLUMNS = `line_no AS "lineNo", direction, account_code AS "accountCo
 export class ContentRepository {
   constructor(private readonly db: Db) {}
 
-  /** The chart of accounts in force on `date`. */
-  chartOn(date: string): Promise<{ system: string; code: string; direction: 'income' | 'expense' }[]> {
+  /** Every account of every chart, with the dates it is in force (for AccountChart, which holds them in memory). */
+  charts(): Promise<ChartAccountRow[]> {
     return this.db.query(
-      `SELECT system, code, direction FROM account_chart WHERE effective_from <= $1::date AND (effective_to IS NULL OR effective_to > $1::date) ORDER BY code`,
-      [date],
+      `SELECT system, code, direction, effective_from::text, effective_to::text FROM account_chart ORDER BY code`,
     );
   }
 

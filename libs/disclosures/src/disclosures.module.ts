@@ -4,6 +4,7 @@ import { AccessModule, AccessTargets } from '@sunshine/access';
 import { RegionsModule } from '@sunshine/regions';
 import type { FastifyInstance } from 'fastify';
 
+import { AccountChart } from './account-chart.store';
 import { ContentRepository } from './content.repository';
 import { DemoDisclosuresSeeder } from './demo/demo-disclosures.seeder';
 import { DisclosuresRepository } from './disclosures.repository';
@@ -36,6 +37,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
   imports: [RegionsModule, AccessModule],
   controllers: [DraftingController, ReviewController, PublicController, LedgerController, RedactionController],
   providers: [
+    AccountChart,
     ContentRepository,
     DemoDisclosuresSeeder,
     DisclosureContentVersion,

@@ -2,6 +2,7 @@ export * from './dto/region.dto';
 export * from './import/region-import.service';
 export * from './region-code.validator';
 export * from './region-levels';
+export * from './region-tree.store';
 export * from './regions.errors';
 export * from './regions.module';
 export * from './regions.service';

@@ -1,8 +1,9 @@
 import { RegionDescendantsDto, RegionDetailDto, RegionDto } from './dto/region.dto';
 import { isRegionLevel, LEVEL_NAMES } from './region-levels';
-import { RegionCountsRow, RegionRow } from './regions.repository';
+import { TreeRegion, TreeRegionWithCounts } from './region-tree';
+import { RegionRow } from './regions.repository';
 
-export function toRegionDto(row: RegionRow): RegionDto {
+export function toRegionDto(row: RegionRow | TreeRegion): RegionDto {
   if (!isRegionLevel(row.level)) throw new Error(`region ${row.code} has level ${row.level}`);
   return {
     code: row.code,
@@ -13,7 +14,7 @@ export function toRegionDto(row: RegionRow): RegionDto {
   };
 }
 
-export function toRegionDetailDto(row: RegionCountsRow, ancestors: RegionRow[]): RegionDetailDto {
+export function toRegionDetailDto(row: TreeRegionWithCounts, ancestors: TreeRegion[]): RegionDetailDto {
   const counts: [number, keyof RegionDescendantsDto, number][] = [
     [2, 'city', row.city_count],
     [3, 'county', row.county_count],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { BuiltinRegionsLoader } from './builtin-regions.loader';
+import { RegionTreeStore } from './region-tree.store';
 import { RegionsController } from './regions.controller';
 import { RegionsRepository } from './regions.repository';
 import { RegionsService } from './regions.service';
@@ -12,11 +13,12 @@ import { RegionVersionsRepository } from './versions/region-versions.repository'
   providers: [
     RegionsRepository,
     RegionsService,
+    RegionTreeStore,
     BuiltinRegionsLoader,
     RegionVersionsRepository,
     RegionContentVersion,
     RegionTreeVersion,
   ],
-  exports: [RegionsService],
+  exports: [RegionsService, RegionTreeStore],
 })
 export class RegionsModule {}

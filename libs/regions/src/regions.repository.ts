@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@sunshine/core';
 
+import { RegionTreeRow } from './region-tree';
+
 export interface RegionRow {
   code: string;
   name: string;
   level: number;
   parent_code: string | null;
-}
-
-export interface RegionCountsRow extends RegionRow {
-  subtree_end: string;
-  city_count: number;
-  county_count: number;
-  township_count: number;
-  village_count: number;
 }
 
 export interface RegionSearchRow extends RegionRow {
@@ -31,38 +25,29 @@ export interface RegionSearchFilter {
 
 const COLUMNS = 'code, name, level, parent_code';
 
-/** SQL over the region table. Every query is an index scan: by code, by (parent, code) or by name grams. */
+/** SQL over the region table: the whole tree for the memory cache, and the name search (GIN index over name grams). */
 @Injectable()
 export class RegionsRepository {
   constructor(private readonly db: Db) {}
 
-  findWithCounts(codes: string[]): Promise<RegionCountsRow[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS}, code + region_span(level) AS subtree_end, city_count, county_count, township_count, village_count
-       FROM region WHERE code = ANY($1::bigint[]) ORDER BY level`,
-      [codes],
+  /**
+   * The whole tree in code order with the tree's version, read in one statement (one snapshot); an
+   * empty table is one row of nulls but the version.
+   */
+  async loadTree(): Promise<{ rows: RegionTreeRow[]; version: string }> {
+    const rows: (RegionTreeRow & { tree_version: string })[] = await this.db.query(
+      `SELECT v.version::text AS tree_version, r.*
+       FROM region_tree_version v
+       LEFT JOIN LATERAL (
+         SELECT code::text, name, level, parent_code::text, city_count, county_count, township_count, village_count
+         FROM region ORDER BY code) r ON true`,
     );
+    return { rows: rows.filter((r) => r.code !== null), version: rows[0]?.tree_version ?? '0' };
   }
 
-  async exists(code: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM region WHERE code = $1', [code]);
-    return rows.length > 0;
-  }
-
-  listByLevel(level: number, afterCode: string | undefined, limit: number): Promise<RegionRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM region WHERE level = $1 AND code > $2 ORDER BY code LIMIT $3`, [
-      level,
-      afterCode ?? '0',
-      limit,
-    ]);
-  }
-
-  listChildren(parentCode: string, afterCode: string | undefined, limit: number): Promise<RegionRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM region WHERE parent_code = $1 AND code > $2 ORDER BY code LIMIT $3`, [
-      parentCode,
-      afterCode ?? '0',
-      limit,
-    ]);
+  async treeVersion(): Promise<string> {
+    const [row]: { version: string }[] = await this.db.query(`SELECT version::text FROM region_tree_version`);
+    return row?.version ?? '0';
   }
 
   /**

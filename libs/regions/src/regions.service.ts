@@ -4,43 +4,61 @@ import { decodeCursor, Page, PageQueryDto, toPage } from '@sunshine/core';
 import { RegionDetailDto, RegionDto } from './dto/region.dto';
 import { RegionSearchQueryDto } from './dto/region-search-query.dto';
 import { toRegionDetailDto, toRegionDto } from './region.mapper';
-import { ancestorCodes, codeFitsLevel, REGION_CODE_PATTERN, REGION_LEVELS } from './region-levels';
+import { REGION_CODE_PATTERN, RegionLevel } from './region-levels';
+import { RegionTreeStore } from './region-tree.store';
 import { regionError, RegionErrorCode } from './regions.errors';
-import { RegionCountsRow, RegionsRepository } from './regions.repository';
+import { RegionsRepository } from './regions.repository';
+import { regionContentVersion } from './versions/region-version.sources';
 
+/**
+ * The region tree for the API and the other contexts. Everything but the name search is answered
+ * from memory (RegionTreeStore): no request looks a region up in the database.
+ */
 @Injectable()
 export class RegionsService {
-  constructor(private readonly regions: RegionsRepository) {}
+  constructor(
+    private readonly regions: RegionsRepository,
+    private readonly store: RegionTreeStore,
+  ) {}
 
-  /** The region with its breadcrumb and descendant counts, in one query. */
+  /** The region with its breadcrumb and descendant counts. */
   async getRegion(code: string): Promise<RegionDetailDto> {
-    // The shallowest level the code's trailing zeros allow; an odd code only costs a miss.
-    const level = REGION_LEVELS.find((l) => codeFitsLevel(code, l)) ?? 5;
-    const rows = await this.regions.findWithCounts([...ancestorCodes(code, level), code]);
-    const region = rows.find((r) => r.code === code);
+    const tree = await this.store.tree();
+    const region = tree.find(code);
     if (!region) throw notFound(code);
-    return toRegionDetailDto(
-      region,
-      rows.filter((r) => r.code !== code),
-    );
+    return toRegionDetailDto(region, tree.ancestorsOf(code) ?? []);
   }
 
   /** The level of a region, or null if there is none with that code (for other contexts). */
-  async levelOf(code: string): Promise<number | null> {
-    const [region] = await this.regions.findWithCounts([code]);
-    return region?.level ?? null;
+  async levelOf(code: string): Promise<RegionLevel | null> {
+    return (await this.store.tree()).levelOf(code);
+  }
+
+  /** Whether there is a region with that code. */
+  async exists(code: string): Promise<boolean> {
+    return (await this.store.tree()).has(code);
+  }
+
+  /** The version of the tree held in memory (changes with every import that adds or renames a region). */
+  async treeVersion(): Promise<string> {
+    return (await this.store.tree()).version;
+  }
+
+  /** The ETag version of a region subtree's content, given the region's content version (see RegionContentVersion). */
+  contentVersion(content: string): Promise<string> {
+    return regionContentVersion(this.store, content);
   }
 
   async listTopLevel(page: PageQueryDto): Promise<Page<RegionDto>> {
     const after = page.cursor ? String(decodeCursor(page.cursor, [REGION_CODE_PATTERN])[0]) : undefined;
-    const rows = await this.regions.listByLevel(1, after, page.limit + 1);
+    const rows = (await this.store.tree()).topLevelAfter(after, page.limit + 1);
     return toPage(rows, page.limit, (r) => [r.code], toRegionDto);
   }
 
   async listChildren(code: string, page: PageQueryDto): Promise<Page<RegionDto>> {
     const after = page.cursor ? String(decodeCursor(page.cursor, [REGION_CODE_PATTERN])[0]) : undefined;
-    const rows = await this.regions.listChildren(code, after, page.limit + 1);
-    if (rows.length === 0 && !(await this.regions.exists(code))) throw notFound(code);
+    const rows = (await this.store.tree()).childrenOf(code, after, page.limit + 1);
+    if (!rows) throw notFound(code);
     return toPage(rows, page.limit, (r) => [r.code], toRegionDto);
   }
 
@@ -61,9 +79,9 @@ export class RegionsService {
 
   /** The inclusive code range of a region's subtree; a 404 problem if there is no such region. */
   async subtreeOf(code: string): Promise<{ from: string; to: string }> {
-    const [region]: RegionCountsRow[] = await this.regions.findWithCounts([code]);
-    if (!region) throw notFound(code);
-    return { from: region.code, to: region.subtree_end };
+    const range = (await this.store.tree()).subtreeOf(code);
+    if (!range) throw notFound(code);
+    return range;
   }
 }
 

@@ -12,7 +12,7 @@ import { DataCipher } from '../crypto/data-cipher';
 import { isValidIdNumber, maskIdNumber, normaliseIdNumber } from '../crypto/identity-number';
 import { PasswordHasher } from '../crypto/password-hasher';
 import { passwordProblems } from '../crypto/password-policy';
-import { Actor } from '../principal';
+import { Actor, Principal } from '../principal';
 import { Role } from '../roles';
 import { AccountsRepository, NewUser, UserRow } from './accounts.repository';
 
@@ -172,10 +172,14 @@ export class AccountsService {
     return user;
   }
 
-  async profile(userId: string) {
-    const user = await this.accounts.findById(userId);
+  /**
+   * The caller's account and active roles: the roles are those the access check loaded fresh for
+   * this request (Principal.assignments, same rows and order), so only the account is read.
+   */
+  async profile(principal: Pick<Principal, 'userId' | 'assignments'>) {
+    const user = await this.accounts.findById(principal.userId);
     if (!user) throw accessError(AccessErrorCode.NotFound);
-    return { user, assignments: await this.accounts.activeAssignments(userId) };
+    return { user, assignments: principal.assignments };
   }
 
   /**

@@ -20,15 +20,14 @@ const registered = new WeakSet<FastifyInstance>();
 export function refuseLargeAnonymousBodies(fastify: FastifyInstance, jwt: JwtService): void {
   if (registered.has(fastify)) return;
   registered.add(fastify);
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
-    if (!config?.[BEARER_ROUTE] || !hasLargeBody(request) || hasValidToken(request, jwt)) return;
+    if (!config?.[BEARER_ROUTE] || !hasLargeBody(request) || hasValidToken(request, jwt)) return done();
     const error = accessError(
       AccessErrorCode.Unauthenticated,
       'Send a valid access token as `Authorization: Bearer …` with a body of this size.',
     );
-    await sendProblem(reply, request, error);
-    return reply;
+    void sendProblem(reply, request, error);
   });
 }
 

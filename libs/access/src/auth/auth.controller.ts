@@ -121,7 +121,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Your profile and role assignments' })
   @ApiOkResponse({ type: ProfileDto })
   async me(@CurrentPrincipal() principal: Principal): Promise<ProfileDto> {
-    const { user, assignments } = await this.accounts.profile(principal.userId);
+    const { user, assignments } = await this.accounts.profile(principal);
     return toProfileDto(user, assignments);
   }
 }

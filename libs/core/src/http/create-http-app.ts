@@ -97,8 +97,9 @@ export async function createHttpApp(
   enableCors(app, corsPolicy(config.CORS_ORIGINS, config.NODE_ENV));
   limitJsonDepth(fastify);
   instrumentHttp(fastify);
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   await serveWebPortal(app, BUILT_PORTAL);

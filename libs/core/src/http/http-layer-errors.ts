@@ -22,16 +22,18 @@ export const MAX_URI_LENGTH = 8 * 1024;
  * path parameter over `maxParamLength`, itself (frameworkErrors below).
  */
 export function refuseUnreadableUris(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook (no promise per request); a refusal replies and ends the request there.
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (request.url.length > MAX_URI_LENGTH) {
       const detail = `The path and query are longer than ${MAX_URI_LENGTH} characters.`;
-      return sendProblem(reply, request, coreError(CoreErrorCode.UriTooLong, detail));
+      return void sendProblem(reply, request, coreError(CoreErrorCode.UriTooLong, detail));
     }
     const query = request.url.indexOf('?');
     if (query >= 0 && !isPercentEncodedUtf8(request.url.slice(query + 1))) {
       const detail = 'The query string is not valid percent-encoded UTF-8.';
-      return sendProblem(reply, request, coreError(CoreErrorCode.MalformedRequest, detail));
+      return void sendProblem(reply, request, coreError(CoreErrorCode.MalformedRequest, detail));
     }
+    done();
   });
 }
 

@@ -25,14 +25,15 @@ export function answerMethodNotAllowed(fastify: FastifyInstance): void {
     return found.length === 0 ? [] : [...found.sort(), 'OPTIONS'];
   };
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook: on a routed request (nearly all) it is one check.
+  fastify.addHook('onRequest', (request, reply, done) => {
     const isOptions = request.method === 'OPTIONS';
-    if (!request.is404 && !(isOptions && request.routeOptions.url === '*')) return;
+    if (!request.is404 && !(isOptions && request.routeOptions.url === '*')) return done();
     const allowed = allowedMethods(request.url.split('?')[0]);
-    if (allowed.length === 0) return;
+    if (allowed.length === 0) return done();
     const allow = allowed.join(', ');
-    if (isOptions) return reply.code(204).header('allow', allow).send();
+    if (isOptions) return void reply.code(204).header('allow', allow).send();
     const detail = `${request.method} is not allowed here; this path takes ${allow}.`;
-    return sendProblem(reply, request, coreError(CoreErrorCode.MethodNotAllowed, detail).withHeaders({ allow }));
+    void sendProblem(reply, request, coreError(CoreErrorCode.MethodNotAllowed, detail).withHeaders({ allow }));
   });
 }

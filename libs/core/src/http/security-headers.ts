@@ -41,10 +41,12 @@ export function addSecurityHeaders(fastify: FastifyInstance, hstsMaxAge: number,
   const docs = securityHeaders(hstsMaxAge, DOCS_CSP);
   const portal = securityHeaders(hstsMaxAge, PORTAL_CSP);
   const docsPrefix = `/${docsPath.replace(/^\/+|\/+$/g, '')}`;
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    const path = request.url.split('?')[0];
-    const isDocs = path === docsPrefix || path.startsWith(`${docsPrefix}/`) || path.startsWith(`${docsPrefix}-`);
-    void reply.headers(isDocs ? docs : isPortalPath(path) ? portal : api);
-    return payload;
+  const docsPrefixes = [`${docsPrefix}/`, `${docsPrefix}-`, `${docsPrefix}?`];
+  // A callback hook (no promise per reply): it runs on every reply.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const url = request.url;
+    const isDocs = url === docsPrefix || docsPrefixes.some((prefix) => url.startsWith(prefix));
+    void reply.headers(isDocs ? docs : isPortalPath(url) ? portal : api);
+    done(null, payload);
   });
 }

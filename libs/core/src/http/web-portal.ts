@@ -42,10 +42,10 @@ export async function serveWebPortal(app: NestFastifyApplication, root: string):
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply: FastifyReply) => {
-    if (!request.is404 || (request.method !== 'GET' && request.method !== 'HEAD')) return;
-    if (!isPortalPath(request.url) || !(request.headers.accept ?? '').includes('text/html')) return;
-    return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+  fastify.addHook('onRequest', (request, reply: FastifyReply, done) => {
+    if (!request.is404 || (request.method !== 'GET' && request.method !== 'HEAD')) return done();
+    if (!isPortalPath(request.url) || !(request.headers.accept ?? '').includes('text/html')) return done();
+    void reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
   });
   return true;
 }

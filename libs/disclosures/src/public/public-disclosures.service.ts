@@ -55,13 +55,18 @@ export class PublicDisclosuresService {
     private readonly config: AppConfig,
   ) {}
 
-  async list(query: ListQuery): Promise<PublicListPageDto> {
+  /**
+   * A page of the region's published disclosures, newest first: the region's level from memory,
+   * then one statement (without filters) that also reads the content version, reported to
+   * `onVersion` for the reply's ETag.
+   */
+  async list(query: ListQuery, onVersion: (version: string) => void = () => undefined): Promise<PublicListPageDto> {
     const level = await this.regions.levelOf(query.region);
     if (level === null)
       throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${query.region}.`);
     const before = LIST_KEYSET.decode(query.cursor);
-    const rows = await this.reads.list({
-      column: LEVEL_COLUMN[level] as (typeof LEVEL_COLUMN)[1],
+    const { rows, contentVersion } = await this.reads.listWithVersion({
+      column: LEVEL_COLUMN[level],
       regionCode: query.region,
       category: query.category,
       fromPeriodStart: query.from ? this.period(query.from).start : undefined,
@@ -71,6 +76,7 @@ export class PublicDisclosuresService {
       limit: query.limit + 1,
       timeoutMs: this.config.PUBLIC_STATEMENT_TIMEOUT_MS,
     });
+    onVersion(await this.regions.contentVersion(contentVersion));
     return LIST_KEYSET.page(rows, query.limit, (r) => [r.published_key, r.id], publicListItem);
   }
 

@@ -1,6 +1,15 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiProblems, CacheControl, CachedRead, ParsePositiveIntPipe, Public, ReplicaReads } from '@sunshine/core';
+import {
+  ApiProblems,
+  CacheControl,
+  CachedRead,
+  ParsePositiveIntPipe,
+  Public,
+  ReadVersion,
+  ReplicaReads,
+  VersionSink,
+} from '@sunshine/core';
 import { ParseRegionCodePipe, RegionContentVersion } from '@sunshine/regions';
 import type { FastifyReply } from 'fastify';
 
@@ -40,12 +49,12 @@ export class PublicController {
   ) {}
 
   @Get('disclosures')
-  @CachedRead(RegionContentVersion, CacheControl.short)
+  @CachedRead(RegionContentVersion, CacheControl.short, { versionFromHandler: true })
   @ApiOperation({ summary: 'Published disclosures of a region subtree (village … province), newest first' })
   @ApiOkResponse({ type: PublicListPageDto })
   @ApiProblems(400, 404, 503)
-  list(@Query() query: DisclosureListQueryDto): Promise<PublicListPageDto> {
-    return this.disclosures.list(query);
+  list(@Query() query: DisclosureListQueryDto, @ReadVersion() version: VersionSink): Promise<PublicListPageDto> {
+    return this.disclosures.list(query, version);
   }
 
   @Get('disclosures/:id')

@@ -167,6 +167,26 @@ export const publicListSql = {
 };
 
 /**
+ * `statement` (whose rows are list rows) with the region's content version: one row more column,
+ * `content_version`, read in the same snapshot; when the list is empty, one row of nulls but the
+ * version. The version is a primary-key read of a small table, planned as an InitPlan (once).
+ */
+export function withContentVersion({ sql, params }: Statement, regionCode: string): Statement {
+  const region = `$${params.length + 1}`;
+  return {
+    sql: `SELECT coalesce((SELECT v.version FROM region_content_version v WHERE v.region_code = ${region}::bigint), 0)::text AS content_version, l.*
+       FROM (SELECT) one LEFT JOIN LATERAL (${sql}) l ON true`,
+    params: [...params, regionCode],
+  };
+}
+
+/** A list and the content version of its region, read together (the version labels the reply's ETag). */
+export interface VersionedList {
+  rows: ListRow[];
+  contentVersion: string;
+}
+
+/**
  * Public reads: published disclosures only. A list is a scan of one ancestor-column index, newest
  * first; with filters or a search it runs under a statement timeout (PUBLIC_STATEMENT_TIMEOUT_MS). A title search is bounded whatever the level and the word:
  * it reads the region's SEARCH_WINDOW newest rows (enough for a common word), else asks the GIN
@@ -187,6 +207,32 @@ export class PublicRepository {
     );
   }
 
+  /**
+   * The list with the region's content version, read in its first statement: a list without
+   * filters is one statement in all; with filters the version is read with the statement timeout's
+   * setting, before the rows (a version never newer than the rows it labels).
+   */
+  async listWithVersion(f: ListFilter): Promise<VersionedList> {
+    if (!f.text && !f.category && !f.fromPeriodStart && !f.toPeriodEnd) {
+      const rows: (ListRow & { content_version: string })[] = await run(
+        this.db,
+        withContentVersion(publicListSql.walk(f), f.regionCode),
+      );
+      return {
+        contentVersion: rows[0]?.content_version ?? '0',
+        rows: rows.filter((r) => r.id !== null).map(({ content_version: _, ...row }) => row),
+      };
+    }
+    let contentVersion = '0';
+    const rows = await this.bounded(
+      f.timeoutMs,
+      (m) => (f.text ? this.search(m, { ...f, text: f.text }) : run(m, publicListSql.walk(f))),
+      (version) => (contentVersion = version),
+      f.regionCode,
+    );
+    return { rows, contentVersion };
+  }
+
   private async search(m: EntityManager, f: ListFilter & { text: string }): Promise<ListRow[]> {
     const newest: ListRow[] = await run(m, publicListSql.newest(f));
     if (newest.length >= f.limit) return newest;
@@ -195,10 +241,27 @@ export class PublicRepository {
     return run(m, publicListSql.walk(f));
   }
 
-  /** Runs `work` in a transaction whose statements time out after `timeoutMs`. */
-  private bounded<T>(timeoutMs: number, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction whose statements time out after `timeoutMs`; with `onVersion`, the
+   * statement that sets the timeout also reads `regionCode`'s content version.
+   */
+  private bounded<T>(
+    timeoutMs: number,
+    work: (m: EntityManager) => Promise<T>,
+    onVersion?: (version: string) => void,
+    regionCode?: string,
+  ): Promise<T> {
     return this.db.transaction(async (m) => {
-      await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      if (onVersion) {
+        const [{ version }]: { version: string }[] = await m.query(
+          `SELECT set_config('statement_timeout', $1, true),
+             coalesce((SELECT version FROM region_content_version WHERE region_code = $2::bigint), 0)::text AS version`,
+          [String(timeoutMs), regionCode],
+        );
+        onVersion(version);
+      } else {
+        await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      }
       return work(m);
     });
   }

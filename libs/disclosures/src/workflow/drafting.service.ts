@@ -6,6 +6,7 @@ import { assertIfMatch, coreError, CoreErrorCode, Db } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 import { EntityManager } from 'typeorm';
 
+import { AccountChart } from '../account-chart.store';
 import { ContentRepository, SubsidyInput } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { Category, DisclosureRow, DisclosuresRepository, RevisionRow } from '../disclosures.repository';
@@ -30,6 +31,7 @@ export class DraftingService {
   constructor(
     private readonly disclosures: DisclosuresRepository,
     private readonly content: ContentRepository,
+    private readonly chart: AccountChart,
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly cipher: DataCipher,
@@ -258,12 +260,12 @@ export class DraftingService {
     m: EntityManager,
   ): Promise<number[]> {
     if (d.category !== 'finance') throw disclosureError(DisclosureErrorCode.NotFinance);
-    const [chart] = await this.content.chartOn(d.period_start);
+    const [chart] = await this.chart.on(d.period_start);
     return this.content.addLines(r.id, provinceOf(d), chart?.system ?? '2004', lines, m);
   }
 
   private async importContext(d: DisclosureRow): Promise<ImportContext> {
-    const accounts = await this.content.chartOn(d.period_start);
+    const accounts = await this.chart.on(d.period_start);
     return { periodStart: d.period_start, periodEnd: d.period_end, accounts };
   }
 

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
 
-import { bumpRegionTreeVersion } from '../versions/region-versions.repository';
 import { checkRegionTree, KnownRegion, parseRegionCsv, RowError } from './region-csv';
 import { RegionImportRepository } from './region-import.repository';
 
@@ -52,10 +51,9 @@ export class RegionImportService {
         onStep('counting');
         await repo.refreshDescendantCounts();
       }
-      if (added + renamed > 0) {
-        await bumpRegionTreeVersion(tx); // region reads and names in replies change: their ETags too
-        await repo.analyze();
-      }
+      // The region table's triggers bump the tree's version (region reads and names in replies
+      // change: their ETags too) and tell every process to reload its tree, at commit.
+      if (added + renamed > 0) await repo.analyze();
       onStep('done');
       return {
         ok: true,

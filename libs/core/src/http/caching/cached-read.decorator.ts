@@ -44,15 +44,27 @@ export const NO_STORE = 'no-store';
 export interface CachedReadPolicy {
   source: Type<ContentVersionSource>;
   cacheControl: string;
+  /**
+   * The handler reads the content version in the same statement as the content and reports it
+   * (ReadVersion): the version is then looked up before the handler only to answer an
+   * `If-None-Match`, and a plain read runs one statement, not two.
+   */
+  versionFromHandler: boolean;
 }
 
 /**
  * A public read with a strong `ETag` and `Cache-Control`, answering a matching `If-None-Match`
  * with 304 before the handler runs (the hooks of enableHttpCaching): `source` says which version
- * of the content the request reads. On public (`@Public()`) GET routes only.
+ * of the content the request reads. On public (`@Public()`) GET routes only. With
+ * `versionFromHandler`, the handler reports the version it read (`@ReadVersion()`) and `source`
+ * serves conditional requests only; it must give the same version for the same content.
  */
-export function CachedRead(source: Type<ContentVersionSource>, cacheControl: string): MethodDecorator {
-  const policy: CachedReadPolicy = { source, cacheControl };
+export function CachedRead(
+  source: Type<ContentVersionSource>,
+  cacheControl: string,
+  options: { versionFromHandler?: boolean } = {},
+): MethodDecorator {
+  const policy: CachedReadPolicy = { source, cacheControl, versionFromHandler: options.versionFromHandler ?? false };
   const routeConfig: MethodDecorator = (_target, _key, descriptor) => {
     const handler = descriptor.value as object;
     const config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;

@@ -1,0 +1,3 @@
+export * from './reference-cache';
+export * from './reference-data';
+export * from './reference-notifier';
