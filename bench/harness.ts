@@ -1,5 +1,5 @@
 /**
- * What the app-against-baseline benchmarks share (regions.bench.ts, public-reads.bench.ts).
+ * What the app-against-baseline benchmarks share (province, overhead, conditional reads, dashboard).
  *
  * Each scenario is served twice from this process: by the real Nest app, and by a baseline, a bare
  * `node:http` handler (the bench's `route`) running the same SQL with the same parameters through a

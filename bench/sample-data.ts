@@ -1,7 +1,6 @@
 /**
- * Sample data of the disclosure benchmarks, bulk-loaded into a migrated empty database (from
- * bench/public-reads.bench.ts, which uses it for its throwaway database; bench/province.bench.ts
- * fills an empty database with it when asked to, until a seeded one exists): Liaoning's 18,248
+ * Sample data of the disclosure benchmarks, bulk-loaded into a migrated empty database
+ * (bench/province.bench.ts fills an empty database with it when asked to): Liaoning's 18,248
  * regions, `disclosures` published disclosures over its 16,727 villages (each with its published
  * revision row; secondary indexes dropped before the load and built after) and, for every village
  * of `financeRegion`, a published finance disclosure for each month of `financeYear` with ~20
