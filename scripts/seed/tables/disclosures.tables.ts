@@ -82,10 +82,12 @@ export const disclosureRevision: TableSpec = {
     'submitted_at',
     'published_at',
     'published_by',
+    'province_code',
   ],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
       const t = disclosureText(plan, d);
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
       const title = text(t.title);
       const body = text(t.body);
       for (const r of revisions(d))
@@ -103,6 +105,7 @@ export const disclosureRevision: TableSpec = {
           r.submittedUs === null ? null : timestamp(r.submittedUs),
           r.publishedUs === null ? null : timestamp(r.publishedUs),
           r.publishedBy === null ? null : userId(r.publishedBy),
+          province,
         ]);
     }
   },
@@ -110,19 +113,25 @@ export const disclosureRevision: TableSpec = {
 
 export const reviewStep: TableSpec = {
   name: 'review_step',
-  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason'],
+  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason', 'province_code'],
   *rows({ plan }) {
-    for (const d of disclosures(plan))
+    for (const d of disclosures(plan)) {
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
       for (const r of revisions(d))
-        for (const s of r.steps) yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason)]);
+        for (const s of r.steps)
+          yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason), province]);
+    }
   },
 };
 
 export const revisionMaker: TableSpec = {
   name: 'revision_maker',
-  columns: ['revision_id', 'user_id'],
+  columns: ['revision_id', 'user_id', 'province_code'],
   *rows({ plan }) {
-    for (const d of disclosures(plan)) for (const r of revisions(d)) yield row([r.id, userId(d.clerk)]);
+    for (const d of disclosures(plan)) {
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      for (const r of revisions(d)) yield row([r.id, userId(d.clerk), province]);
+    }
   },
 };
 
@@ -244,7 +253,17 @@ function revisionHash(ctx: TableContext, d: Disclosure, r: Revision): Buffer {
  */
 export const publicationLedger: TableSpec = {
   name: 'publication_ledger',
-  columns: ['seq', 'disclosure_id', 'revision_number', 'kind', 'content_hash', 'at', 'prev_hash', 'entry_hash'],
+  columns: [
+    'seq',
+    'disclosure_id',
+    'revision_number',
+    'kind',
+    'content_hash',
+    'at',
+    'prev_hash',
+    'entry_hash',
+    'province_code',
+  ],
   *rows(ctx) {
     const { plan } = ctx;
     let seq = 0;
@@ -255,7 +274,18 @@ export const publicationLedger: TableSpec = {
       const micros = String(atUs);
       const canonical = [seq, d.id, r.number, kind, content.toString('hex'), micros].join('|');
       const hash = createHash('sha256').update(prev).update(canonical, 'utf8').digest();
-      const line = row([seq, d.id, r.number, kind, bytea(content), timestamp(atUs), bytea(prev), bytea(hash)]);
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      const line = row([
+        seq,
+        d.id,
+        r.number,
+        kind,
+        bytea(content),
+        timestamp(atUs),
+        bytea(prev),
+        bytea(hash),
+        province,
+      ]);
       prev = hash;
       return line;
     };
