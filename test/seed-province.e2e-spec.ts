@@ -255,6 +255,12 @@ describe('npm run seed:province', () => {
         );
         expect({ table: t.name, rows }).toEqual({ table: t.name, rows: [{ code: '210000000000', n: counts[t.name] }] });
       }
+      // The loader turns the fill trigger off during its COPY only: every one is ENABLE ALWAYS again.
+      const triggers: { name: string; enabled: string }[] = await ds.query(
+        `SELECT tgname AS name, tgenabled AS enabled FROM pg_trigger WHERE tgname LIKE '%\\_province\\_code' ORDER BY 1`,
+      );
+      expect(triggers.map((t) => t.name)).toEqual(expect.arrayContaining(seeded.map((t) => `${t.name}_province_code`)));
+      expect(triggers.filter((t) => t.enabled !== 'A')).toEqual([]);
     });
   });
 
