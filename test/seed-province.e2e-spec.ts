@@ -236,6 +236,34 @@ describe('npm run seed:province', () => {
     }
   });
 
+  it("supplies every table's province_code itself (the fill trigger's lookup never runs), the province's 12-digit code", async () => {
+    const withColumn = await withDataSource(db.url, async (ds) =>
+      (
+        (await ds.query(
+          `SELECT table_name AS name FROM information_schema.columns
+           WHERE table_schema = 'public' AND column_name = 'province_code' ORDER BY table_name`,
+        )) as { name: string }[]
+      ).map((r) => r.name),
+    );
+    const seeded = TABLES.filter((t) => withColumn.includes(t.name));
+    expect(seeded.length).toBeGreaterThanOrEqual(16);
+    expect(seeded.filter((t) => !t.columns.includes('province_code')).map((t) => t.name)).toEqual([]);
+    await withDataSource(db.url, async (ds) => {
+      for (const t of seeded) {
+        const rows: { code: string; n: number }[] = await ds.query(
+          `SELECT province_code::text AS code, count(*)::int AS n FROM ${t.name} GROUP BY 1`,
+        );
+        expect({ table: t.name, rows }).toEqual({ table: t.name, rows: [{ code: '210000000000', n: counts[t.name] }] });
+      }
+      // The loader turns the fill trigger off during its COPY only: every one is ENABLE ALWAYS again.
+      const triggers: { name: string; enabled: string }[] = await ds.query(
+        `SELECT tgname AS name, tgenabled AS enabled FROM pg_trigger WHERE tgname LIKE '%\\_province\\_code' ORDER BY 1`,
+      );
+      expect(triggers.map((t) => t.name)).toEqual(expect.arrayContaining(seeded.map((t) => `${t.name}_province_code`)));
+      expect(triggers.filter((t) => t.enabled !== 'A')).toEqual([]);
+    });
+  });
+
   it('serves the seeded disclosures through the public list, newest first', async () => {
     const village = plan.villages[0]?.code as string;
     const env = {

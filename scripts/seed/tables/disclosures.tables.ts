@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 
 import { maskIdNumber } from '@sunshine/access';
-import { canonicalContent, contentHash, type DisclosureRow, type RevisionRow } from '@sunshine/disclosures';
 
 import { bytea, row, text } from '../copy-text';
 import {
   Disclosure,
   disclosures,
   disclosureText,
+  FinanceLine,
   financeLines,
   isPublic,
   slotDisclosures,
@@ -82,10 +82,12 @@ export const disclosureRevision: TableSpec = {
     'submitted_at',
     'published_at',
     'published_by',
+    'province_code',
   ],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
       const t = disclosureText(plan, d);
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
       const title = text(t.title);
       const body = text(t.body);
       for (const r of revisions(d))
@@ -103,6 +105,7 @@ export const disclosureRevision: TableSpec = {
           r.submittedUs === null ? null : timestamp(r.submittedUs),
           r.publishedUs === null ? null : timestamp(r.publishedUs),
           r.publishedBy === null ? null : userId(r.publishedBy),
+          province,
         ]);
     }
   },
@@ -110,19 +113,25 @@ export const disclosureRevision: TableSpec = {
 
 export const reviewStep: TableSpec = {
   name: 'review_step',
-  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason'],
+  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason', 'province_code'],
   *rows({ plan }) {
-    for (const d of disclosures(plan))
+    for (const d of disclosures(plan)) {
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
       for (const r of revisions(d))
-        for (const s of r.steps) yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason)]);
+        for (const s of r.steps)
+          yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason), province]);
+    }
   },
 };
 
 export const revisionMaker: TableSpec = {
   name: 'revision_maker',
-  columns: ['revision_id', 'user_id'],
+  columns: ['revision_id', 'user_id', 'province_code'],
   *rows({ plan }) {
-    for (const d of disclosures(plan)) for (const r of revisions(d)) yield row([r.id, userId(d.clerk)]);
+    for (const d of disclosures(plan)) {
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      for (const r of revisions(d)) yield row([r.id, userId(d.clerk), province]);
+    }
   },
 };
 
@@ -183,16 +192,26 @@ export const subsidyEntry: TableSpec = {
   ],
   *rows(ctx) {
     const { plan } = ctx;
+    // Encrypted and keyed-hashed exactly as the drafting service does (DataCipher). A person is sealed
+    // once per load and the seal reused in each list they appear on (the same people from period to
+    // period; a correction copies the rows): an AES-GCM context per entry was most of this table's
+    // generation time. A reused seal is the same plaintext under the same nonce, so it reveals only
+    // that two entries are the same person, which id_number_hash (deterministic by design) already does.
+    const seals = new Map<string, string[]>();
+    const seal = (idNumber: string): string[] => {
+      let sealed = seals.get(idNumber);
+      if (!sealed) {
+        if (seals.size >= 500_000) seals.clear();
+        sealed = [bytea(ctx.encrypt(idNumber)), bytea(ctx.hmac(idNumber)), maskIdNumber(idNumber)];
+        seals.set(idNumber, sealed);
+      }
+      return sealed;
+    };
     for (const d of disclosures(plan)) {
       if (d.subsidyCount === 0) continue;
       const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
       const list = subsidies(plan, d);
-      // Encrypted and keyed-hashed exactly as the drafting service does (DataCipher); a correction copies the rows.
-      const sealed = list.map((s) => [
-        bytea(ctx.encrypt(s.idNumber)),
-        bytea(ctx.hmac(s.idNumber)),
-        maskIdNumber(s.idNumber),
-      ]);
+      const sealed = list.map((s) => seal(s.idNumber));
       for (const { id } of revisions(d)) {
         for (let i = 0; i < list.length; i++) {
           const s = list[i] as Subsidy;
@@ -216,26 +235,39 @@ export const subsidyEntry: TableSpec = {
   },
 };
 
-/** The canonical content hash of a revision, as PublicationService computes it from the stored rows. */
+/**
+ * The canonical content hash of a revision, as PublicationService computes it from the stored rows:
+ * SHA-256 of `canonicalJson(canonicalContent(…))`. The generic canonicalJson (entries sorted at every
+ * depth) was most of the ledger's generation time; the seed's content has one fixed shape (no
+ * attachments, no redactions), so its canonical text is written here with the keys already in
+ * canonicalJson's order. The e2e test verifies every seeded entry with the app's own verifier, so a
+ * difference from canonicalJson cannot go unnoticed.
+ */
 function revisionHash(ctx: TableContext, d: Disclosure, r: Revision): Buffer {
-  const village = (ctx.plan.villages[d.v] as (typeof ctx.plan.villages)[number]).code;
-  const lines = d.lineCount ? financeLines(ctx.plan, d, r.number) : [];
-  const list = d.subsidyCount
-    ? subsidies(ctx.plan, d).map((s) => ({
-        lineNo: s.lineNo,
-        recipientName: s.recipientName,
-        villageGroup: s.villageGroup,
-        householdSize: s.householdSize,
-        subsidyType: s.subsidyType,
-        amount: s.amount,
-        idNumberMasked: maskIdNumber(s.idNumber),
-      }))
-    : [];
-  const dRow = { id: d.id, region_code: village, category: d.category, period: d.period } as DisclosureRow;
-  const t = disclosureText(ctx.plan, d);
-  const rRow = { number: r.number, title: t.title, body: t.body, correction_reason: r.correctionReason } as RevisionRow;
-  return contentHash(canonicalContent(dRow, rRow, lines, list, []));
+  const { plan } = ctx;
+  const village = (plan.villages[d.v] as (typeof plan.villages)[number]).code;
+  const t = disclosureText(plan, d);
+  const lines = d.lineCount ? financeLines(plan, d, r.number).map(lineJson).join(',') : '';
+  const list = d.subsidyCount ? subsidies(plan, d).map(subsidyJson).join(',') : '';
+  const json =
+    `{"attachments":[],"body":${j(t.body)},"category":${j(d.category)},"correctionReason":${j(r.correctionReason)}` +
+    `,"disclosureId":${j(d.id)},"financeLines":[${lines}],"period":${j(d.period)},"regionCode":${j(village)}` +
+    `,"revision":${j(r.number)},"subsidies":[${list}],"title":${j(t.title)}}`;
+  return createHash('sha256').update(json, 'utf8').digest();
 }
+
+const j = (value: string | number | null): string => JSON.stringify(value);
+
+/** A finance line as canonicalJson writes it (keys sorted). */
+const lineJson = (l: FinanceLine): string =>
+  `{"accountCode":${j(l.accountCode)},"amount":${j(l.amount)},"counterparty":${j(l.counterparty)}` +
+  `,"direction":${j(l.direction)},"lineNo":${j(l.lineNo)},"note":${j(l.note)},"occurredOn":${j(l.occurredOn)}` +
+  `,"paymentMethod":${j(l.paymentMethod)},"voucherNo":${j(l.voucherNo)}}`;
+
+/** A subsidy entry as canonicalJson writes it (keys sorted; the masked identity number is not covered). */
+const subsidyJson = (s: Subsidy): string =>
+  `{"amount":${j(s.amount)},"householdSize":${j(s.householdSize)},"lineNo":${j(s.lineNo)}` +
+  `,"recipientName":${j(s.recipientName)},"subsidyType":${j(s.subsidyType)},"villageGroup":${j(s.villageGroup)}}`;
 
 /**
  * The publication ledger in the order the events happened: per month, the on-time publications
@@ -244,7 +276,17 @@ function revisionHash(ctx: TableContext, d: Disclosure, r: Revision): Buffer {
  */
 export const publicationLedger: TableSpec = {
   name: 'publication_ledger',
-  columns: ['seq', 'disclosure_id', 'revision_number', 'kind', 'content_hash', 'at', 'prev_hash', 'entry_hash'],
+  columns: [
+    'seq',
+    'disclosure_id',
+    'revision_number',
+    'kind',
+    'content_hash',
+    'at',
+    'prev_hash',
+    'entry_hash',
+    'province_code',
+  ],
   *rows(ctx) {
     const { plan } = ctx;
     let seq = 0;
@@ -255,7 +297,18 @@ export const publicationLedger: TableSpec = {
       const micros = String(atUs);
       const canonical = [seq, d.id, r.number, kind, content.toString('hex'), micros].join('|');
       const hash = createHash('sha256').update(prev).update(canonical, 'utf8').digest();
-      const line = row([seq, d.id, r.number, kind, bytea(content), timestamp(atUs), bytea(prev), bytea(hash)]);
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      const line = row([
+        seq,
+        d.id,
+        r.number,
+        kind,
+        bytea(content),
+        timestamp(atUs),
+        bytea(prev),
+        bytea(hash),
+        province,
+      ]);
       prev = hash;
       return line;
     };

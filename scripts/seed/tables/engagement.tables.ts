@@ -7,11 +7,12 @@ import type { TableSpec } from './table';
 
 export const disclosureRating: TableSpec = {
   name: 'disclosure_rating',
-  columns: ['id', 'disclosure_id', 'user_id', 'level', 'remark', 'created_at', 'updated_at'],
+  columns: ['id', 'disclosure_id', 'user_id', 'level', 'remark', 'created_at', 'updated_at', 'province_code'],
   *rows({ plan }) {
     let n = 0;
     for (const d of disclosures(plan)) {
       const first = plan.residentStart[d.v] as number;
+      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
       for (const r of ratings(plan, d)) {
         const at = timestamp(r.createdUs);
         yield row([
@@ -22,6 +23,7 @@ export const disclosureRating: TableSpec = {
           text(RATING_REMARKS[r.remark] ?? null),
           at,
           at,
+          province,
         ]);
       }
     }
@@ -43,11 +45,12 @@ export const comment: TableSpec = {
     'moderation_reason',
     'moderated_at',
     'created_at',
+    'province_code',
   ],
   *rows({ plan }) {
     let n = 0;
     for (const d of disclosures(plan)) {
-      const village = (plan.villages[d.v] as (typeof plan.villages)[number]).code;
+      const { code: village, province } = plan.villages[d.v] as (typeof plan.villages)[number];
       const first = plan.residentStart[d.v] as number;
       let previous: string | null = null;
       for (const c of comments(plan, d)) {
@@ -71,6 +74,7 @@ export const comment: TableSpec = {
           c.status === 'hidden' ? '含有与公开内容无关的广告信息' : null,
           c.status === 'hidden' ? timestamp(at + DAY_US) : null,
           timestamp(at),
+          province,
         ]);
         if (!office) previous = id;
       }
@@ -95,6 +99,7 @@ export const complaint: TableSpec = {
     'filed_at',
     'accept_due_at',
     'answer_due_at',
+    'province_code',
   ],
   *rows({ plan }) {
     for (const c of complaints(plan)) {
@@ -116,6 +121,7 @@ export const complaint: TableSpec = {
         timestamp(c.filedUs),
         timestamp(c.filedUs + 3 * DAY_US),
         accepted ? timestamp(c.acceptedUs + 15 * DAY_US) : null,
+        v.province,
       ]);
     }
   },
@@ -123,13 +129,13 @@ export const complaint: TableSpec = {
 
 export const complaintEvent: TableSpec = {
   name: 'complaint_event',
-  columns: ['complaint_id', 'kind', 'status', 'handler_region_code', 'note', 'actor_id', 'at'],
+  columns: ['complaint_id', 'kind', 'status', 'handler_region_code', 'note', 'actor_id', 'at', 'province_code'],
   *rows({ plan }) {
     for (const c of complaints(plan)) {
-      const township = (plan.villages[c.v] as (typeof plan.villages)[number]).township;
+      const { township, province } = plan.villages[c.v] as (typeof plan.villages)[number];
       const handler = userId(c.handler);
       const ev = (kind: string, status: string, actor: string, atUs: number, note: string | null = null) =>
-        row([c.id, kind, status, township, text(note), actor, timestamp(atUs)]);
+        row([c.id, kind, status, township, text(note), actor, timestamp(atUs), province]);
       yield ev('filed', 'received', userId(c.complainant), c.filedUs);
       if (c.status === 'received') continue;
       if (c.status === 'rejected') {

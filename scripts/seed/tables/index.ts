@@ -15,17 +15,21 @@ import { ruleFinding, supervisionBatch, supervisionIssue, supervisionIssueEvent 
 import type { TableSpec } from './table';
 import { appUser, roleAssignment } from './users.tables';
 
-/** The tables the seed loads, largest first (the scheduler starts the long ones early). */
+/**
+ * The tables the seed loads, longest first (the scheduler starts the long ones early): the ledger
+ * (one chain, generated on one thread) and the disclosures (the title-search GIN index, built on one
+ * core) before the largest.
+ */
 export const TABLES: readonly TableSpec[] = [
+  publicationLedger,
+  disclosure,
   financeLine,
   appUser,
   roleAssignment,
   reviewStep,
   disclosureRating,
-  publicationLedger,
   disclosureRevision,
   revisionMaker,
-  disclosure,
   subsidyEntry,
   comment,
   supervisionIssueEvent,

@@ -40,6 +40,7 @@ export const ruleFinding: TableSpec = {
     'review',
     'reviewed_by',
     'reviewed_at',
+    'province_code',
   ],
   *rows({ plan }) {
     for (const i of issues(plan)) {
@@ -61,6 +62,7 @@ export const ruleFinding: TableSpec = {
         'confirmed',
         userId(staff.reviewers[0]),
         timestamp(i.createdUs),
+        v.province,
       ]);
     }
   },
@@ -89,6 +91,7 @@ export const supervisionIssue: TableSpec = {
     'resolved_at',
     'verified_at',
     'version',
+    'province_code',
   ],
   *rows({ plan }) {
     for (const i of issues(plan)) {
@@ -134,6 +137,7 @@ export const supervisionIssue: TableSpec = {
               : i.status === 'resolved'
                 ? 2
                 : 3),
+        v.province,
       ]);
     }
   },
@@ -141,13 +145,14 @@ export const supervisionIssue: TableSpec = {
 
 export const supervisionIssueEvent: TableSpec = {
   name: 'supervision_issue_event',
-  columns: ['issue_id', 'kind', 'status', 'note', 'actor_id', 'at'],
+  columns: ['issue_id', 'kind', 'status', 'note', 'actor_id', 'at', 'province_code'],
   *rows({ plan }) {
     for (const i of issues(plan)) {
       const staff = plan.staff[i.v] as (typeof plan.staff)[number];
+      const province = (plan.villages[i.v] as (typeof plan.villages)[number]).province;
       const handler = userId(staff.reviewers[0]);
       const ev = (kind: string, status: string, actor: string | null, atUs: number, note: string | null = null) =>
-        row([i.id, kind, status, text(note), actor, timestamp(atUs)]);
+        row([i.id, kind, status, text(note), actor, timestamp(atUs), province]);
       yield ev('created', 'open', i.source === 'rule' ? null : userId(staff.countySupervisor), i.createdUs);
       if (i.status === 'open') continue;
       if (i.status === 'dismissed') {

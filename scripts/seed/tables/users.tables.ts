@@ -12,7 +12,8 @@ import type { TableContext, TableSpec } from './table';
 const officialSince = (ctx: TableContext, index: number) =>
   monthStartUs(ctx.plan.asOfMonth - 42) + (index % 1000) * HOUR_US;
 
-const provinceOf = (code: string) => Number(code.slice(0, 2));
+/** The 12-digit code of a region's province (`210000000000`): the province_code column of every large table. */
+const provinceOf = (code: string) => `${code.slice(0, 2)}0000000000`;
 
 export const appUser: TableSpec = {
   name: 'app_user',
@@ -92,7 +93,7 @@ export const appUser: TableSpec = {
 
 export const roleAssignment: TableSpec = {
   name: 'role_assignment',
-  columns: ['id', 'user_id', 'role', 'region_code', 'region_level', 'granted_by', 'granted_at'],
+  columns: ['id', 'user_id', 'role', 'region_code', 'region_level', 'granted_by', 'granted_at', 'province_code'],
   *rows(ctx) {
     const { plan } = ctx;
     const grantor = userId(2); // the province's admin
@@ -106,10 +107,11 @@ export const roleAssignment: TableSpec = {
         o.level,
         i === 2 ? null : grantor,
         timestamp(officialSince(ctx, i)),
+        provinceOf(o.regionCode),
       ]);
     }
     for (let v = 0; v < plan.villages.length; v++) {
-      const village = (plan.villages[v] as (typeof plan.villages)[number]).code;
+      const { code: village, province } = plan.villages[v] as (typeof plan.villages)[number];
       const count = (plan.residentStart[v + 1] as number) - (plan.residentStart[v] as number);
       for (let j = 0; j < count; j++) {
         const p = resident(plan, v, j);
@@ -121,6 +123,7 @@ export const roleAssignment: TableSpec = {
           5,
           null,
           timestamp(p.createdUs),
+          province,
         ]);
       }
     }
