@@ -50,6 +50,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { AppModule } from '../apps/api/src/app.module';
+import { benchCommandLine } from '../scripts/command-line';
 import { LoadGenerator, Measured, numberSetting, runMain, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
 
@@ -230,6 +231,7 @@ async function signIn(base: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  benchCommandLine(__filename, 'bench:overhead');
   Object.assign(process.env, { DEMO_DATA: 'true', JOBS_IN_API: 'false', AUTH_RATE_LIMIT: '1000', ...process.env });
   const opened: { close(): Promise<unknown> }[] = [];
   const load = new LoadGenerator();
