@@ -447,7 +447,7 @@ function mainStatement(c: Case, f: Fixtures): { sql: string; params: unknown[] }
     if (q) {
       params.push(q);
       where.push(
-        `disclosure_title_terms(d.title, d.region_code) @> disclosure_search_terms($1::bigint, $${params.length})`,
+        `(disclosure_title_terms(d.title, d.region_code) COLLATE "C") @> disclosure_search_terms($1::bigint, $${params.length})`,
       );
       where.push(`strpos(lower(d.title), lower($${params.length})) > 0`);
     }

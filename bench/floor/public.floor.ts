@@ -68,7 +68,7 @@ export class PublicFloor {
       // few page reads at any level.
       params.push(query.q);
       where.push(
-        `disclosure_title_terms(d.title, d.region_code) @> disclosure_search_terms($1::bigint, $${params.length})`,
+        `(disclosure_title_terms(d.title, d.region_code) COLLATE "C") @> disclosure_search_terms($1::bigint, $${params.length})`,
       );
       where.push(`strpos(lower(d.title), lower($${params.length})) > 0`);
     }

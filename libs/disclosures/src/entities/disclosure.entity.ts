@@ -15,7 +15,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Index('disclosure_region_code_created_at_idx', ['regionCode', 'createdAt'])
 // (region_code, category, period_start) WHERE status = 'published': the compliance calendar's obligations.
 @Index('disclosure_region_code_category_period_start_idx', { synchronize: false })
-// GIN over disclosure_title_terms(title, region_code) WHERE status = 'published' (title search): an expression index.
+// GIN over disclosure_title_terms(title, region_code) COLLATE "C" WHERE status = 'published' (title search): an expression index.
 @Index('disclosure_title_terms_idx', { synchronize: false })
 @Check('disclosure_category_check', "category IN ('party', 'village', 'finance')")
 @Check('disclosure_period_check', "period ~ '^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$'")

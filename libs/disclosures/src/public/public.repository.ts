@@ -153,7 +153,7 @@ export const publicListSql = {
     const limit = c.param(f.limit);
     const query = c.param(f.text);
     c.add(`d.status = 'published'`).add(
-      `disclosure_title_terms(d.title, d.region_code) @> disclosure_search_terms(${region}::bigint, ${query})`,
+      `(disclosure_title_terms(d.title, d.region_code) COLLATE "C") @> disclosure_search_terms(${region}::bigint, ${query})`,
     );
     addFilters(c, 'd', f);
     addKeyset(c, f);
