@@ -6,7 +6,7 @@ import { CACHED_READ, POSTURE_KEY, ReferenceData } from '@sunshine/core';
 import { PublicRepository } from '@sunshine/disclosures';
 import { RegionImportService, RegionsService } from '@sunshine/regions';
 import { Response } from 'supertest';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
 import {
@@ -19,6 +19,7 @@ import {
   VILLAGE,
 } from './support/disclosures';
 import { authed } from './support/http';
+import { QueryCapture } from './support/query-capture';
 import { createTestApp, TestApp } from './support/test-app';
 
 const PROVINCE = '210000000000';
@@ -38,9 +39,9 @@ describe('HTTP caching of public reads', () => {
   /** A village disclosure, corrected once (revisions 1 and 2), and a finance disclosure. */
   let village: string;
   let finance: string;
-  /** Statements sent to PostgreSQL by the app (every TypeORM query runner's `query`). */
-  let statements = 0;
-  let restore: () => void;
+  /** Statements the app sends to PostgreSQL while serving a request (any pool, below TypeORM). */
+  let capture: QueryCapture;
+  const statements = () => capture.statements.splice(0).length;
 
   const as = (who: SignedIn) => authed(sut.http, who);
 
@@ -72,21 +73,11 @@ describe('HTTP caching of public reads', () => {
     await submitAndApprove(sut.http, village, { clerk, reviewer });
     finance = await publish('finance', '十月财务公开');
 
-    const runner: QueryRunner = sut.app.get(DataSource).createQueryRunner();
-    const prototype = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-    await runner.release();
-    const query = prototype.query;
-    prototype.query = function (this: unknown, ...args: unknown[]) {
-      statements++;
-      return query.apply(this, args);
-    };
-    restore = () => {
-      prototype.query = query;
-    };
+    capture = QueryCapture.install(sut.app);
   });
 
   afterAll(async () => {
-    restore?.();
+    capture?.uninstall();
     await sut?.close();
   });
 
@@ -179,27 +170,42 @@ describe('HTTP caching of public reads', () => {
     const spy = jest.spyOn(sut.app.get(PublicRepository), 'listWithVersion');
     try {
       const path = list(PROVINCE);
-      statements = 0;
+      statements();
       const etag = etagOf(await sut.http.get(path).expect(200));
       expect(spy).toHaveBeenCalledTimes(1);
-      expect(statements).toBe(1);
+      expect(statements()).toBe(1);
 
-      statements = 0;
+      statements();
       await sut.http.get(path).set('if-none-match', etag).expect(304);
-      expect(statements).toBe(1);
+      expect(statements()).toBe(1);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
     }
   });
 
+  it.each([
+    ['a disclosure with its revisions', () => `/api/v1/disclosures/${village}`],
+    ['a finance disclosure with its lines and totals', () => `/api/v1/disclosures/${finance}`],
+    ['a village’s finances', () => `/api/v1/regions/${VILLAGE}/finances?from=2026-01&to=2026-12`],
+    ['a filtered list', () => `${list(COUNTY)}&category=finance&from=2026-01`],
+  ])('reads %s and its version in one statement, and answers 304 with one', async (_what, path) => {
+    statements();
+    const etag = etagOf(await sut.http.get(path()).expect(200));
+    expect(statements()).toBe(1);
+
+    statements();
+    await sut.http.get(path()).set('if-none-match', etag).expect(304);
+    expect(statements()).toBe(1);
+  });
+
   it('answers 304 for a region read without a statement and without calling the regions service', async () => {
     const spy = jest.spyOn(sut.app.get(RegionsService), 'getRegion');
     try {
       const etag = etagOf(await sut.http.get(`/api/v1/regions/${VILLAGE}`).expect(200));
-      statements = 0;
+      statements();
       await sut.http.get(`/api/v1/regions/${VILLAGE}`).set('if-none-match', etag).expect(304);
-      expect(statements).toBe(0);
+      expect(statements()).toBe(0);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();

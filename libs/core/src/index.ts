@@ -3,6 +3,7 @@ export * from './concurrency/slots';
 export * from './config/app-config';
 export * from './config/app-config.module';
 export * from './core.module';
+export * from './database/bounded-read-pool';
 export * from './database/data-source.options';
 export * from './database/database.module';
 export * from './database/database-server';

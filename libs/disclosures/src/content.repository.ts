@@ -54,8 +54,46 @@ export interface ChartAccountRow {
   effective_to: string | null;
 }
 
-const LINE_COLUMNS = `line_no AS "lineNo", direction, account_code AS "accountCode", amount::text AS amount, occurred_on::text AS "occurredOn",
-  counterparty, voucher_no AS "voucherNo", payment_method AS "paymentMethod", note`;
+/** The statements that read one part of revision `rev`'s content (`rev`: a parameter or a column). */
+const contentSql = {
+  lines: (rev: string) =>
+    `SELECT line_no AS "lineNo", direction, account_code AS "accountCode", amount::text AS amount, occurred_on::text AS "occurredOn",
+       counterparty, voucher_no AS "voucherNo", payment_method AS "paymentMethod", note
+     FROM finance_line WHERE revision_id = ${rev} ORDER BY line_no`,
+  subsidies: (rev: string) =>
+    `SELECT line_no AS "lineNo", recipient_name AS "recipientName", village_group AS "villageGroup", household_size AS "householdSize",
+       subsidy_type AS "subsidyType", amount::text AS amount, id_number_masked AS "idNumberMasked"
+     FROM subsidy_entry WHERE revision_id = ${rev} ORDER BY line_no`,
+  attachments: (rev: string) =>
+    `SELECT id, filename, media_type AS "mediaType", size, encode(sha256, 'hex') AS sha256
+     FROM attachment WHERE revision_id = ${rev} ORDER BY created_at, id`,
+  // The time in whole seconds, UTC.
+  redactions: (rev: string) =>
+    `SELECT to_char(redacted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "redactedAt", reason, fields
+     FROM revision_redaction WHERE revision_id = ${rev} ORDER BY id`,
+  totals: (rev: string) =>
+    `SELECT direction, account_code AS "accountCode", sum(amount)::text AS total, count(*)::int AS lines
+     FROM finance_line WHERE revision_id = ${rev} GROUP BY direction, account_code ORDER BY direction DESC, account_code`,
+};
+
+/** Everything a revision's published form is built from, read in one statement. */
+export interface ContentBundle {
+  lines: FinanceLineRow[];
+  subsidies: SubsidyRow[];
+  attachments: AttachmentRow[];
+  redactions: RedactionMark[];
+  totals: Totals[];
+}
+
+/**
+ * Select-list items that read the whole content of revision `rev` (a parameter or a column of the
+ * enclosing statement) as five JSON arrays named like ContentBundle's fields, each in its part's
+ * order. Every value is a string or an integer, so JSON carries it exactly.
+ */
+export const contentBundleColumns = (rev: string): string =>
+  (Object.keys(contentSql) as (keyof typeof contentSql)[])
+    .map((part) => `coalesce((SELECT json_agg(x) FROM (${contentSql[part](rev)}) x), '[]') AS ${part}`)
+    .join(', ');
 
 /** SQL over a revision's content: finance lines, subsidy entries, attachments, and their totals. */
 @Injectable()
@@ -67,10 +105,6 @@ export class ContentRepository {
     return this.db.query(
       `SELECT system, code, direction, effective_from::text, effective_to::text FROM account_chart ORDER BY code`,
     );
-  }
-
-  lines(revisionId: string, m: EntityManager = this.db.manager): Promise<FinanceLineRow[]> {
-    return m.query(`SELECT ${LINE_COLUMNS} FROM finance_line WHERE revision_id = $1 ORDER BY line_no`, [revisionId]);
   }
 
   /** Appends lines after the last one (one statement, whatever the count). */
@@ -143,13 +177,10 @@ export class ContentRepository {
     await m.query(`DELETE FROM finance_line WHERE revision_id = $1`, [revisionId]);
   }
 
-  /** Totals per direction and account, computed by the database. */
-  totals(revisionId: string, m: EntityManager = this.db.manager): Promise<Totals[]> {
-    return m.query(
-      `SELECT direction, account_code AS "accountCode", sum(amount)::text AS total, count(*)::int AS lines
-       FROM finance_line WHERE revision_id = $1 GROUP BY direction, account_code ORDER BY direction DESC, account_code`,
-      [revisionId],
-    );
+  /** The revision's lines, subsidy entries, attachments, redactions and totals, in one statement. */
+  async bundle(revisionId: string, m: EntityManager = this.db.manager): Promise<ContentBundle> {
+    const [row]: ContentBundle[] = await m.query(`SELECT ${contentBundleColumns('$1::uuid')}`, [revisionId]);
+    return row as ContentBundle;
   }
 
   async copyContent(fromRevision: string, toRevision: string, m: EntityManager): Promise<void> {
@@ -169,15 +200,6 @@ export class ContentRepository {
       `INSERT INTO attachment (revision_id, filename, media_type, size, sha256, content)
        SELECT $2, filename, media_type, size, sha256, content FROM attachment WHERE revision_id = $1 ORDER BY created_at, id`,
       [fromRevision, toRevision],
-    );
-  }
-
-  subsidies(revisionId: string, m: EntityManager = this.db.manager): Promise<SubsidyRow[]> {
-    return m.query(
-      `SELECT line_no AS "lineNo", recipient_name AS "recipientName", village_group AS "villageGroup", household_size AS "householdSize",
-         subsidy_type AS "subsidyType", amount::text AS amount, id_number_masked AS "idNumberMasked"
-       FROM subsidy_entry WHERE revision_id = $1 ORDER BY line_no`,
-      [revisionId],
     );
   }
 
@@ -215,22 +237,6 @@ export class ContentRepository {
       [revisionId, lineNo],
     );
     return rows.length > 0;
-  }
-
-  attachments(revisionId: string, m: EntityManager = this.db.manager): Promise<AttachmentRow[]> {
-    return m.query(
-      `SELECT id, filename, media_type AS "mediaType", size, encode(sha256, 'hex') AS sha256 FROM attachment WHERE revision_id = $1 ORDER BY created_at, id`,
-      [revisionId],
-    );
-  }
-
-  /** The revision's redactions, oldest first; the time in whole seconds, UTC. */
-  redactions(revisionId: string, m: EntityManager = this.db.manager): Promise<RedactionMark[]> {
-    return m.query(
-      `SELECT to_char(redacted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "redactedAt", reason, fields
-       FROM revision_redaction WHERE revision_id = $1 ORDER BY id`,
-      [revisionId],
-    );
   }
 
   /** False if any attachment's bytes no longer match its stored SHA-256 and size. */

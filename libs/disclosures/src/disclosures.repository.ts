@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Db, timestampKeySql, updatedRows } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
+import { ContentBundle, contentBundleColumns } from './content.repository';
+import type { WorkingCopyRows } from './replies/working-replies.mapper';
+
 export type Category = 'party' | 'village' | 'finance';
 export type RevisionStatus = 'draft' | 'monitor_review' | 'township_review' | 'returned' | 'published';
 
@@ -68,10 +71,20 @@ export type WorkRow = DisclosureRow & {
   created_key: string;
 };
 
-const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
+export const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
   d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
-const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
+export const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
   r.submitted_at, r.published_at, r.published_by`;
+
+const R_NAMES = R_COLUMNS.split(',').map((c) => c.trim().slice('r.'.length)) as (keyof RevisionRow)[];
+
+/** R_COLUMNS named `r_<column>`, for a statement that selects D_COLUMNS beside them (revisionOf reads them back). */
+export const R_COLUMNS_APART = R_NAMES.map((name) => `r.${name} AS r_${name}`).join(', ');
+
+/** The revision in a row selected with R_COLUMNS_APART. */
+export function revisionOf(row: Record<string, unknown>): RevisionRow {
+  return Object.fromEntries(R_NAMES.map((name) => [name, row[`r_${name}`]])) as unknown as RevisionRow;
+}
 
 /** SQL over disclosures, their revisions and review steps. */
 @Injectable()
@@ -245,12 +258,52 @@ export class DisclosuresRepository {
     return rows.length > 0;
   }
 
-  steps(disclosureId: string): Promise<StepRow[]> {
-    return this.db.query(
-      `SELECT r.number AS revision_number, s.action, s.actor_id, s.at, s.reason
-       FROM review_step s JOIN disclosure_revision r ON r.id = s.revision_id WHERE r.disclosure_id = $1 ORDER BY s.id`,
+  /**
+   * An official's working copy in one statement: the disclosure, the revision in the works (else
+   * the published one) with its content, and the review steps of all its revisions (as arrays, so
+   * that the driver types them as it types columns). Undefined when there is no such disclosure.
+   */
+  async workingCopy(disclosureId: string): Promise<WorkingCopyRows | undefined> {
+    const [row]: (DisclosureRow &
+      ContentBundle & {
+        step_revisions: number[];
+        step_actions: string[];
+        step_actors: string[];
+        step_times: Date[];
+        step_reasons: (string | null)[];
+      })[] = await this.db.query(
+      `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
+         s.revisions AS step_revisions, s.actions AS step_actions, s.actors AS step_actors, s.times AS step_times,
+         s.reasons AS step_reasons
+       FROM disclosure d
+       JOIN LATERAL (
+         SELECT * FROM disclosure_revision x
+         WHERE x.disclosure_id = d.id AND (x.status <> 'published' OR x.number = d.published_revision)
+         ORDER BY x.status = 'published' LIMIT 1) r ON true
+       CROSS JOIN LATERAL (
+         SELECT array_agg(y.number ORDER BY st.id) AS revisions, array_agg(st.action ORDER BY st.id) AS actions,
+           array_agg(st.actor_id ORDER BY st.id) AS actors, array_agg(st.at ORDER BY st.id) AS times,
+           array_agg(st.reason ORDER BY st.id) AS reasons
+         FROM review_step st JOIN disclosure_revision y ON y.id = st.revision_id WHERE y.disclosure_id = d.id) s
+       WHERE d.id = $1`,
       [disclosureId],
     );
+    if (!row) return undefined;
+    return {
+      disclosure: row,
+      revision: revisionOf(row as unknown as Record<string, unknown>),
+      lines: row.lines,
+      totals: row.totals,
+      subsidies: row.subsidies,
+      attachments: row.attachments,
+      steps: (row.step_revisions ?? []).map((revision_number, i) => ({
+        revision_number,
+        action: row.step_actions[i] as string,
+        actor_id: row.step_actors[i] as string,
+        at: row.step_times[i] as Date,
+        reason: row.step_reasons[i] ?? null,
+      })),
+    };
   }
 
   /** Revisions awaiting a reviewer at `status` inside a township range, oldest first; keyset on (submitted_at, id). */

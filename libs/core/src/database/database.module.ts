@@ -3,6 +3,7 @@ import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
+import { BoundedReadPool } from './bounded-read-pool';
 import { dataSourceOptions } from './data-source.options';
 import { DatabaseServer } from './database-server';
 import { Db } from './db';
@@ -30,10 +31,12 @@ class DatabaseShutdown implements OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly server: DatabaseServer,
     private readonly replicas: ReadReplicas,
+    private readonly bounded: BoundedReadPool,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.replicas.close();
+    await this.bounded.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.log('database pool closed');
     await this.server.stop();
@@ -67,6 +70,7 @@ class DatabaseShutdown implements OnApplicationShutdown {
       inject: [AppConfig, DatabaseServer],
       useFactory: (config: AppConfig, server: DatabaseServer) => new ReadReplicas(config, server.url),
     },
+    BoundedReadPool,
     Db,
     DatabaseShutdown,
   ],

@@ -4,6 +4,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
+import { BoundedReadPool, Queryable } from './bounded-read-pool';
 import { ReadReplicas } from './read-replicas';
 import { currentReadRoute } from './replica-scope';
 
@@ -45,6 +46,7 @@ export class Db {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() private readonly replicas?: ReadReplicas,
+    @Optional() private readonly boundedPool?: BoundedReadPool,
   ) {
     if (replicas?.enabled) replicas.attach(dataSource);
     guardPool(dataSource);
@@ -71,6 +73,21 @@ export class Db {
     const pool = (): Promise<T> => this.dataSource.manager.query(sql, params) as Promise<T>;
     if (!this.routed) return pool();
     return (this.replicas as ReadReplicas).run(() => this.onReplica((qr) => qr.query(sql, params) as Promise<T>), pool);
+  }
+
+  /**
+   * Runs `work`, a read whose statements cost what the caller asks, with each statement cut off
+   * after `timeoutMs` (SQLSTATE 57014): on BoundedReadPool when its connections carry that limit,
+   * each statement alone; inside a transaction, on a replica or without that pool, in a (read)
+   * transaction that sets the limit for itself first.
+   */
+  bounded<T>(timeoutMs: number, work: (q: Queryable) => Promise<T>): Promise<T> {
+    const pool = this.boundedPool;
+    if (pool && pool.timeoutMs === timeoutMs && !this.inTransaction && !this.routed) return work(pool);
+    return this.transaction(async (m) => {
+      await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      return work(m);
+    });
   }
 
   /** A dedicated connection for a long read (a streamed export); outside any transaction only. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { AttachmentRow, ContentRepository } from '../content.repository';
+import { AttachmentRow, ContentBundle, ContentRepository, Totals } from '../content.repository';
 import { DisclosureRow, RevisionRow } from '../disclosures.repository';
 import { CanonicalContent, canonicalContent, contentHash } from './canonical-content';
 import { LedgerRepository, LedgerRow } from './ledger.repository';
@@ -18,18 +18,13 @@ export class PublicationService {
     return (await this.load(d, r, m)).content;
   }
 
-  /** The canonical content, and the attachment rows it was built from (their ids are not hashed). */
+  /** The canonical content, and the attachment rows and totals read with it (ids and totals are not hashed). */
   async load(
     d: DisclosureRow,
     r: RevisionRow,
     m?: EntityManager,
-  ): Promise<{ content: CanonicalContent; attachments: AttachmentRow[] }> {
-    // One after another: inside a transaction the three share one connection.
-    const lines = await this.content.lines(r.id, m);
-    const subsidies = await this.content.subsidies(r.id, m);
-    const attachments = await this.content.attachments(r.id, m);
-    const redactions = await this.content.redactions(r.id, m);
-    return { content: canonicalContent(d, r, lines, subsidies, attachments, redactions), attachments };
+  ): Promise<{ content: CanonicalContent; attachments: AttachmentRow[]; totals: Totals[] }> {
+    return publishedContent(d, r, await this.content.bundle(r.id, m));
   }
 
   /** The content hash of a published revision as stored now, or null if an attachment's bytes no longer match. */
@@ -41,4 +36,17 @@ export class PublicationService {
   async record(d: DisclosureRow, r: RevisionRow, kind: LedgerRow['kind'], m: EntityManager): Promise<void> {
     await this.ledger.append(d.id, r.number, kind, contentHash(await this.canonical(d, r, m)), m);
   }
+}
+
+/** A revision's canonical content from its bundle, with the attachments and totals a reply shows beside it. */
+export function publishedContent(
+  d: DisclosureRow,
+  r: RevisionRow,
+  b: ContentBundle,
+): { content: CanonicalContent; attachments: AttachmentRow[]; totals: Totals[] } {
+  return {
+    content: canonicalContent(d, r, b.lines, b.subsidies, b.attachments, b.redactions),
+    attachments: b.attachments,
+    totals: b.totals,
+  };
 }

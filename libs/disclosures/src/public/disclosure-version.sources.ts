@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ContentVersionSource, Db, ReplicaReads } from '@sunshine/core';
+import { RegionsService } from '@sunshine/regions';
 import type { FastifyRequest } from 'fastify';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,26 +13,28 @@ const idOf = (request: FastifyRequest): string | null => {
 /**
  * The version of a visible (published or withdrawn) disclosure's content, for its detail,
  * revisions and diffs: its village's content version (bumped by every publication, correction,
- * withdrawal and redaction there) and the region tree's, read by primary keys in one statement.
- * Null for a malformed id, a draft or no such disclosure (the handler answers).
+ * withdrawal and redaction there), read by primary keys, and the region tree's, from memory (the
+ * detail reads the same pair with its content). Null for a malformed id, a draft or no such
+ * disclosure (the handler answers).
  */
 @Injectable()
 @ReplicaReads()
 export class DisclosureContentVersion implements ContentVersionSource {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly regions: RegionsService,
+  ) {}
 
   async versionOf(request: FastifyRequest): Promise<string | null> {
     const id = idOf(request);
     if (!id) return null;
-    const [row]: { content: string; tree: string }[] = await this.db.query(
-      `SELECT coalesce(v.version, 0)::text AS content, t.version::text AS tree
-       FROM disclosure d
-       LEFT JOIN region_content_version v ON v.region_code = d.region_code
-       CROSS JOIN region_tree_version t
+    const [row]: { content: string }[] = await this.db.query(
+      `SELECT coalesce(v.version, 0)::text AS content
+       FROM disclosure d LEFT JOIN region_content_version v ON v.region_code = d.region_code
        WHERE d.id = $1 AND d.status <> 'draft'`,
       [id],
     );
-    return row ? `${row.content}.${row.tree}` : null;
+    return row ? this.regions.contentVersion(row.content) : null;
   }
 }
 

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, Keyset } from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 
-import { ContentRepository } from '../content.repository';
 import { disclosureError, DisclosureErrorCode } from '../disclosures.errors';
 import { DisclosureRow, DisclosuresRepository, RevisionRow } from '../disclosures.repository';
 import { LedgerEntriesPageDto, LedgerHeadDto, ReceiptDto } from '../dto/ledger.dto';
@@ -17,7 +16,7 @@ import {
 import { canonicalJson } from '../ledger/canonical-content';
 import { LedgerRepository, LedgerRow } from '../ledger/ledger.repository';
 import { ledgerEntryReply, ledgerHeadReply } from '../ledger/ledger-reply';
-import { PublicationService } from '../ledger/publication.service';
+import { PublicationService, publishedContent } from '../ledger/publication.service';
 import { parsePeriod } from '../period';
 import {
   financesReply,
@@ -48,7 +47,6 @@ export class PublicDisclosuresService {
   constructor(
     private readonly disclosures: DisclosuresRepository,
     private readonly reads: PublicRepository,
-    private readonly content: ContentRepository,
     private readonly publication: PublicationService,
     private readonly ledger: LedgerRepository,
     private readonly regions: RegionsService,
@@ -81,14 +79,15 @@ export class PublicDisclosuresService {
   }
 
   /** A published or withdrawn disclosure with its current revision and the list of its revisions. */
-  async detail(id: string): Promise<DisclosureDetailDto> {
-    const d = await this.visible(id);
-    const revisions = await this.disclosures.publishedRevisions(id);
-    const current = revisions.find((r) => r.number === d.published_revision) as RevisionRow;
+  async detail(id: string, onVersion: (version: string) => void = () => undefined): Promise<DisclosureDetailDto> {
+    const found = await this.reads.detailWithVersion(id);
+    if (!found) throw disclosureError(DisclosureErrorCode.NotFound);
+    onVersion(await this.regions.contentVersion(found.contentVersion));
+    const { disclosure: d, revision: r } = found;
     return {
       disclosure: publicDisclosure(d),
-      revision: await this.revisionContent(d, current),
-      revisions: revisions.map(revisionSummary),
+      revision: revisionReply(d, r, publishedContent(d, r, found.content)),
+      revisions: found.revisions.map(revisionSummary),
     };
   }
 
@@ -117,15 +116,23 @@ export class PublicDisclosuresService {
     };
   }
 
-  async finances(villageCode: string, from: string, to: string): Promise<FinancesDto> {
+  /** A village's finances for a period range: one statement, which also reads the content version for `onVersion`. */
+  async finances(
+    villageCode: string,
+    from: string,
+    to: string,
+    onVersion: (version: string) => void = () => undefined,
+  ): Promise<FinancesDto> {
     const level = await this.regions.levelOf(villageCode);
     if (level === null) throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${villageCode}.`);
     if (level !== 5) throw disclosureError(DisclosureErrorCode.NotAVillage);
     const range = { start: this.period(from).start, end: this.period(to).end };
-    const [periods, accounts] = await Promise.all([
-      this.reads.periodTotals(villageCode, range.start, range.end),
-      this.reads.accountTotals(villageCode, range.start, range.end),
-    ]);
+    const { periods, accounts, contentVersion } = await this.reads.financesWithVersion(
+      villageCode,
+      range.start,
+      range.end,
+    );
+    onVersion(await this.regions.contentVersion(contentVersion));
     return financesReply(villageCode, from, to, periods, accounts);
   }
 
@@ -161,9 +168,7 @@ export class PublicDisclosuresService {
   }
 
   private async revisionContent(d: DisclosureRow, r: RevisionRow): Promise<PublishedRevisionDto> {
-    const { content, attachments } = await this.publication.load(d, r);
-    const totals = d.category === 'finance' ? await this.content.totals(r.id) : [];
-    return publishedRevision(d.id, r, content, totals, attachments);
+    return revisionReply(d, r, await this.publication.load(d, r));
   }
 
   private async visible(id: string): Promise<DisclosureRow> {
@@ -177,4 +182,13 @@ export class PublicDisclosuresService {
     if (!period) throw disclosureError(DisclosureErrorCode.InvalidPeriod, `${value} is not YYYY-MM or YYYY-Qn.`);
     return period;
   }
+}
+
+/** A published revision's reply: its content, attachments, and totals (finance disclosures only). */
+function revisionReply(
+  d: DisclosureRow,
+  r: RevisionRow,
+  { content, attachments, totals }: ReturnType<typeof publishedContent>,
+): PublishedRevisionDto {
+  return publishedRevision(d.id, r, content, d.category === 'finance' ? totals : [], attachments);
 }

@@ -58,14 +58,14 @@ export class PublicController {
   }
 
   @Get('disclosures/:id')
-  @CachedRead(DisclosureContentVersion, CacheControl.short)
+  @CachedRead(DisclosureContentVersion, CacheControl.short, { versionFromHandler: true })
   @ApiOperation({
     summary: 'A published (or withdrawn) disclosure: current revision, totals, and the list of revisions',
   })
   @ApiOkResponse({ type: DisclosureDetailDto })
   @ApiProblems(400, 404)
-  detail(@Param('id', ID) id: string): Promise<DisclosureDetailDto> {
-    return this.disclosures.detail(id);
+  detail(@Param('id', ID) id: string, @ReadVersion() version: VersionSink): Promise<DisclosureDetailDto> {
+    return this.disclosures.detail(id, version);
   }
 
   @Get('disclosures/:id/revisions/:number')
@@ -122,15 +122,19 @@ export class PublicController {
   }
 
   @Get('regions/:code/finances')
-  @CachedRead(RegionContentVersion, CacheControl.short)
+  @CachedRead(RegionContentVersion, CacheControl.short, { versionFromHandler: true })
   @ApiOperation({
     summary:
       'A village’s published finances: income, expense and surplus per period and per account, computed by the database',
   })
   @ApiOkResponse({ type: FinancesDto })
   @ApiProblems(400, 404)
-  finances(@Param('code', ParseRegionCodePipe) code: string, @Query() query: PeriodRangeDto): Promise<FinancesDto> {
-    return this.disclosures.finances(code, query.from, query.to);
+  finances(
+    @Param('code', ParseRegionCodePipe) code: string,
+    @Query() query: PeriodRangeDto,
+    @ReadVersion() version: VersionSink,
+  ): Promise<FinancesDto> {
+    return this.disclosures.finances(code, query.from, query.to, version);
   }
 
   @Get('regions/:code/feed.atom')

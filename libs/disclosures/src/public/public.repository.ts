@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Db, timestampKeySql } from '@sunshine/core';
-import { EntityManager } from 'typeorm';
+import { Db, Queryable, timestampKeySql } from '@sunshine/core';
+
+import { ContentBundle, contentBundleColumns } from '../content.repository';
+import { D_COLUMNS, DisclosureRow, R_COLUMNS_APART, revisionOf, RevisionRow } from '../disclosures.repository';
 
 export interface ListFilter {
   /** The ancestor column matching the region's level, and the region's code. */
@@ -44,6 +46,22 @@ export interface AccountTotalsRow {
   lines: number;
 }
 
+/** A village's finances and its region's content version, read together. */
+export interface VersionedFinances {
+  periods: PeriodTotalsRow[];
+  accounts: AccountTotalsRow[];
+  contentVersion: string;
+}
+
+/** A visible disclosure, its current revision with that revision's content, its published revisions, and its region's content version. */
+export interface VersionedDetail {
+  disclosure: DisclosureRow;
+  revision: RevisionRow;
+  content: ContentBundle;
+  revisions: Pick<RevisionRow, 'number' | 'published_at' | 'correction_reason'>[];
+  contentVersion: string;
+}
+
 export const LEVEL_COLUMN: Record<number, ListFilter['column']> = {
   1: 'province_code',
   2: 'city_code',
@@ -67,7 +85,7 @@ export interface Statement {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are typed by the caller
-const run = (m: Pick<EntityManager, 'query'>, { sql, params }: Statement): Promise<any> => m.query(sql, params);
+const run = (q: Queryable, { sql, params }: Statement): Promise<any> => q.query(sql, params);
 
 /** Numbered parameters and the conditions that use them. */
 class Conditions {
@@ -180,6 +198,18 @@ export function withContentVersion({ sql, params }: Statement, regionCode: strin
   };
 }
 
+/** Whether the list asks for more than a region's newest rows (its cost then depends on the filters). */
+const filtered = (f: ListFilter): boolean => Boolean(f.text || f.category || f.fromPeriodStart || f.toPeriodEnd);
+
+/** Runs a list statement with its region's content version (withContentVersion) and splits the two. */
+async function versioned(q: Queryable, statement: Statement, regionCode: string): Promise<VersionedList> {
+  const rows: (ListRow & { content_version: string })[] = await run(q, withContentVersion(statement, regionCode));
+  return {
+    contentVersion: rows[0]?.content_version ?? '0',
+    rows: rows.filter((r) => r.id !== null).map(({ content_version: _, ...row }) => row),
+  };
+}
+
 /** A list and the content version of its region, read together (the version labels the reply's ETag). */
 export interface VersionedList {
   rows: ListRow[];
@@ -200,100 +230,110 @@ export class PublicRepository {
 
   list(f: ListFilter): Promise<ListRow[]> {
     // The newest rows of a region without filters: an index scan that stops at `limit`, one statement.
-    if (!f.text && !f.category && !f.fromPeriodStart && !f.toPeriodEnd) return run(this.db, publicListSql.walk(f));
+    if (!filtered(f)) return run(this.db, publicListSql.walk(f));
     // Filters can make the walk long (a period with no rows reads the whole level): under the timeout.
-    return this.bounded(f.timeoutMs, (m) =>
-      f.text ? this.search(m, { ...f, text: f.text }) : run(m, publicListSql.walk(f)),
+    return this.db.bounded(f.timeoutMs, (q) =>
+      f.text ? this.search(q, { ...f, text: f.text }) : run(q, publicListSql.walk(f)),
     );
   }
 
   /**
-   * The list with the region's content version, read in its first statement: a list without
-   * filters is one statement in all; with filters the version is read with the statement timeout's
-   * setting, before the rows (a version never newer than the rows it labels).
+   * The list with the region's content version, read by its first statement: a list without
+   * filters, or with filters but no title text, is one statement in all (filtered, on the
+   * statement timeout's pool); a title search reads the version with its first step, before the
+   * rows of any later one (a version never newer than the rows it labels).
    */
   async listWithVersion(f: ListFilter): Promise<VersionedList> {
-    if (!f.text && !f.category && !f.fromPeriodStart && !f.toPeriodEnd) {
-      const rows: (ListRow & { content_version: string })[] = await run(
-        this.db,
-        withContentVersion(publicListSql.walk(f), f.regionCode),
-      );
-      return {
-        contentVersion: rows[0]?.content_version ?? '0',
-        rows: rows.filter((r) => r.id !== null).map(({ content_version: _, ...row }) => row),
-      };
-    }
-    let contentVersion = '0';
-    const rows = await this.bounded(
-      f.timeoutMs,
-      (m) => (f.text ? this.search(m, { ...f, text: f.text }) : run(m, publicListSql.walk(f))),
-      (version) => (contentVersion = version),
-      f.regionCode,
-    );
-    return { rows, contentVersion };
-  }
-
-  private async search(m: EntityManager, f: ListFilter & { text: string }): Promise<ListRow[]> {
-    const newest: ListRow[] = await run(m, publicListSql.newest(f));
-    if (newest.length >= f.limit) return newest;
-    const indexed: (ListRow & { candidates: number })[] = await run(m, publicListSql.titleIndex(f));
-    if ((indexed[0]?.candidates ?? 0) <= SEARCH_CANDIDATES) return indexed.map(({ candidates: _, ...row }) => row);
-    return run(m, publicListSql.walk(f));
-  }
-
-  /**
-   * Runs `work` in a transaction whose statements time out after `timeoutMs`; with `onVersion`, the
-   * statement that sets the timeout also reads `regionCode`'s content version.
-   */
-  private bounded<T>(
-    timeoutMs: number,
-    work: (m: EntityManager) => Promise<T>,
-    onVersion?: (version: string) => void,
-    regionCode?: string,
-  ): Promise<T> {
-    return this.db.transaction(async (m) => {
-      if (onVersion) {
-        const [{ version }]: { version: string }[] = await m.query(
-          `SELECT set_config('statement_timeout', $1, true),
-             coalesce((SELECT version FROM region_content_version WHERE region_code = $2::bigint), 0)::text AS version`,
-          [String(timeoutMs), regionCode],
-        );
-        onVersion(version);
-      } else {
-        await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
-      }
-      return work(m);
+    if (!filtered(f)) return versioned(this.db, publicListSql.walk(f), f.regionCode);
+    return this.db.bounded(f.timeoutMs, async (q) => {
+      if (!f.text) return versioned(q, publicListSql.walk(f), f.regionCode);
+      const newest = await versioned(q, publicListSql.newest(f), f.regionCode);
+      if (newest.rows.length >= f.limit) return newest;
+      return { rows: await this.searchPastNewest(q, { ...f, text: f.text }), contentVersion: newest.contentVersion };
     });
   }
 
-  /** Income, expense and surplus per period of a village's published finance disclosures. */
-  periodTotals(villageCode: string, fromStart: string, toEnd: string): Promise<PeriodTotalsRow[]> {
-    return this.db.query(
-      `SELECT d.period,
-         coalesce(sum(l.amount) FILTER (WHERE l.direction = 'income'), 0)::numeric(16, 2)::text AS income,
-         coalesce(sum(l.amount) FILTER (WHERE l.direction = 'expense'), 0)::numeric(16, 2)::text AS expense,
-         (coalesce(sum(l.amount) FILTER (WHERE l.direction = 'income'), 0)
-           - coalesce(sum(l.amount) FILTER (WHERE l.direction = 'expense'), 0))::numeric(16, 2)::text AS surplus
-       FROM disclosure d
-       JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
-       LEFT JOIN finance_line l ON l.revision_id = r.id
-       WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
-         AND d.period_start >= $2::date AND d.period_end <= $3::date
-       GROUP BY d.period ORDER BY d.period`,
-      [villageCode, fromStart, toEnd],
-    );
+  private async search(q: Queryable, f: ListFilter & { text: string }): Promise<ListRow[]> {
+    const newest: ListRow[] = await run(q, publicListSql.newest(f));
+    if (newest.length >= f.limit) return newest;
+    return this.searchPastNewest(q, f);
   }
 
-  accountTotals(villageCode: string, fromStart: string, toEnd: string): Promise<AccountTotalsRow[]> {
-    return this.db.query(
-      `SELECT d.period, l.direction, l.account_code, sum(l.amount)::text AS total, count(*)::int AS lines
+  /** A title search whose word is not in enough of the newest rows: the title index, else the whole walk. */
+  private async searchPastNewest(q: Queryable, f: ListFilter & { text: string }): Promise<ListRow[]> {
+    const indexed: (ListRow & { candidates: number })[] = await run(q, publicListSql.titleIndex(f));
+    if ((indexed[0]?.candidates ?? 0) <= SEARCH_CANDIDATES) return indexed.map(({ candidates: _, ...row }) => row);
+    return run(q, publicListSql.walk(f));
+  }
+
+  /**
+   * A published or withdrawn disclosure for its public page, in one statement: the disclosure, its
+   * current revision and that revision's content, the numbers, times and reasons of its published
+   * revisions (as arrays, so that the driver types them as it types columns), and the content
+   * version of its village. Undefined for a draft or no such disclosure.
+   */
+  async detailWithVersion(id: string): Promise<VersionedDetail | undefined> {
+    const [row]: (DisclosureRow &
+      ContentBundle & {
+        content_version: string;
+        revision_numbers: number[];
+        revision_times: (Date | null)[];
+        revision_reasons: (string | null)[];
+      })[] = await this.db.query(
+      `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
+         coalesce((SELECT v.version FROM region_content_version v WHERE v.region_code = d.region_code), 0)::text AS content_version,
+         p.numbers AS revision_numbers, p.times AS revision_times, p.reasons AS revision_reasons
        FROM disclosure d
        JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
-       JOIN finance_line l ON l.revision_id = r.id
-       WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
-         AND d.period_start >= $2::date AND d.period_end <= $3::date
-       GROUP BY d.period, l.direction, l.account_code ORDER BY d.period, l.direction DESC, l.account_code`,
-      [villageCode, fromStart, toEnd],
+       CROSS JOIN LATERAL (
+         SELECT array_agg(x.number ORDER BY x.number) AS numbers, array_agg(x.published_at ORDER BY x.number) AS times,
+           array_agg(x.correction_reason ORDER BY x.number) AS reasons
+         FROM disclosure_revision x WHERE x.disclosure_id = d.id AND x.status = 'published') p
+       WHERE d.id = $1 AND d.status <> 'draft'`,
+      [id],
     );
+    if (!row) return undefined;
+    return {
+      disclosure: row,
+      revision: revisionOf(row as unknown as Record<string, unknown>),
+      content: row,
+      revisions: row.revision_numbers.map((number, i) => ({
+        number,
+        published_at: row.revision_times[i] ?? null,
+        correction_reason: row.revision_reasons[i] ?? null,
+      })),
+      contentVersion: row.content_version,
+    };
+  }
+
+  /**
+   * A village's published finances in one statement: income, expense and surplus per period, totals
+   * per period and account, and the region's content version (for the reply's ETag), read together.
+   */
+  async financesWithVersion(villageCode: string, fromStart: string, toEnd: string): Promise<VersionedFinances> {
+    const [row]: { content_version: string; periods: PeriodTotalsRow[]; accounts: AccountTotalsRow[] }[] =
+      await this.db.query(
+        `WITH line AS (
+           SELECT d.period, l.direction, l.account_code, l.amount
+           FROM disclosure d
+           JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
+           LEFT JOIN finance_line l ON l.revision_id = r.id
+           WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
+             AND d.period_start >= $2::date AND d.period_end <= $3::date)
+         SELECT coalesce((SELECT v.version FROM region_content_version v WHERE v.region_code = $1::bigint), 0)::text AS content_version,
+           coalesce((SELECT json_agg(p ORDER BY p.period) FROM (
+             SELECT period,
+               coalesce(sum(amount) FILTER (WHERE direction = 'income'), 0)::numeric(16, 2)::text AS income,
+               coalesce(sum(amount) FILTER (WHERE direction = 'expense'), 0)::numeric(16, 2)::text AS expense,
+               (coalesce(sum(amount) FILTER (WHERE direction = 'income'), 0)
+                 - coalesce(sum(amount) FILTER (WHERE direction = 'expense'), 0))::numeric(16, 2)::text AS surplus
+             FROM line GROUP BY period) p), '[]') AS periods,
+           coalesce((SELECT json_agg(a ORDER BY a.period, a.direction DESC, a.account_code) FROM (
+             SELECT period, direction, account_code, sum(amount)::text AS total, count(*)::int AS lines
+             FROM line WHERE direction IS NOT NULL GROUP BY period, direction, account_code) a), '[]') AS accounts`,
+        [villageCode, fromStart, toEnd],
+      );
+    const { content_version: contentVersion, periods, accounts } = row as NonNullable<typeof row>;
+    return { contentVersion, periods, accounts };
   }
 }

@@ -40,7 +40,9 @@ export function publicDisclosure(d: DisclosureRow): PublicDisclosureDto {
   };
 }
 
-export function revisionSummary(r: RevisionRow): RevisionSummaryDto {
+export function revisionSummary(
+  r: Pick<RevisionRow, 'number' | 'published_at' | 'correction_reason'>,
+): RevisionSummaryDto {
   return {
     number: r.number,
     publishedAt: r.published_at?.toISOString() ?? null,

@@ -240,10 +240,7 @@ export class DraftingService {
    * every content field it does not exempt, and the PDF attachments' text and metadata.
    */
   private async scan(d: DisclosureRow, r: RevisionRow, m: EntityManager): Promise<PiiFinding[]> {
-    // One after another: inside the transaction the three share one connection.
-    const lines = await this.content.lines(r.id, m);
-    const subsidies = await this.content.subsidies(r.id, m);
-    const attachments = await this.content.attachments(r.id, m);
+    const { lines, subsidies, attachments } = await this.content.bundle(r.id, m);
     const findings = scanContent(canonicalContent(d, r, lines, subsidies, attachments));
     for (const [i, a] of attachments.entries()) {
       if (a.mediaType !== 'application/pdf') continue;
