@@ -59,8 +59,11 @@ export async function runRollup(dataSource: DataSource): Promise<number> {
   return new StatisticsRollupJob(db, new Clock(), jobs, new StatisticsRollupRepository(db)).run();
 }
 
-/** ANALYZE of every table the seed wrote. */
-export async function analyze(client: Client): Promise<void> {
-  for (const t of [...TABLES.map((t) => t.name), 'region_content_version', 'stats_village_month', 'stats_region_month'])
-    await client.query(`ANALYZE ${t}`);
+/** The tables the seed loads or derives, and those the statistics rollup writes. */
+export const SEEDED_TABLES: readonly string[] = [...TABLES.map((t) => t.name), 'region_content_version', 'stats_dirty'];
+export const ROLLUP_TABLES: readonly string[] = ['stats_village_month', 'stats_region_month'];
+
+/** ANALYZE of the given tables. */
+export async function analyze(client: Client, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await client.query(`ANALYZE ${t}`);
 }
