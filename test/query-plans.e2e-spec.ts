@@ -17,8 +17,12 @@ const PROVINCE = '210000000000';
 const LEVELS = [HOME, TOWNSHIP, COUNTY, CITY, PROVINCE];
 const VILLAGE_PLACES = ['home', 'siblingVillage', 'siblingTownship', 'otherCity'] as const;
 
-/** Below these the test would prove little: it must have driven the app, not a handful of reads. */
-const MIN_STATEMENTS = 300;
+/**
+ * Below these the test would prove little: it must have driven the app, not a handful of reads.
+ * (Merging a read's statements into one lowers the count: 301 became 296 when the public detail,
+ * the working copy and the content bundle became one statement each.)
+ */
+const MIN_STATEMENTS = 280;
 const MIN_ROUTES = 120;
 /** Parameter sets EXPLAINed per distinct statement (plans differ by parameters: a null filter, a level). */
 const PARAM_SETS_PER_STATEMENT = 12;

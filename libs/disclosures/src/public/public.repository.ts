@@ -143,8 +143,8 @@ export const publicListSql = {
    * The first `limit` matches among the region's SEARCH_WINDOW newest rows after the cursor: the
    * newest rows are read one by one and the reading stops at the `limit`-th match.
    */
-  newest(f: ListFilter): Statement {
-    const c = new Conditions();
+  newest(f: ListFilter, params: unknown[] = []): Statement {
+    const c = new Conditions([...params]);
     const region = c.param(f.regionCode);
     const limit = c.param(f.limit);
     c.add(`d.status = 'published'`).add(`d.${f.column} = ${region}`);
@@ -165,8 +165,8 @@ export const publicListSql = {
    * (the region's term and the pairs together), checked, then sorted; each row with `candidates`,
    * the number of matches up to SEARCH_CANDIDATES + 1.
    */
-  titleIndex(f: ListFilter & { text: string }): Statement {
-    const c = new Conditions();
+  titleIndex(f: ListFilter & { text: string }, params: unknown[] = []): Statement {
+    const c = new Conditions([...params]);
     const region = c.param(f.regionCode);
     const limit = c.param(f.limit);
     const query = c.param(f.text);
@@ -180,6 +180,25 @@ export const publicListSql = {
        FROM (SELECT ${COLUMNS} FROM disclosure d WHERE ${c.sql} LIMIT ${SEARCH_CANDIDATES + 1}) c
        ORDER BY c.published_at DESC, c.id DESC LIMIT ${limit}`,
       params: c.params,
+    };
+  },
+
+  /**
+   * A title search's first step as one statement: the region's newest window (`newest`) and, only
+   * when it holds fewer than `limit` matches, the title index (`titleIndex`, whose rows carry
+   * `candidates`): the index branch is gated by a one-time filter on the window's count, so it runs
+   * only when needed. Rows with a null `candidates` come from the window.
+   */
+  search(f: ListFilter & { text: string }): Statement {
+    const window = publicListSql.newest(f);
+    const index = publicListSql.titleIndex(f, window.params);
+    const limit = `$${index.params.length + 1}`;
+    return {
+      sql: `WITH w AS MATERIALIZED (${window.sql})
+       SELECT w.*, NULL::int AS candidates FROM w WHERE (SELECT count(*) FROM w) >= ${limit}
+       UNION ALL
+       SELECT x.* FROM (${index.sql}) x WHERE (SELECT count(*) FROM w) < ${limit}`,
+      params: [...index.params, f.limit],
     };
   },
 };
@@ -201,12 +220,19 @@ export function withContentVersion({ sql, params }: Statement, regionCode: strin
 /** Whether the list asks for more than a region's newest rows (its cost then depends on the filters). */
 const filtered = (f: ListFilter): boolean => Boolean(f.text || f.category || f.fromPeriodStart || f.toPeriodEnd);
 
+/** A row of a title search's first step: `candidates` is null for the newest window's rows. */
+type SearchRow = ListRow & { candidates: number | null };
+
 /** Runs a list statement with its region's content version (withContentVersion) and splits the two. */
-async function versioned(q: Queryable, statement: Statement, regionCode: string): Promise<VersionedList> {
-  const rows: (ListRow & { content_version: string })[] = await run(q, withContentVersion(statement, regionCode));
+async function versioned<R extends ListRow = ListRow>(
+  q: Queryable,
+  statement: Statement,
+  regionCode: string,
+): Promise<{ rows: R[]; contentVersion: string }> {
+  const rows: (R & { content_version: string })[] = await run(q, withContentVersion(statement, regionCode));
   return {
     contentVersion: rows[0]?.content_version ?? '0',
-    rows: rows.filter((r) => r.id !== null).map(({ content_version: _, ...row }) => row),
+    rows: rows.filter((r) => r.id !== null).map(({ content_version: _, ...row }) => row as unknown as R),
   };
 }
 
@@ -247,23 +273,28 @@ export class PublicRepository {
     if (!filtered(f)) return versioned(this.db, publicListSql.walk(f), f.regionCode);
     return this.db.bounded(f.timeoutMs, async (q) => {
       if (!f.text) return versioned(q, publicListSql.walk(f), f.regionCode);
-      const newest = await versioned(q, publicListSql.newest(f), f.regionCode);
-      if (newest.rows.length >= f.limit) return newest;
-      return { rows: await this.searchPastNewest(q, { ...f, text: f.text }), contentVersion: newest.contentVersion };
+      const { rows, contentVersion } = await versioned<SearchRow>(
+        q,
+        publicListSql.search({ ...f, text: f.text }),
+        f.regionCode,
+      );
+      return { rows: await this.afterFirstStep(q, { ...f, text: f.text }, rows), contentVersion };
     });
   }
 
   private async search(q: Queryable, f: ListFilter & { text: string }): Promise<ListRow[]> {
-    const newest: ListRow[] = await run(q, publicListSql.newest(f));
-    if (newest.length >= f.limit) return newest;
-    return this.searchPastNewest(q, f);
+    return this.afterFirstStep(q, f, await run(q, publicListSql.search(f)));
   }
 
-  /** A title search whose word is not in enough of the newest rows: the title index, else the whole walk. */
-  private async searchPastNewest(q: Queryable, f: ListFilter & { text: string }): Promise<ListRow[]> {
-    const indexed: (ListRow & { candidates: number })[] = await run(q, publicListSql.titleIndex(f));
-    if ((indexed[0]?.candidates ?? 0) <= SEARCH_CANDIDATES) return indexed.map(({ candidates: _, ...row }) => row);
-    return run(q, publicListSql.walk(f));
+  /**
+   * The rows of a title search from its first step (`publicListSql.search`): the window's, the
+   * index's when it found at most SEARCH_CANDIDATES matches, else the region's whole walk (a word
+   * common in the subtree but absent from its newest rows: a second statement).
+   */
+  private async afterFirstStep(q: Queryable, f: ListFilter & { text: string }, rows: SearchRow[]): Promise<ListRow[]> {
+    const candidates = rows[0]?.candidates ?? null;
+    if (candidates !== null && candidates > SEARCH_CANDIDATES) return run(q, publicListSql.walk(f));
+    return rows.map(({ candidates: _, ...row }) => row);
   }
 
   /**
