@@ -73,7 +73,7 @@ export type WorkRow = DisclosureRow & {
 
 export const D_COLUMNS = `d.id, d.region_code::text, d.township_code::text, d.category, d.period, d.period_start::text, d.period_end::text,
   d.status, d.published_revision, d.published_at, d.title, d.created_by, d.created_at`;
-export const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
+const R_COLUMNS = `r.id, r.disclosure_id, r.number, r.status, r.title, r.body, r.correction_reason, r.version, r.created_by, r.created_at,
   r.submitted_at, r.published_at, r.published_by`;
 
 const R_NAMES = R_COLUMNS.split(',').map((c) => c.trim().slice('r.'.length)) as (keyof RevisionRow)[];
@@ -169,13 +169,6 @@ export class DisclosuresRepository {
       [disclosureId, number],
     );
     return row;
-  }
-
-  publishedRevisions(disclosureId: string): Promise<RevisionRow[]> {
-    return this.db.query(
-      `SELECT ${R_COLUMNS} FROM disclosure_revision r WHERE r.disclosure_id = $1 AND r.status = 'published' ORDER BY r.number`,
-      [disclosureId],
-    );
   }
 
   async updateDraft(
