@@ -140,6 +140,13 @@ export class ReviewService {
       if (!d) throw disclosureError(DisclosureErrorCode.NotFound);
       if (d.status !== 'published' || d.published_revision === null)
         throw disclosureError(DisclosureErrorCode.WrongState, 'Only a published disclosure can be withdrawn.');
+      // A withdrawal is final: a correction left open would publish the disclosure again once
+      // approved, undoing it. Read under the disclosure's lock, which starting a correction takes too.
+      if (await this.disclosures.openRevision(id, m))
+        throw disclosureError(
+          DisclosureErrorCode.CorrectionInProgress,
+          'A correction of this disclosure is in the works: it must be published before the disclosure can be withdrawn.',
+        );
       const r = (await this.disclosures.revision(id, d.published_revision, m)) as RevisionRow;
       await this.disclosures.setWithdrawn(id, m);
       await this.publication.record(d, r, 'withdraw', m);
