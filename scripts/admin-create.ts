@@ -47,35 +47,38 @@ async function main(): Promise<number> {
   // The regions are the API's: loading the built-in file is the API's start, not this command's.
   const config = validateConfig({ ...process.env, BUILTIN_REGIONS_FILE: 'none' });
 
-  return withDataSource(config, async (dataSource) => {
-    await dataSource.runMigrations({ transaction: 'each' });
-    const app = await NestFactory.createApplicationContext(
-      { module: AdminCreateModule, imports: [ScriptDatabase.with(config, dataSource), FirstAdminModule] },
-      { logger: false, abortOnError: false },
-    );
-    try {
-      const service = app.get(FirstAdminService);
-      const refused = await service.check(admin);
-      if (refused?.reason === 'login_taken' && values['if-missing']) {
-        console.log(`${admin.login} is already registered: nothing changed`);
-        return 0;
-      }
-      if (refused) return refuse(refused);
-      const password = await readPassword(`Password for ${admin.login}: `);
-      if (password === undefined) return refuse({ reason: 'invalid', problems: ['no password was given'] });
-      if (process.stdin.isTTY && (await readPassword('Repeat it: ')) !== password) {
-        return refuse({ reason: 'invalid', problems: ['the two passwords differ'] });
-      }
-      const created = await service.create(admin, password);
-      if ('reason' in created) return refuse(created);
-      console.log(
-        `created administrator ${admin.login} (id ${created.userId}): admin at ${admin.regionCode} and below`,
+  return withDataSource(
+    config,
+    async (dataSource) => {
+      const app = await NestFactory.createApplicationContext(
+        { module: AdminCreateModule, imports: [ScriptDatabase.with(config, dataSource), FirstAdminModule] },
+        { logger: false, abortOnError: false },
       );
-      return 0;
-    } finally {
-      await app.close();
-    }
-  });
+      try {
+        const service = app.get(FirstAdminService);
+        const refused = await service.check(admin);
+        if (refused?.reason === 'login_taken' && values['if-missing']) {
+          console.log(`${admin.login} is already registered: nothing changed`);
+          return 0;
+        }
+        if (refused) return refuse(refused);
+        const password = await readPassword(`Password for ${admin.login}: `);
+        if (password === undefined) return refuse({ reason: 'invalid', problems: ['no password was given'] });
+        if (process.stdin.isTTY && (await readPassword('Repeat it: ')) !== password) {
+          return refuse({ reason: 'invalid', problems: ['the two passwords differ'] });
+        }
+        const created = await service.create(admin, password);
+        if ('reason' in created) return refuse(created);
+        console.log(
+          `created administrator ${admin.login} (id ${created.userId}): admin at ${admin.regionCode} and below`,
+        );
+        return 0;
+      } finally {
+        await app.close();
+      }
+    },
+    { migrate: true },
+  );
 }
 
 function refuse(refusal: FirstAdminRefusal): number {

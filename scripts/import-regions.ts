@@ -34,10 +34,11 @@ async function main(): Promise<number> {
     else if (step === 'loading') bar.update(done, { step });
     else if (step === 'done') bar.stop();
   };
-  const result = await withDataSource(config, async (dataSource) => {
-    await dataSource.runMigrations({ transaction: 'each' });
-    return new RegionImportService(dataSource).importCsv(text, onStep);
-  });
+  const result = await withDataSource(
+    config,
+    (dataSource) => new RegionImportService(dataSource).importCsv(text, onStep),
+    { migrate: true },
+  );
   bar?.stop();
   if (!result.ok) {
     console.error(`${file}: nothing imported; ${result.errors.length} bad row(s):`);

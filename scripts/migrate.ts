@@ -49,47 +49,52 @@ function commandLine(): { command: MigrationCommand; name?: string } {
 async function main(): Promise<number> {
   const { command, name } = commandLine();
   const config = validateConfig({ ...process.env, MIGRATIONS_RUN: 'false' });
-  return withDataSource(config, async (dataSource) => {
-    switch (command) {
-      case 'run': {
-        const done = await dataSource.runMigrations({ transaction: 'each' });
-        console.log(done.length ? done.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
-        return 0;
-      }
-      case 'revert':
-        await dataSource.undoLastMigration({ transaction: 'each' });
-        return 0;
-      case 'show':
-        return (await dataSource.showMigrations()) ? 1 : 0;
-      case 'generate':
-      case 'check': {
-        await dataSource.runMigrations({ transaction: 'each' });
-        const { upQueries, downQueries } = await dataSource.driver.createSchemaBuilder().log();
-        if (command === 'check') {
-          for (const q of upQueries) console.error(q.query);
-          console.log(upQueries.length ? 'the entities and the migrations differ' : 'schema matches the entities');
-          return upQueries.length ? 1 : 0;
-        }
-        if (!upQueries.length) {
-          console.log('no changes: nothing to generate');
+  // The migration commands connect as the schema's owner (DATABASE_OWNER_URL, else DATABASE_URL).
+  return withDataSource(
+    config,
+    async (dataSource) => {
+      switch (command) {
+        case 'run': {
+          const done = await dataSource.runMigrations({ transaction: 'each' });
+          console.log(done.length ? done.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
           return 0;
         }
-        const stamp = Date.now();
-        const sql = (qs: { query: string }[]) =>
-          qs.map((q) => `    await q.query(\`${q.query.replace(/`/g, '\\`')}\`);`).join('\n');
-        const file = path.join(
-          'migrations',
-          `${stamp}-${(name as string).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}.ts`,
-        );
-        await writeFile(
-          file,
-          `import { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${name}${stamp} implements MigrationInterface {\n  name = '${name}${stamp}';\n\n  async up(q: QueryRunner): Promise<void> {\n${sql(upQueries)}\n  }\n\n  async down(q: QueryRunner): Promise<void> {\n${sql(downQueries.reverse())}\n  }\n}\n`,
-        );
-        console.log(`wrote ${file}: review it, add CHECK constraints and names, then commit`);
-        return 0;
+        case 'revert':
+          await dataSource.undoLastMigration({ transaction: 'each' });
+          return 0;
+        case 'show':
+          return (await dataSource.showMigrations()) ? 1 : 0;
+        case 'generate':
+        case 'check': {
+          await dataSource.runMigrations({ transaction: 'each' });
+          const { upQueries, downQueries } = await dataSource.driver.createSchemaBuilder().log();
+          if (command === 'check') {
+            for (const q of upQueries) console.error(q.query);
+            console.log(upQueries.length ? 'the entities and the migrations differ' : 'schema matches the entities');
+            return upQueries.length ? 1 : 0;
+          }
+          if (!upQueries.length) {
+            console.log('no changes: nothing to generate');
+            return 0;
+          }
+          const stamp = Date.now();
+          const sql = (qs: { query: string }[]) =>
+            qs.map((q) => `    await q.query(\`${q.query.replace(/`/g, '\\`')}\`);`).join('\n');
+          const file = path.join(
+            'migrations',
+            `${stamp}-${(name as string).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}.ts`,
+          );
+          await writeFile(
+            file,
+            `import { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${name}${stamp} implements MigrationInterface {\n  name = '${name}${stamp}';\n\n  async up(q: QueryRunner): Promise<void> {\n${sql(upQueries)}\n  }\n\n  async down(q: QueryRunner): Promise<void> {\n${sql(downQueries.reverse())}\n  }\n}\n`,
+          );
+          console.log(`wrote ${file}: review it, add CHECK constraints and names, then commit`);
+          return 0;
+        }
       }
-    }
-  });
+    },
+    { as: 'owner' },
+  );
 }
 
 main().then(

@@ -29,8 +29,9 @@ import { monthText, shanghaiMonth } from './seed/time';
 const HELP = `usage: npm run seed:province -- [--scale S] [--seed N] [--as-of YYYY-MM] [--jobs J] [--force] [--restart] [--no-rollup]
 
 Builds a province-scale data set on the real region tree (the built-in Liaoning regions, loaded
-first if the region table is empty) in the database at DATABASE_URL (unset: the embedded
-PostgreSQL in EMBEDDED_PG_DIR), after running the migrations: users (residents and the officials
+first if the region table is empty) in the database at DATABASE_URL, connected as the schema's
+owner (DATABASE_OWNER_URL, else DATABASE_URL; unset: the embedded PostgreSQL in EMBEDDED_PG_DIR;
+the bulk load needs a superuser), after running the migrations: users (residents and the officials
 of every role and region), disclosures of three years with revisions, review steps, finance lines,
 subsidy lists and the publication ledger, ratings, comments, complaints and supervision issues.
 Every count is the full-scale figure times S; the region tree is always whole. Rows come from a
@@ -97,9 +98,10 @@ function commandLine(): Args {
 function destination(config: AppConfig): string {
   if (!config.DATABASE_URL)
     return `the embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} (port ${config.EMBEDDED_PG_PORT})`;
-  const url = new URL(config.DATABASE_URL);
+  const setting = config.DATABASE_OWNER_URL ? 'DATABASE_OWNER_URL' : 'DATABASE_URL';
+  const url = new URL(config.DATABASE_OWNER_URL ?? config.DATABASE_URL);
   url.password = url.password ? '***' : '';
-  return `${url.toString()} (DATABASE_URL)`;
+  return `${url.toString()} (${setting})`;
 }
 
 const n = (x: number) => x.toLocaleString('en');
@@ -111,12 +113,12 @@ async function main(): Promise<number> {
   console.log(`seed:province → ${destination(config)}`);
   const server = await DatabaseServer.resolve(config);
   // No statement timeout: the rollup's first run rebuilds three years of a province's obligations.
-  const connection = dataSourceOptions(server.url, { poolSize: 2, applicationName: 'seed:province' });
+  const connection = dataSourceOptions(server.ownerUrl, { poolSize: 2, applicationName: 'seed:province' });
   const dataSource = new DataSource({
     ...connection,
     extra: { ...(connection.extra as Record<string, unknown>), statement_timeout: 0 },
   } as DataSourceOptions);
-  const client = new Client({ connectionString: server.url, application_name: 'seed:province' });
+  const client = new Client({ connectionString: server.ownerUrl, application_name: 'seed:province' });
   try {
     await dataSource.initialize();
     await client.connect();
@@ -162,7 +164,7 @@ async function main(): Promise<number> {
     const passwordHash = await new PasswordHasher(config).hash(SEED_PASSWORD);
     const loadStarted = Date.now();
     const results = await loadAll(
-      server.url,
+      server.ownerUrl,
       plan,
       todo.map((t) => t.name),
       planned,

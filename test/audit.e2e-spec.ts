@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { AuditRepository, Role, verifyAuditChain } from '@sunshine/access';
-import { Db } from '@sunshine/core';
+import { dataSourceOptions, Db } from '@sunshine/core';
 import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -36,6 +36,8 @@ interface AuditItem {
 describe('Audit log', () => {
   let sut: TestApp;
   let db: DataSource;
+  /** The schema owner's connection (the server's superuser here): an insider behind the API. */
+  let owner: DataSource;
   let supervisor: SignedIn;
   let siblingSupervisor: SignedIn;
   let admin: SignedIn;
@@ -60,12 +62,16 @@ describe('Audit log', () => {
   beforeAll(async () => {
     sut = await createTestApp();
     db = sut.app.get(DataSource);
+    owner = await new DataSource(dataSourceOptions(sut.db.url, { poolSize: 2 })).initialize();
     supervisor = await signedIn(sut, Role.Supervisor, COUNTY);
     siblingSupervisor = await signedIn(sut, Role.Supervisor, SIBLING_COUNTY);
     admin = await signedIn(sut, Role.Admin, COUNTY);
     clerk = await createAccount(sut, Role.VillageClerk, VILLAGE);
   });
-  afterAll(() => sut.close());
+  afterAll(async () => {
+    await owner.destroy();
+    await sut.close();
+  });
 
   describe('entries', () => {
     const run = randomBytes(4).toString('hex');
@@ -259,14 +265,18 @@ describe('Audit log', () => {
   });
 
   describe('append-only', () => {
+    // The application's role has no such privilege; the owner's connection meets the triggers.
     it.each([
-      ['UPDATE', `UPDATE audit_log SET action = 'x'`],
-      ['DELETE', 'DELETE FROM audit_log'],
-      ['TRUNCATE', 'TRUNCATE audit_log'],
-    ])('refuses %s from the application’s own connection', async (_op, sql) => {
+      ['UPDATE', `UPDATE audit_log SET action = 'x'`, 'application', /permission denied for table audit_log/],
+      ['DELETE', 'DELETE FROM audit_log', 'application', /permission denied for table audit_log/],
+      ['TRUNCATE', 'TRUNCATE audit_log', 'application', /permission denied for table audit_log/],
+      ['UPDATE', `UPDATE audit_log SET action = 'x'`, 'owner', /append-only/],
+      ['DELETE', 'DELETE FROM audit_log', 'owner', /append-only/],
+      ['TRUNCATE', 'TRUNCATE audit_log', 'owner', /append-only/],
+    ])('refuses %s from the %s’s connection', async (_op, sql, who, refusal) => {
       const [{ before }]: { before: number }[] = await db.query('SELECT count(*)::int AS before FROM audit_log');
       expect(before).toBeGreaterThan(0);
-      await expect(db.query(sql)).rejects.toThrow(/append-only/);
+      await expect((who === 'owner' ? owner : db).query(sql)).rejects.toThrow(refusal);
       const [{ after }]: { after: number }[] = await db.query('SELECT count(*)::int AS after FROM audit_log');
       expect(after).toBe(before);
       const [{ changed }]: { changed: number }[] = await db.query(
@@ -282,7 +292,7 @@ describe('Audit log', () => {
 
     /** As the superuser with triggers off (session_replication_role = replica), as an intruder would. */
     async function behindTriggers(sql: string, params: unknown[] = []): Promise<void> {
-      const runner = db.createQueryRunner();
+      const runner = owner.createQueryRunner();
       await runner.connect();
       try {
         await runner.query('SET session_replication_role = replica');
@@ -293,21 +303,21 @@ describe('Audit log', () => {
       }
     }
 
-    const verify = () => verifyAuditChain(new AuditRepository(new Db(db)), 4);
+    const verify = () => verifyAuditChain(new AuditRepository(new Db(owner)), 4);
 
     let script: string;
     const cli = () => runScript(script, sut.db.url);
 
     beforeAll(async () => {
       script = await builtScript('audit-verify');
-      const rows: { id: string }[] = await db.query('SELECT id FROM audit_log ORDER BY id');
+      const rows: { id: string }[] = await owner.query('SELECT id FROM audit_log ORDER BY id');
       expect(rows.length).toBeGreaterThanOrEqual(6);
       const middle = Math.floor(rows.length / 2);
       victim = rows[middle]!.id;
       successor = rows[middle + 1]!.id;
-      await db.query('CREATE TABLE audit_backup AS SELECT * FROM audit_log WHERE id = $1', [victim]);
+      await owner.query('CREATE TABLE audit_backup AS SELECT * FROM audit_log WHERE id = $1', [victim]);
     });
-    afterAll(() => db.query('DROP TABLE IF EXISTS audit_backup'));
+    afterAll(() => owner.query('DROP TABLE IF EXISTS audit_backup'));
 
     const restore = () =>
       behindTriggers(
@@ -319,7 +329,7 @@ describe('Audit log', () => {
       );
 
     it('finds an intact chain before anyone tampers with it', async () => {
-      const [{ total }]: { total: number }[] = await db.query('SELECT count(*)::int AS total FROM audit_log');
+      const [{ total }]: { total: number }[] = await owner.query('SELECT count(*)::int AS total FROM audit_log');
       expect(await verify()).toEqual({ rows: total, breaks: [] });
       const result = await cli();
       expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('the chain is intact') });
@@ -348,13 +358,13 @@ describe('Audit log', () => {
 
     describe('both ends of the chain: the first (genesis) row and the last', () => {
       const ends = async () => {
-        const rows: { id: string }[] = await db.query('SELECT id FROM audit_log ORDER BY id');
+        const rows: { id: string }[] = await owner.query('SELECT id FROM audit_log ORDER BY id');
         return { first: rows[0]!.id, last: rows[rows.length - 1]!.id };
       };
 
       /** Keeps the row's columns aside, runs `check` with `change` applied, and puts the row back. */
       async function withRow(id: string, change: string, check: () => Promise<void>) {
-        await db.query('CREATE TABLE audit_end_backup AS SELECT * FROM audit_log WHERE id = $1', [id]);
+        await owner.query('CREATE TABLE audit_end_backup AS SELECT * FROM audit_log WHERE id = $1', [id]);
         try {
           await behindTriggers(change, [id]);
           await check();
@@ -364,7 +374,7 @@ describe('Audit log', () => {
              WHERE a.id = $1`,
             [id],
           );
-          await db.query('DROP TABLE audit_end_backup');
+          await owner.query('DROP TABLE audit_end_backup');
         }
         expect((await verify()).breaks).toEqual([]);
       }

@@ -38,6 +38,8 @@ describe('the npm commands’ command lines', () => {
         'migration:generate',
         'migration:check',
         'audit:verify',
+        'audit:archive',
+        'audit:deps',
         'ledger:verify',
         'ledger:mirror',
         'admin:create',

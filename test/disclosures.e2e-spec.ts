@@ -1,4 +1,5 @@
 import { Role } from '@sunshine/access';
+import { dataSourceOptions } from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
@@ -242,11 +243,22 @@ describe('Disclosures lifecycle', () => {
         [id],
       ),
     ).rejects.toThrow(/immutable/);
-    await expect(
-      db.query(`UPDATE publication_ledger SET kind = 'withdraw' WHERE disclosure_id = $1`, [id]),
-    ).rejects.toThrow(/append-only/);
-    await expect(db.query(`DELETE FROM publication_ledger WHERE disclosure_id = $1`, [id])).rejects.toThrow(
-      /append-only/,
-    );
+    // The ledger: the application's role may not change it at all; its owner meets the triggers.
+    const owner = await new DataSource(dataSourceOptions(sut.db.url, { poolSize: 1 })).initialize();
+    try {
+      for (const [who, refusal] of [
+        [db, /permission denied for table publication_ledger/],
+        [owner, /append-only/],
+      ] as const) {
+        await expect(
+          who.query(`UPDATE publication_ledger SET kind = 'withdraw' WHERE disclosure_id = $1`, [id]),
+        ).rejects.toThrow(refusal);
+        await expect(who.query(`DELETE FROM publication_ledger WHERE disclosure_id = $1`, [id])).rejects.toThrow(
+          refusal,
+        );
+      }
+    } finally {
+      await owner.destroy();
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   NotificationOutbox,
   OutboxEvent,
 } from '@sunshine/engagement';
+import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 
@@ -171,6 +172,16 @@ describe('Notification outbox and delivery', () => {
     expect(list.body.items).toHaveLength(1);
   });
 
+  async function ownerQuery(sql: string): Promise<unknown[]> {
+    const client = new Client({ connectionString: sut.db.url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
   it('runs the jobs through pg-boss in its own schema, each on a schedule shared by all processes', async () => {
     const jobs = sut.app.get(JobRunner);
     // The notification jobs among the others (the rule scan, the statistics rollup).
@@ -179,17 +190,18 @@ describe('Notification outbox and delivery', () => {
     await jobs.start();
     await jobs.start(); // once
     try {
-      const schedules = await sut.app
-        .get(DataSource)
-        .query(`SELECT name, cron FROM ${JOBS_SCHEMA}.schedule WHERE name LIKE 'notifications.%' ORDER BY name`);
+      // pg-boss's schema is the owner's (its queue runs on the owner's connection), not the application role's.
+      const schedules = await ownerQuery(
+        `SELECT name, cron FROM ${JOBS_SCHEMA}.schedule WHERE name LIKE 'notifications.%' ORDER BY name`,
+      );
       expect(schedules).toEqual([
         { name: DELIVER_JOB, cron: '* * * * *' },
         { name: DIGEST_JOB, cron: '5 * * * *' },
         { name: DUE_SOON_JOB, cron: '10 * * * *' },
       ]);
-      const queues = await sut.app
-        .get(DataSource)
-        .query(`SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name LIKE 'notifications.%' ORDER BY name`);
+      const queues = await ownerQuery(
+        `SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name LIKE 'notifications.%' ORDER BY name`,
+      );
       expect(queues).toEqual([
         { name: DELIVER_JOB, policy: 'singleton' },
         { name: DIGEST_JOB, policy: 'singleton' },

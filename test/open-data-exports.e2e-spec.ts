@@ -2,6 +2,7 @@ import http, { ClientRequest, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 import { Role } from '@sunshine/access';
+import { dataSourceOptions } from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
 import { signedIn } from './support/accounts';
@@ -26,7 +27,8 @@ describe('Open-data exports', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ EXPORT_CONCURRENCY: String(CONCURRENCY) });
-    db = sut.app.get(DataSource);
+    // The owner's connection: the fixture's bulk load switches the lines' triggers off.
+    db = await new DataSource(dataSourceOptions(sut.db.url, { poolSize: 2 })).initialize();
     await sut.app.listen(0, '127.0.0.1');
     port = (sut.app.getHttpServer().address() as AddressInfo).port;
     const clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
@@ -57,7 +59,10 @@ describe('Open-data exports', () => {
       revision,
     ]);
   });
-  afterAll(() => sut.close());
+  afterAll(async () => {
+    await db.destroy();
+    await sut.close();
+  });
 
   /** Starts a download and resolves at its first bytes, with the response paused (the client reads no more). */
   function start(path = EXPORT): Promise<Download> {

@@ -22,7 +22,7 @@ interface CliResult {
 /** Runs `npm run import:regions -- FILE` as built (npm test builds first) against `db`. */
 async function importRegions(db: TestDatabase, file: string): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
+  const env = { ...process.env, DATABASE_URL: db.url, DATABASE_OWNER_URL: '', LOG_LEVEL: 'silent' };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, file], { cwd: ROOT, env });
     return { code: 0, stdout, stderr };

@@ -29,6 +29,7 @@ const SMALL_TABLES: Record<string, string> = {
   region_tree_version: 'one row',
   account_chart: 'the chart of accounts, a dozen rows: a reference table',
   auth_throttle: 'sign-in throttling per address, expires within minutes',
+  audit_archive: 'one row per archived file of up to 50,000 audit entries: the chain head, on the coordinator',
   compliance_calendar: 'obligations per subtree, a few rows per region that sets its own',
   complaint_due_policy: 'deadlines per subtree, a few rows',
   rule_threshold: 'rule thresholds per subtree, a few rows',

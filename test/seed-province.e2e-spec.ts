@@ -34,7 +34,14 @@ function seed(
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_SCRYPT_LOG_N: '10' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        DATABASE_OWNER_URL: '', // unset: the seed loads as DATABASE_URL's role, not a test app's owner left in process.env
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PASSWORD_SCRYPT_LOG_N: '10',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

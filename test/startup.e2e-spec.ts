@@ -147,7 +147,11 @@ describe('worker process start', () => {
   });
 
   it('logs its start and its shutdown as JSON lines only', async () => {
-    const worker = startProcess(WORKER_MAIN, { DATABASE_URL: db.url, MIGRATIONS_RUN: 'false' });
+    const worker = startProcess(WORKER_MAIN, {
+      DATABASE_URL: db.appUrl,
+      DATABASE_OWNER_URL: db.url,
+      MIGRATIONS_RUN: 'false',
+    });
     await until(() => /worker started/.test(worker.stdout()), 'the worker has started');
 
     worker.child.kill('SIGTERM');
@@ -156,7 +160,8 @@ describe('worker process start', () => {
     expect(worker.stderr()).toBe('');
     const logs = worker.logs();
     expect(logs.filter((l) => NEST_CHATTER.includes(l.context ?? ''))).toEqual([]);
-    const jobs = 'notifications.deliver, notifications.digest, notifications.due-soon, rules.scan, statistics.rollup';
+    const jobs =
+      'audit.archive, notifications.deliver, notifications.digest, notifications.due-soon, rules.scan, statistics.rollup';
     expect(logs.map((l) => l.msg)).toEqual([
       `jobs running: ${jobs}`,
       `worker started: database connected and migrated; jobs: ${jobs}`,

@@ -1,5 +1,6 @@
 import { Role } from '@sunshine/access';
 import { Db, PoolReentryError } from '@sunshine/core';
+import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -115,7 +116,11 @@ describe('Transactions keep to their own connection', () => {
 
     it('rolls back the joined work when the outer transaction fails', async () => {
       const db = sut.app.get(Db);
-      await db.query(`CREATE TABLE IF NOT EXISTS tx_probe_${process.pid} (n int)`);
+      // Created by the owner (the application's role creates nothing); its default privileges grant the rows.
+      const owner = new Client({ connectionString: sut.db.url });
+      await owner.connect();
+      await owner.query(`CREATE TABLE IF NOT EXISTS tx_probe_${process.pid} (n int)`);
+      await owner.end();
       await expect(
         db.transaction(async () => {
           await db.transaction((m) => m.query(`INSERT INTO tx_probe_${process.pid} VALUES (1)`));

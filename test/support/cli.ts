@@ -38,7 +38,15 @@ export function runScript(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env },
+      // DATABASE_OWNER_URL empty (unset): a test app's, left in process.env, is not this script's.
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        DATABASE_OWNER_URL: '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: 30_000,
     });

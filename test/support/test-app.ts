@@ -26,7 +26,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const db = await createTestDatabase();
   Object.assign(process.env, {
     NODE_ENV: 'test',
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.appUrl,
+    DATABASE_OWNER_URL: db.url,
     MIGRATIONS_RUN: 'false',
     BUILTIN_REGIONS_FILE: 'none',
     LOG_LEVEL: 'silent',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { dataSourceOptions } from '@sunshine/core';
+import { dataSourceOptions, ensureApplicationLogin } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -14,11 +14,17 @@ const SCHEMA_TEMPLATE = `${RUN}_schema`;
 /** Migrated, with all of Liaoning's regions. */
 const REGIONS_TEMPLATE = `${RUN}_regions`;
 const TEMPLATE_LOCK = 20261126;
+/** The application's login in tests (a member of sunshine_app, owning nothing), as the embedded default has one. */
+const APP_LOGIN = 'sunshine_api_test';
+const APP_PASSWORD = 'sunshine-api-test';
 
 export const LIAONING_CSV = path.resolve(__dirname, '../../data/regions/liaoning.csv');
 
 export interface TestDatabase {
+  /** As the schema's owner (the server's superuser): what a test uses to look behind the API. */
   url: string;
+  /** As the application's role, which owns nothing: what the API under test logs in as. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
@@ -43,8 +49,12 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
       await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
     }
   });
+  const appUrl = new URL(databaseUrl(name));
+  appUrl.username = APP_LOGIN;
+  appUrl.password = APP_PASSWORD;
   return {
     url: databaseUrl(name),
+    appUrl: appUrl.toString(),
     drop: () =>
       withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
@@ -53,6 +63,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 async function ensureTemplates(admin: Client): Promise<void> {
   const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [REGIONS_TEMPLATE]);
   if (rowCount) return;
+  await ensureApplicationLogin(ADMIN_URL, APP_LOGIN, APP_PASSWORD);
   await admin.query(`CREATE DATABASE "${SCHEMA_TEMPLATE}"`);
   await withDataSource(databaseUrl(SCHEMA_TEMPLATE), (ds) => ds.runMigrations({ transaction: 'each' }));
   await admin.query(`CREATE DATABASE "${REGIONS_TEMPLATE}" TEMPLATE "${SCHEMA_TEMPLATE}"`);

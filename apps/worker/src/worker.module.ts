@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditArchiveModule } from '@sunshine/access';
 import { CoreModule } from '@sunshine/core';
 import { NotificationDeliveryModule } from '@sunshine/engagement';
 import { StatisticsRollupModule } from '@sunshine/statistics';
@@ -6,9 +7,11 @@ import { RuleScanModule } from '@sunshine/supervision';
 
 /**
  * Scheduled and queued work (pg-boss, on the application's database): notification delivery and
- * daily digests, the potential-issue rule scan, the statistics rollups. The API process runs the
- * same jobs when JOBS_IN_API (default with the embedded database); pg-boss runs each scheduled tick
- * once across processes.
+ * daily digests, the potential-issue rule scan, the statistics rollups, audit archiving. The API
+ * process runs the same jobs when JOBS_IN_API (default with the embedded database); pg-boss runs each
+ * scheduled tick once across processes.
  */
-@Module({ imports: [CoreModule, NotificationDeliveryModule, RuleScanModule, StatisticsRollupModule] })
+@Module({
+  imports: [CoreModule, AuditArchiveModule, NotificationDeliveryModule, RuleScanModule, StatisticsRollupModule],
+})
 export class WorkerModule {}

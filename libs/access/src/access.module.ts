@@ -18,6 +18,7 @@ import { RolesService } from './accounts/roles.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
+import { AuditArchiveModule } from './audit/audit-archive.module';
 import { refuseLargeAnonymousBodies } from './auth/anonymous-body.hook';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -35,6 +36,7 @@ import { DemoDataSeeder } from './demo/demo-data.seeder';
 @Module({
   imports: [
     RegionsModule,
+    AuditArchiveModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

@@ -95,6 +95,14 @@ export class AuditRepository {
     );
   }
 
+  /** The chain head of the archived entries (the last archived entry's id and hash); null: none archived. */
+  async archiveHead(): Promise<{ lastId: string; lastHash: Buffer } | null> {
+    const rows: { last_id: string; last_hash: Buffer }[] = await this.db.query(
+      `SELECT last_id, last_hash FROM audit_archive ORDER BY last_id DESC LIMIT 1`,
+    );
+    return rows[0] ? { lastId: rows[0].last_id, lastHash: rows[0].last_hash } : null;
+  }
+
   /**
    * Walks the chain in id order from `afterId`, `batch` rows at a time: a row whose hash does not
    * cover its content was altered; a row whose prev_hash is not its predecessor's hash follows a

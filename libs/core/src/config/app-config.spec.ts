@@ -115,3 +115,16 @@ describe('read replica settings', () => {
     expect(validateConfig({ ...primary, REPLICA_STICKY_MS: '0' }).REPLICA_STICKY_MS).toBe(0);
   });
 });
+
+describe('the owner connection (DATABASE_OWNER_URL)', () => {
+  it('is read beside DATABASE_URL, and needs it: the embedded server provides both roles', () => {
+    const both = { DATABASE_URL: 'postgres://app@h/db', DATABASE_OWNER_URL: 'postgres://owner@h/db' };
+    expect(validateConfig(both).DATABASE_OWNER_URL).toBe('postgres://owner@h/db');
+    expect(() => validateConfig({ DATABASE_OWNER_URL: 'postgres://owner@h/db' })).toThrow(
+      /DATABASE_OWNER_URL: needs DATABASE_URL/,
+    );
+    expect(() => validateConfig({ ...both, DATABASE_OWNER_URL: 'mysql://secret@h/db' })).toThrow(
+      /DATABASE_OWNER_URL must be a postgres:\/\/ connection URL/,
+    );
+  });
+});

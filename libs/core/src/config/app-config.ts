@@ -45,11 +45,20 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** Unset: an embedded PostgreSQL is started in EMBEDDED_PG_DIR. */
+  /**
+   * The application's connection, as a role that owns nothing (a member of sunshine_app). Unset: an
+   * embedded PostgreSQL is started in EMBEDDED_PG_DIR.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL?: string;
+
+  /** The schema owner's connection to the same database, for migrations. Unset: DATABASE_URL. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_OWNER_URL must be a postgres:// connection URL' })
+  DATABASE_OWNER_URL?: string;
 
   @Transform(toInt)
   @Min(1)
@@ -169,6 +178,26 @@ export class AppConfig {
   RATING_FOLLOW_UP_DAYS = 15;
 
   /**
+   * Days audit entries stay in the database before they may be archived: at least 180 (MLPS level 3),
+   * which the database enforces as well.
+   */
+  @Transform(toInt)
+  @Min(180, { message: 'AUDIT_RETENTION_DAYS must be at least 180 (audit entries are kept at least 180 days)' })
+  @Max(36500)
+  @IsInt() // checked first: decorators apply bottom-up
+  AUDIT_RETENTION_DAYS = 180;
+
+  /** Folder of the audit archive files (gzip'd JSON Lines), which `npm run audit:verify` reads too. */
+  @IsString()
+  @MinLength(1)
+  AUDIT_ARCHIVE_DIR = '.data/audit-archive';
+
+  /** The worker archives audit entries older than AUDIT_RETENTION_DAYS daily (03:17 UTC); off: `npm run audit:archive` only. */
+  @Transform(toBool)
+  @IsBoolean()
+  AUDIT_ARCHIVE_SCHEDULED = false;
+
+  /**
    * Where the public reaches the API (scheme, host, optional port and path; no query): absolute
    * links of the Atom feed. Unset: `http://localhost:PORT`, refused in production.
    */
@@ -254,8 +283,10 @@ export const DEV_DEFAULTS = {
 
 /** Settings that are valid one by one but not together. */
 function combinationProblems(config: AppConfig): string[] {
-  if (!config.DATABASE_REPLICA_URLS) return [];
   const problems: string[] = [];
+  if (config.DATABASE_OWNER_URL && !config.DATABASE_URL)
+    problems.push('  DATABASE_OWNER_URL: needs DATABASE_URL (the embedded server provides both roles itself)');
+  if (!config.DATABASE_REPLICA_URLS) return problems;
   if (!config.DATABASE_URL)
     problems.push(
       '  DATABASE_REPLICA_URLS: needs DATABASE_URL (the primary they replicate; the embedded server has no replicas)',
@@ -290,6 +321,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const known = [
     ...Object.keys(new AppConfig()),
     'DATABASE_URL',
+    'DATABASE_OWNER_URL',
     'DATABASE_REPLICA_URLS',
     'DEMO_DATA',
     'JOBS_IN_API',

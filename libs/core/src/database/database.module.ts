@@ -1,12 +1,14 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
+import { applicationRoleProblems } from './application-role';
 import { BoundedReadPool } from './bounded-read-pool';
 import { dataSourceOptions } from './data-source.options';
 import { DatabaseServer } from './database-server';
 import { Db } from './db';
+import { runMigrations } from './migrate';
 import { ReadReplicas } from './read-replicas';
 
 @Global()
@@ -44,9 +46,31 @@ class DatabaseShutdown implements OnApplicationShutdown {
 }
 
 /**
- * The TypeORM data source on the configured (or embedded) server, and `Db`, the transaction-aware
- * way to it (and to the read replicas, DATABASE_REPLICA_URLS); runs pending migrations at start if
- * MIGRATIONS_RUN.
+ * The application logs in as a role that owns nothing (README, "Database roles"): in production it
+ * refuses to start otherwise; elsewhere (a developer's superuser URL, the benchmarks) it warns.
+ */
+@Injectable()
+class ApplicationRoleCheck implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const problems = await applicationRoleProblems(this.dataSource);
+    if (problems.length === 0) return;
+    const why = `${problems.join('; ')}: DATABASE_URL must be a role that owns nothing (a member of sunshine_app), DATABASE_OWNER_URL the schema's owner (README, "Database roles")`;
+    if (this.config.NODE_ENV === 'production') throw new Error(why);
+    this.logger.warn(why);
+  }
+}
+
+/**
+ * The TypeORM data source on the configured (or embedded) server as the application's role, and
+ * `Db`, the transaction-aware way to it (and to the read replicas, DATABASE_REPLICA_URLS); runs
+ * pending migrations at start, as the schema's owner, if MIGRATIONS_RUN.
  */
 @Global()
 @Module({
@@ -54,14 +78,14 @@ class DatabaseShutdown implements OnApplicationShutdown {
     DatabaseServerModule,
     TypeOrmModule.forRootAsync({
       inject: [AppConfig, DatabaseServer],
-      useFactory: (config: AppConfig, server: DatabaseServer) => ({
-        ...dataSourceOptions(server.url, {
+      useFactory: async (config: AppConfig, server: DatabaseServer) => {
+        if (config.MIGRATIONS_RUN) await runMigrations(server.ownerUrl);
+        return dataSourceOptions(server.url, {
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'sunshine-api',
           replicated: config.replicaUrls.length > 0,
-        }),
-        migrationsRun: config.MIGRATIONS_RUN,
-      }),
+        });
+      },
     }),
   ],
   providers: [
@@ -73,6 +97,7 @@ class DatabaseShutdown implements OnApplicationShutdown {
     BoundedReadPool,
     Db,
     DatabaseShutdown,
+    ApplicationRoleCheck,
   ],
   exports: [DatabaseServerModule, Db, ReadReplicas],
 })

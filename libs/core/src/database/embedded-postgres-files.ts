@@ -230,7 +230,7 @@ function lstatOrUndefined(file: string): ReturnType<typeof lstatSync> | undefine
   }
 }
 
-/** The superuser password, generated once and kept beside the requested data folder (mode 0600). */
+/** A password (the superuser's, the application login's), generated once and kept in `file` (mode 0600). */
 export async function readOrCreatePassword(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = randomBytes(18).toString('base64url');

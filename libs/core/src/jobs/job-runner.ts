@@ -69,8 +69,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async startBoss(): Promise<void> {
+    // The queue's own connections are the schema owner's: pg-boss installs and migrates its schema
+    // and adds a table per queue as it runs. The jobs themselves run on the application's pool.
     const boss = new PgBoss({
-      connectionString: this.server.url,
+      connectionString: this.server.ownerUrl,
       schema: JOBS_SCHEMA,
       application_name: 'sunshine-jobs',
       max: 3,

@@ -111,13 +111,14 @@ export class DraftingController {
   async exportLines(
     @Param('id', ID) id: string,
     @Query() query: LinesFormatQueryDto,
+    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const format = query.format ?? 'csv';
     void reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
       .header('content-disposition', `attachment; filename="lines-${id}.${format}"`);
-    return this.working.exportLines(id, format);
+    return this.working.exportLines(id, format, actor);
   }
 
   @Patch(':id/draft')

@@ -168,10 +168,13 @@ export class RulesRepository {
    * findings (the first one over a province) checks each new issue's and timeline entry's foreign key
    * with a plan made when the tables were small and kept by the connection (a sequential scan): every
    * check then reads the whole table, quadratic in the findings. ANALYZE fixes the estimates and
-   * invalidates those cached plans, so the next rule's checks are index probes.
+   * invalidates those cached plans, so the next rule's checks are index probes. ANALYZE needs the
+   * tables' owner: `sunshine_analyze` runs it as the owner, for these tables only.
    */
   async analyzeFindings(): Promise<void> {
-    await this.db.query(`ANALYZE rule_finding, supervision_issue, supervision_issue_event`);
+    await this.db.query(
+      `SELECT sunshine_analyze(t) FROM unnest('{rule_finding,supervision_issue,supervision_issue_event}'::regclass[]) AS t`,
+    );
   }
 
   /** Serialises scans (the API's and the worker's) rule by rule, for the transaction. */
