@@ -94,3 +94,37 @@ describe('Rate limits on sign-in and registration (AUTH_RATE_LIMIT=3)', () => {
     expect(rows).toHaveLength(0);
   });
 });
+
+describe('Behind a trusted proxy (TRUST_PROXY=loopback): the client address is the one the proxy saw', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await createTestApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'loopback' });
+  });
+  afterAll(() => sut.close());
+
+  const signIn = (account: { login: string; password: string }, forwardedFor: string) =>
+    sut.http
+      .post(LOGIN)
+      .set('x-forwarded-for', forwardedFor)
+      .send({ login: account.login, password: account.password });
+
+  it('limits each forwarded client on its own, so clients behind one proxy do not share one budget', async () => {
+    const account = await createAccount(sut, Role.Resident, VILLAGE);
+    for (let i = 0; i < 3; i++) await signIn(account, '203.0.113.1').expect(200);
+    expectProblem(await signIn(account, '203.0.113.1'), 429, 'TOO_MANY_REQUESTS');
+    await signIn(account, '203.0.113.2').expect(200);
+  });
+
+  it('takes the address the trusted proxy appended, not one the client wrote before it', async () => {
+    const account = await createAccount(sut, Role.Resident, VILLAGE);
+    // The client forged 198.51.100.7; the proxy (loopback) appended what it saw: 203.0.113.9.
+    await signIn(account, '198.51.100.7, 203.0.113.9').expect(200);
+    const rows: { ip: string }[] = await sut.app
+      .get(DataSource)
+      .query(`SELECT ip FROM audit_log WHERE action = 'auth.sign_in' AND actor_id = $1 ORDER BY id DESC LIMIT 1`, [
+        account.id,
+      ]);
+    expect(rows).toEqual([{ ip: '203.0.113.9' }]);
+  });
+});

@@ -128,3 +128,17 @@ describe('the owner connection (DATABASE_OWNER_URL)', () => {
     );
   });
 });
+
+describe('the trusted proxies (TRUST_PROXY)', () => {
+  it('is off unless set, and reads a hop count or a list of addresses and ranges', () => {
+    expect(validateConfig({}).trustProxy).toBe(false);
+    expect(validateConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(validateConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).trustProxy).toBe(
+      'loopback, 10.0.0.0/8,fd00::/8',
+    );
+  });
+
+  it.each(['true', '*', '0', '11', '10.0.0.0/33', '999.1.1.1', 'example.com', '10.0.0.1;rm'])('refuses %s', (value) => {
+    expect(() => validateConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+  });
+});

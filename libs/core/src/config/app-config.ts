@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -22,6 +24,11 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 const emptyToUndefined = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
+/** One trusted proxy: an IPv4 or IPv6 address with an optional prefix length, or a named range. */
+const PROXY = String.raw`(?:loopback|linklocal|uniquelocal|(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(?:/\d{1,3})?)`;
+/** TRUST_PROXY: a hop count 1–10, or a comma-separated list of proxies. */
+const TRUST_PROXY_FORMAT = new RegExp(String.raw`^(?:[1-9]|10|${PROXY}(?:\s*,\s*${PROXY})*)$`);
 
 /**
  * Every setting the processes read, with its default. `.env.example` lists the same names.
@@ -236,6 +243,26 @@ export class AppConfig {
   HSTS_MAX_AGE = 0;
 
   /**
+   * The proxies in front of the API whose `X-Forwarded-For` is believed (the client address of rate
+   * limits and the audit log): a hop count (1–10: that many proxies, each appending the address it
+   * saw), or a comma-separated list of addresses and CIDR ranges (and `loopback`, `linklocal`,
+   * `uniquelocal`). Unset: none; the header is ignored (a client could name any address in it).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(TRUST_PROXY_FORMAT, {
+    message:
+      'TRUST_PROXY must be a hop count (1-10) or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+  })
+  TRUST_PROXY?: string;
+
+  /** TRUST_PROXY as Fastify's `trustProxy`: false, a hop count, or the list. */
+  get trustProxy(): false | number | string {
+    if (!this.TRUST_PROXY) return false;
+    return /^\d+$/.test(this.TRUST_PROXY) ? Number(this.TRUST_PROXY) : this.TRUST_PROXY;
+  }
+
+  /**
    * Redis shared by every API process (`redis://[user:password@]host:port[/db]`, `rediss://` for
    * TLS): the rate limits count across processes. Unset: each process limits on its own.
    */
@@ -281,9 +308,25 @@ export const DEV_DEFAULTS = {
   DATA_HMAC_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1obWFjLWtleS0xMjM0NTY=',
 } as const;
 
+/** The TRUST_PROXY list's entries (none for a hop count or unset). */
+function trustedProxies(config: AppConfig): string[] {
+  const setting = config.trustProxy;
+  return typeof setting === 'string' ? setting.split(',').map((entry) => entry.trim()) : [];
+}
+
+function validProxy(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0) return false;
+  return prefix === undefined || Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 /** Settings that are valid one by one but not together. */
 function combinationProblems(config: AppConfig): string[] {
   const problems: string[] = [];
+  const badProxy = trustedProxies(config).find((entry) => !validProxy(entry));
+  if (badProxy !== undefined) problems.push(`  TRUST_PROXY: ${badProxy} is not an IP address or CIDR range`);
   if (config.DATABASE_OWNER_URL && !config.DATABASE_URL)
     problems.push('  DATABASE_OWNER_URL: needs DATABASE_URL (the embedded server provides both roles itself)');
   if (!config.DATABASE_REPLICA_URLS) return problems;
@@ -328,6 +371,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
     'PUBLIC_BASE_URL',
     'CORS_ORIGINS',
     'REDIS_URL',
+    'TRUST_PROXY',
   ];
   // An empty value means unset (as in a copied .env.example): the default applies.
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== ''));

@@ -7,7 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
-import { AppConfig } from '../config/app-config';
+import { AppConfig, validateConfig } from '../config/app-config';
 import { ReadReplicas } from '../database/read-replicas';
 import { PROBLEM_PAGES_PATH } from '../errors/problem';
 import { ProblemExceptionFilter, setProblemBaseUrl } from '../errors/problem-exception.filter';
@@ -62,7 +62,8 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestId,
-    trustProxy: false,
+    // Read here as well as by AppConfigModule (the adapter exists before the app): the client address.
+    trustProxy: validateConfig(process.env).trustProxy,
     ...httpLayerErrorHandlers(httpLayer),
   });
   // Nest's own body parser is off: Fastify's, with a depth limit, reads JSON (limitJsonDepth).
