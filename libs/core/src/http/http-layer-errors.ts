@@ -16,10 +16,12 @@ import { sendProblem } from '../errors/problem-exception.filter';
 export const MAX_URI_LENGTH = 8 * 1024;
 
 /**
- * Refuses, before anything reads it, a request target over MAX_URI_LENGTH (414) and a query
- * string that is not valid percent-encoded UTF-8 (400; the query parser would otherwise pass the
- * broken text on as if it were what the client meant). Fastify's router refuses such a path, and a
- * path parameter over `maxParamLength`, itself (frameworkErrors below).
+ * Refuses, before anything reads it, a request target over MAX_URI_LENGTH (414), a query string
+ * that is not valid percent-encoded UTF-8 (400; the query parser would otherwise pass the broken
+ * text on as if it were what the client meant), and a `%00` anywhere in the target (400: no
+ * parameter means a NUL, and PostgreSQL cannot take one in text, so it would fail the statement).
+ * Fastify's router refuses a path that is not UTF-8, and a path parameter over `maxParamLength`,
+ * itself (frameworkErrors below).
  */
 export function refuseUnreadableUris(fastify: FastifyInstance): void {
   // A callback hook (no promise per request); a refusal replies and ends the request there.
@@ -27,6 +29,10 @@ export function refuseUnreadableUris(fastify: FastifyInstance): void {
     if (request.url.length > MAX_URI_LENGTH) {
       const detail = `The path and query are longer than ${MAX_URI_LENGTH} characters.`;
       return void sendProblem(reply, request, coreError(CoreErrorCode.UriTooLong, detail));
+    }
+    if (/%00/.test(request.url)) {
+      const detail = 'The path or query contains %00 (NUL).';
+      return void sendProblem(reply, request, coreError(CoreErrorCode.MalformedRequest, detail));
     }
     const query = request.url.indexOf('?');
     if (query >= 0 && !isPercentEncodedUtf8(request.url.slice(query + 1))) {
