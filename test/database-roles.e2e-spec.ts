@@ -1,7 +1,7 @@
 import { APPLICATION_ROLE, applicationRoleProblems, dataSourceOptions } from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
-import { API_MAIN,ensureBuilt, startProcess } from './support/api-process';
+import { API_MAIN, ensureBuilt, startProcess } from './support/api-process';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Tables whose rows the application may add and read but never change or remove. */

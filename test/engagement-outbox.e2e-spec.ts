@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Role } from '@sunshine/access';
-import { Clock, Db, JobRunner, JOBS_SCHEMA } from '@sunshine/core';
+import { Clock, Db, JobRunner, JOBS_SCHEMA, SYSTEM_ROWS } from '@sunshine/core';
 import {
   DELIVER_JOB,
   DIGEST_JOB,
@@ -49,9 +49,10 @@ describe('Notification outbox and delivery', () => {
   };
   /** Notifications per (user, dedupe key): each must be exactly 1. */
   const copies = (): Promise<{ user_id: string; dedupe_key: string; n: number }[]> =>
-    sut.app
-      .get(DataSource)
-      .query(`SELECT user_id, dedupe_key, count(*)::int AS n FROM notification GROUP BY 1, 2 ORDER BY 1, 2`);
+    sut.app.get(Db).transaction(
+      (m) => m.query(`SELECT user_id, dedupe_key, count(*)::int AS n FROM notification GROUP BY 1, 2 ORDER BY 1, 2`),
+      { scope: SYSTEM_ROWS }, // every account's rows (row-level security)
+    );
   const pending = async (): Promise<number> =>
     (
       await sut.app
@@ -79,7 +80,7 @@ describe('Notification outbox and delivery', () => {
 
   beforeEach(async () => {
     await delivery.deliverPending();
-    await sut.app.get(DataSource).query(`DELETE FROM notification`);
+    await sut.app.get(Db).transaction((m) => m.query(`DELETE FROM notification`), { scope: SYSTEM_ROWS });
   });
 
   it('a worker killed after writing a batch, before its commit, leaves it pending: after restart each notification exists once', async () => {

@@ -1,4 +1,5 @@
 import { Role } from '@sunshine/access';
+import { Db, ownRows } from '@sunshine/core';
 import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -87,13 +88,19 @@ describe('Keyset paging', () => {
       );
     }
     // Notifications of the clerk (ids in delivery order, listed newest first).
-    for (const [i, at] of INSTANTS.entries()) {
-      await db.query(
-        `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
-         VALUES ($1, 'publication', $2, 'disclosure', $3, $3, '{}', $4)`,
-        [clerk.id, VILLAGE, `paging-${i}`, at],
-      );
-    }
+    // (The table is under row-level security: the clerk's own rows, in a transaction scoped to them.)
+    await sut.app.get(Db).transaction(
+      async (m) => {
+        for (const [i, at] of INSTANTS.entries()) {
+          await m.query(
+            `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
+             VALUES ($1, 'publication', $2, 'disclosure', $3, $3, '{}', $4)`,
+            [clerk.id, VILLAGE, `paging-${i}`, at],
+          );
+        }
+      },
+      { scope: ownRows(clerk.id) },
+    );
     // Comments of one resident on a published disclosure of the village, at those instants; every
     // other one under review (left out of the public list, in the township's queue).
     commenter = await signedIn(sut, Role.Resident, VILLAGE);
@@ -253,7 +260,16 @@ describe('Keyset paging', () => {
       url: '/api/v1/me/notifications',
       who: () => clerk,
       expected: () =>
-        ids(`SELECT id FROM notification WHERE user_id = $1 AND digest_state IS NULL ORDER BY id DESC`, [clerk.id]),
+        sut.app
+          .get(Db)
+          .transaction(
+            (m) =>
+              m.query(`SELECT id FROM notification WHERE user_id = $1 AND digest_state IS NULL ORDER BY id DESC`, [
+                clerk.id,
+              ]),
+            { scope: ownRows(clerk.id) },
+          )
+          .then((rows: { id: string }[]) => rows.map((r) => String(r.id))),
       yearZero: cursorOf(['0000-01-01T00:00:00.000000Z']),
     },
     {

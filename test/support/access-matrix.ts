@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 import { PasswordHasher, Permission, Posture, Role } from '@sunshine/access';
-import { Clock } from '@sunshine/core';
+import { Clock, Db, ownRows } from '@sunshine/core';
 import { onePagePdf } from '@sunshine/disclosures';
 import { authenticator } from 'otplib';
 import type { Response } from 'supertest';
@@ -534,10 +534,14 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     request: async ({ sut, ownAccount }) => {
       const me = await ownAccount();
       const [row] = me
-        ? await sut.app.get(DataSource).query(
-            `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
-             VALUES ($1, 'publication', $2, 'disclosure', gen_random_uuid()::text, 'matrix', '{}', now()) RETURNING id`,
-            [me.id, HOME],
+        ? await sut.app.get(Db).transaction(
+            (m) =>
+              m.query(
+                `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at)
+                 VALUES ($1, 'publication', $2, 'disclosure', gen_random_uuid()::text, 'matrix', '{}', now()) RETURNING id`,
+                [me.id, HOME],
+              ),
+            { scope: ownRows(me.id) }, // the table is under row-level security
           )
         : [{ id: '1' }];
       return { path: `/api/v1/me/notifications/${row.id}/read`, as: me };

@@ -14,6 +14,7 @@ export * from './database/large-tables';
 export * from './database/migrate';
 export * from './database/read-replicas';
 export * from './database/replica-scope';
+export * from './database/row-scope';
 export * from './database/updated-rows';
 export * from './database/with-data-source';
 export * from './errors/core.errors';

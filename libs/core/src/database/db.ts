@@ -7,6 +7,7 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { BoundedReadPool, Queryable } from './bounded-read-pool';
 import { ReadReplicas } from './read-replicas';
 import { currentReadRoute } from './replica-scope';
+import { RowScope, rowScopeParameters, SET_ROW_SCOPE } from './row-scope';
 
 /** The transaction open in the current async context, if any. */
 interface OpenTransaction {
@@ -97,18 +98,27 @@ export class Db {
 
   /**
    * Runs `work` in a transaction; inside one already, joins it (all or nothing with the outer
-   * work). Whatever `work` calls through `Db` runs on the same connection.
+   * work). Whatever `work` calls through `Db` runs on the same connection. With `scope`, the
+   * transaction first sets whose rows the tables under row-level security show it (RowScope; a
+   * joined transaction keeps that scope to its end).
    */
-  async transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (m: EntityManager) => Promise<T>, options: { scope?: RowScope } = {}): Promise<T> {
+    const { scope } = options;
+    const scoped = scope
+      ? async (m: EntityManager) => {
+          await m.query(SET_ROW_SCOPE, rowScopeParameters(scope));
+          return work(m);
+        }
+      : work;
     const outer = current.getStore();
-    if (outer?.open) return work(outer.manager);
+    if (outer?.open) return scoped(outer.manager);
     if (this.routed) {
       return (this.replicas as ReadReplicas).run(
-        () => this.onReplica((qr) => this.readTransaction(qr, work)),
-        () => this.primaryTransaction(work),
+        () => this.onReplica((qr) => this.readTransaction(qr, scoped)),
+        () => this.primaryTransaction(scoped),
       );
     }
-    return this.primaryTransaction(work);
+    return this.primaryTransaction(scoped);
   }
 
   private async primaryTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Clock, Db, JobRunner } from '@sunshine/core';
+import { Clock, Db, JobRunner, SYSTEM_ROWS } from '@sunshine/core';
 
 export const DELIVER_JOB = 'notifications.deliver';
 export const DIGEST_JOB = 'notifications.digest';
@@ -54,16 +54,18 @@ export class NotificationDelivery implements OnModuleInit {
   }
 
   async deliverBatch(limit: number, beforeCommit?: BeforeCommit): Promise<number> {
-    return this.db.transaction(async () => {
-      const rows = await this.db.query<{ id: string }[]>(
-        `SELECT id FROM notification_outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
-      if (rows.length === 0) return 0;
-      const ids = rows.map((r) => r.id);
-      const now = this.clock.now();
-      await this.db.query(
-        `WITH ev AS (SELECT * FROM notification_outbox WHERE id = ANY($1::bigint[])),
+    // For every account: writes other users' notifications (row-level security's system scope).
+    return this.db.transaction(
+      async () => {
+        const rows = await this.db.query<{ id: string }[]>(
+          `SELECT id FROM notification_outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        const ids = rows.map((r) => r.id);
+        const now = this.clock.now();
+        await this.db.query(
+          `WITH ev AS (SELECT * FROM notification_outbox WHERE id = ANY($1::bigint[])),
          recipients AS (
            SELECT ev.id AS event_id, r.user_id FROM ev CROSS JOIN LATERAL unnest(ev.recipient_user_ids) AS r(user_id)
            UNION
@@ -89,12 +91,17 @@ export class NotificationDelivery implements OnModuleInit {
          WHERE coalesce(p.delivery, 'immediate') <> 'off'
          ORDER BY ev.id, r.user_id
          ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
-        [ids, now],
-      );
-      await this.db.query(`UPDATE notification_outbox SET delivered_at = $2 WHERE id = ANY($1::bigint[])`, [ids, now]);
-      if (beforeCommit) await beforeCommit(ids.length);
-      return ids.length;
-    });
+          [ids, now],
+        );
+        await this.db.query(`UPDATE notification_outbox SET delivered_at = $2 WHERE id = ANY($1::bigint[])`, [
+          ids,
+          now,
+        ]);
+        if (beforeCommit) await beforeCommit(ids.length);
+        return ids.length;
+      },
+      { scope: SYSTEM_ROWS },
+    );
   }
 
   /**
@@ -103,10 +110,11 @@ export class NotificationDelivery implements OnModuleInit {
    * how many digests were written.
    */
   async digestHeld(): Promise<number> {
-    return this.db.transaction(async () => {
-      const now = this.clock.now();
-      const written = await this.db.query<{ id: string }[]>(
-        `WITH held AS (
+    return this.db.transaction(
+      async () => {
+        const now = this.clock.now();
+        const written = await this.db.query<{ id: string }[]>(
+          `WITH held AS (
            SELECT n.*, (n.created_at AT TIME ZONE $2)::date AS day FROM notification n
            WHERE n.digest_state = 'held' AND (n.created_at AT TIME ZONE $2)::date < ($1::timestamptz AT TIME ZONE $2)::date
            FOR UPDATE
@@ -121,9 +129,11 @@ export class NotificationDelivery implements OnModuleInit {
          FROM groups g JOIN held l ON l.id = g.last_id
          ON CONFLICT (user_id, dedupe_key) DO NOTHING
          RETURNING id`,
-        [now, DIGEST_TIME_ZONE],
-      );
-      return written.length;
-    });
+          [now, DIGEST_TIME_ZONE],
+        );
+        return written.length;
+      },
+      { scope: SYSTEM_ROWS },
+    );
   }
 }
