@@ -1,5 +1,5 @@
 import { Role } from '@sunshine/access';
-import { Clock, JobRunner } from '@sunshine/core';
+import { Clock, dataSourceOptions, JobRunner } from '@sunshine/core';
 import { LEVEL_COLUMN } from '@sunshine/disclosures';
 import { DELIVER_JOB, ratingFiguresSql } from '@sunshine/engagement';
 import { DataSource } from 'typeorm';
@@ -300,7 +300,9 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
       // A row in each table (the planner scales the statistics by the pages a table has).
       const id = await publish('2026-11');
       await put(await resident(), id, { level: 'dissatisfied' }).expect(201);
-      const runner = db.createQueryRunner();
+      // As the schema owner (the server's superuser here): only it may touch the catalog's statistics.
+      const owner = await new DataSource(dataSourceOptions(sut.db.url, { poolSize: 1 })).initialize();
+      const runner = owner.createQueryRunner();
       await runner.startTransaction();
       try {
         // The planner's view of a national table (rolled back with the transaction): a few rows
@@ -326,6 +328,7 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
       } finally {
         await runner.rollbackTransaction();
         await runner.release();
+        await owner.destroy();
       }
     },
   );
