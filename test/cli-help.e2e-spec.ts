@@ -46,6 +46,7 @@ describe('the npm commands’ command lines', () => {
         'bench',
         'bench:disclosures',
         'bench:overhead',
+        'bench:rls',
         'seed:province',
         'bench:bombs',
         'bench:pdf',
