@@ -161,7 +161,7 @@ describe('worker process start', () => {
     const logs = worker.logs();
     expect(logs.filter((l) => NEST_CHATTER.includes(l.context ?? ''))).toEqual([]);
     const jobs =
-      'audit.archive, notifications.deliver, notifications.digest, notifications.due-soon, rules.scan, statistics.rollup';
+      'audit.archive, auth.purge, idempotency.purge, notifications.deliver, notifications.digest, notifications.due-soon, rules.scan, statistics.rollup';
     expect(logs.map((l) => l.msg)).toEqual([
       `jobs running: ${jobs}`,
       `worker started: database connected and migrated; jobs: ${jobs}`,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '@sunshine/access';
-import { CoreModule } from '@sunshine/core';
+import { CoreModule, IdempotencyPurgeModule } from '@sunshine/core';
 import { DisclosuresModule } from '@sunshine/disclosures';
 import { EngagementModule } from '@sunshine/engagement';
 import { RegionsModule } from '@sunshine/regions';
@@ -10,6 +10,7 @@ import { DemoSupervisionModule, SupervisionModule } from '@sunshine/supervision'
 @Module({
   imports: [
     CoreModule,
+    IdempotencyPurgeModule,
     RegionsModule,
     AccessModule,
     DisclosuresModule,

@@ -22,6 +22,7 @@ import { AuditArchiveModule } from './audit/audit-archive.module';
 import { refuseLargeAnonymousBodies } from './auth/anonymous-body.hook';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { AuthPurgeModule } from './auth/auth-purge';
 import { AuthThrottleRepository } from './auth/auth-throttle.repository';
 import { JwtAuthGuard, JwtStrategy } from './auth/jwt.strategy';
 import { LocalStrategy } from './auth/local.strategy';
@@ -37,6 +38,7 @@ import { DemoDataSeeder } from './demo/demo-data.seeder';
   imports: [
     RegionsModule,
     AuditArchiveModule,
+    AuthPurgeModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

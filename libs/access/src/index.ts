@@ -11,6 +11,7 @@ export * from './audit/audit-archive.repository';
 export * from './audit/audit-archive-file';
 export * from './audit/audit-archiver';
 export * from './audit/verify-audit-chain';
+export * from './auth/auth-purge';
 export * from './auth/shared-throttler.storage';
 export * from './crypto/data-cipher';
 export * from './crypto/identity-number';

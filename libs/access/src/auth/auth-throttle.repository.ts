@@ -15,7 +15,7 @@ export type Reservation =
   | { allowed: false; retryAfterSeconds: number };
 
 /** Counts are forgotten after a quiet day, and no lock lasts longer than a day. */
-const FORGET_HOURS = 24;
+export const THROTTLE_FORGET_HOURS = 24;
 const MAX_LOCK_HOURS = 24;
 
 /** SQL over `auth_throttle`: failed-attempt counts and locks. */
@@ -29,7 +29,7 @@ export class AuthThrottleRepository {
    * Refused while locked (not counted then). A right password clears the count (`clear`).
    */
   async reserve(kind: ThrottleKind, subject: string, client: string, policy: ThrottlePolicy): Promise<Reservation> {
-    const next = `CASE WHEN t.last_failure_at < now() - make_interval(hours => ${FORGET_HOURS}) THEN 1 ELSE t.failures + 1 END`;
+    const next = `CASE WHEN t.last_failure_at < now() - make_interval(hours => ${THROTTLE_FORGET_HOURS}) THEN 1 ELSE t.failures + 1 END`;
     const [row]: { locks: boolean }[] = await this.db.query(
       `INSERT INTO auth_throttle AS t (kind, subject, client, failures, last_failure_at, locked_until)
        VALUES ($1, $2, $3, 1, now(), CASE WHEN $4::int <= 1 THEN now() + make_interval(mins => $5::int) END)

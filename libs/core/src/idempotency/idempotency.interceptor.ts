@@ -18,6 +18,7 @@ import { EntityManager } from 'typeorm';
 
 import { Db } from '../database/db';
 import { coreError, CoreErrorCode } from '../errors/core.errors';
+import { IDEMPOTENCY_KEY_HOURS } from './idempotency-purge';
 
 const IDEMPOTENT = 'sunshine:idempotent';
 const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
@@ -124,12 +125,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return this.stored(m, userId, key, hash);
   }
 
-  /** The reply stored under the key within its 24 hours (an older key counts as new). */
+  /** The reply stored under the key within its IDEMPOTENCY_KEY_HOURS (an older key counts as new). */
   private async stored(m: EntityManager, userId: string, key: string, hash: Buffer): Promise<StoredReply | null> {
     const [row]: (StoredReply & { request_hash: Buffer })[] = await m.query(
       `SELECT request_hash, status_code, content_type, body, headers FROM idempotency_key
-       WHERE user_id = $1 AND key = $2 AND created_at >= now() - interval '24 hours'`,
-      [userId, key],
+       WHERE user_id = $1 AND key = $2 AND created_at >= now() - make_interval(hours => $3)`,
+      [userId, key, IDEMPOTENCY_KEY_HOURS],
     );
     if (!row) return null;
     if (!row.request_hash.equals(hash))
