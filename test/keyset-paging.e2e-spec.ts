@@ -53,7 +53,7 @@ describe('Keyset paging', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ LOG_LEVEL: 'error' });
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     monitor = await signedIn(sut, Role.VillageMonitor, VILLAGE);
     reviewer = await signedIn(sut, Role.TownshipReviewer, TOWNSHIP);

@@ -102,7 +102,7 @@ describe('Compliance calendar and grid', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clock = sut.app.get(Clock);
     clock.set(NOW);
     [clerk, reviewer, otherReviewer, supervisor, admin, otherAdmin] = await Promise.all([

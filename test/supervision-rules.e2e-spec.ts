@@ -145,7 +145,7 @@ describe('Potential-issue rules and their findings', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ LOG_LEVEL: 'error' });
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clock = sut.app.get(Clock);
     clock.set(T0);
     [supervisor, reviewer, otherReviewer, admin, clerk, monitor] = await Promise.all([

@@ -251,7 +251,7 @@ async function complaintAt(
 ): Promise<string> {
   const by = options.by ?? (await make.user('resident', village));
   const handler = options.atCounty ? `${village.slice(0, 6)}000000` : `${village.slice(0, 9)}000`;
-  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+  const [{ id }]: { id: string }[] = await sut.owner.query(
     `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id, status,
        handler_region_code, filed_at, accept_due_at, answer_due_at)
      VALUES ($1, 'other', '矩阵测试：村务公开内容有疑问，请核实。', true, true, $2, $3::text, $4, now(),
@@ -333,7 +333,7 @@ const issueCreators = (success: number, places: readonly Place[]): MatrixRow['ex
 
 /** An issue of `region` in `status`, assigned by the county above it, straight in the database. */
 async function issueAt(sut: TestApp, region: string, status = 'open'): Promise<string> {
-  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+  const [{ id }]: { id: string }[] = await sut.owner.query(
     `INSERT INTO supervision_issue (source, region_code, assigned_by_region_code, title, due_on, status, created_at,
        updated_at)
      VALUES ('manual', $1, $1::bigint / 1000000 * 1000000, '矩阵测试问题', '2026-12-31', $2, now(), now()) RETURNING id`,
@@ -345,7 +345,7 @@ async function issueAt(sut: TestApp, region: string, status = 'open'): Promise<s
 /** A batch issued by `region`, straight in the database. */
 async function batchAt(sut: TestApp, make: Factory, region: string): Promise<string> {
   const by = await make.user('official', region);
-  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+  const [{ id }]: { id: string }[] = await sut.owner.query(
     `INSERT INTO supervision_batch (region_code, name, issued_on, deadline, created_by)
      VALUES ($1, '矩阵测试批次', '2026-11-01', '2026-11-30', $2) RETURNING id`,
     [region, by],
@@ -373,7 +373,7 @@ const findingReviewers = (success: number): MatrixRow['expect'] => ({
 
 /** A pending rule finding about `village`, straight in the database (unique per call). */
 async function findingAt(sut: TestApp, village: string): Promise<string> {
-  const [{ id }]: { id: string }[] = await sut.app.get(DataSource).query(
+  const [{ id }]: { id: string }[] = await sut.owner.query(
     `INSERT INTO rule_finding (rule_id, key, region_code, township_code, explanation, found_at, last_seen_at)
      VALUES ('cash-payment', 'matrix:' || gen_random_uuid(), $1, $1::bigint / 1000 * 1000, '矩阵测试', now(), now())
      RETURNING id`,
@@ -602,7 +602,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     request: async ({ sut, make }) => {
       const id = await make.once('consented complaint at home', async () => {
         const by = await make.user('resident', HOME);
-        const [row]: { id: string }[] = await sut.app.get(DataSource).query(
+        const [row]: { id: string }[] = await sut.owner.query(
           `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id,
              handler_region_code, filed_at, accept_due_at)
            VALUES ($1, 'other', '矩阵测试：关注投诉', true, true, $2, $3, now(), now() + interval '3 days') RETURNING id`,
@@ -1500,7 +1500,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     request: async ({ sut, make, region, ownAccount }) => {
       const me = await ownAccount();
       const id = await complaintAt(sut, make, required(region), { by: me?.id });
-      const [{ id: file }]: { id: string }[] = await sut.app.get(DataSource).query(
+      const [{ id: file }]: { id: string }[] = await sut.owner.query(
         `INSERT INTO complaint_attachment (complaint_id, media_type, size, sha256, content)
          VALUES ($1, 'application/pdf', length($2::bytea), sha256($2::bytea), $2) RETURNING id`,
         [id, PDF],
@@ -1673,7 +1673,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     at: VILLAGES,
     request: async ({ sut, region }) => {
       // An override to remove, whoever asks (written straight to the table).
-      await sut.app.get(DataSource).query(
+      await sut.owner.query(
         `INSERT INTO compliance_calendar (region_code, category, frequency, due_day, updated_by)
          SELECT $1, 'finance', 'monthly', 15, id FROM app_user ORDER BY created_at LIMIT 1
          ON CONFLICT (region_code, category) DO NOTHING`,
@@ -2040,7 +2040,7 @@ export class Factory {
 
   static async create(sut: TestApp): Promise<Factory> {
     const hash = await sut.app.get(PasswordHasher).hash(randomBytes(16).toString('hex'));
-    return new Factory(sut, sut.app.get(DataSource), hash);
+    return new Factory(sut, sut.owner, hash);
   }
 
   /** Builds on the first call with `key` only: for fixtures that the cells sharing them only read. */

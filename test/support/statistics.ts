@@ -12,7 +12,7 @@ export class StatsFactory {
   constructor(private readonly sut: TestApp) {}
 
   private get db(): DataSource {
-    return this.sut.app.get(DataSource);
+    return this.sut.owner;
   }
 
   runRollup(): Promise<void> {

@@ -1,7 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { buildOpenApiDocument, createHttpApp } from '@sunshine/core';
+import { buildOpenApiDocument, createHttpApp, dataSourceOptions } from '@sunshine/core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
 
 import { AppModule } from '../../apps/api/src/app.module';
 import { ContractRecorder, recordReplies } from './openapi-contract';
@@ -11,6 +12,11 @@ export interface TestApp {
   app: NestFastifyApplication;
   http: TestAgent;
   db: TestDatabase;
+  /**
+   * The schema owner's connection, for fixtures put straight into the database and checks of what
+   * it holds: past row-level security, which confines the app's own role (`app.get(DataSource)`).
+   */
+  owner: DataSource;
   /** The replies' check against the OpenAPI document; observe() takes replies from other clients too. */
   contract: ContractRecorder;
   /** Closes the app and drops its database, then fails if a reply broke the OpenAPI document. */
@@ -42,12 +48,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await app.getHttpAdapter().getInstance().ready();
   const contract = new ContractRecorder(buildOpenApiDocument(app));
   recordReplies(app.getHttpServer(), contract);
+  const owner = await new DataSource(dataSourceOptions(db.url, { poolSize: 2 })).initialize();
   return {
     app,
     db,
+    owner,
     contract,
     http: request(app.getHttpServer()),
     close: async () => {
+      await owner.destroy();
       await app.close();
       await db.drop();
       contract.verify();

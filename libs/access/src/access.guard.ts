@@ -1,6 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { coreError, CoreErrorCode, POSTURE_KEY } from '@sunshine/core';
+import {
+  coreError,
+  CoreErrorCode,
+  POSTURE_KEY,
+  runWithRowScope,
+  setRequestRowScope,
+  SYSTEM_ROWS,
+} from '@sunshine/core';
 import { REGION_CODE_PATTERN } from '@sunshine/regions';
 
 import { AccessRequest, actorOf, openDuring, Posture, TargetSpec } from './access.decorators';
@@ -8,7 +15,7 @@ import { accessError, AccessErrorCode } from './access.errors';
 import { AccessTargets } from './access-targets';
 import { AuditService } from './audit/audit.service';
 import { JwtAuthGuard } from './auth/jwt.strategy';
-import { Principal, Restriction, scopeCovers, scopeOf } from './principal';
+import { Principal, Restriction, rowsOf, scopeCovers, scopeOf } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,6 +30,8 @@ const RESTRICTION_ERRORS: Record<Restriction, AccessErrorCode> = {
  * posture is refused. Otherwise: public; or a valid session (loaded fresh each request); and for
  * `Allow`, the permission through an assignment whose subtree holds the target region. Handlers
  * hold no role checks of their own; lists narrow themselves with `scopeOf` and `regionScopeSql`.
+ * Behind them, the database's row-level security shows the request only the private rows of the
+ * caller (`rowsOf`; public until the caller is known).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -45,13 +54,15 @@ export class AccessGuard implements CanActivate {
     await this.jwt.canActivate(context);
     const principal = request.user as Principal;
     request.principal = principal;
+    setRequestRowScope(rowsOf(principal));
 
     const restriction = principal.restrictions.find((r) => !openDuring(posture, r));
     if (restriction) throw accessError(RESTRICTION_ERRORS[restriction]);
     if (posture.kind === 'authenticated') return true;
 
     const scope = scopeOf(principal, posture.permission);
-    const resolved = await this.targetOf(request, posture.target);
+    // A resource's region is what decides access: it is read whatever the caller's rows are.
+    const resolved = await runWithRowScope(SYSTEM_ROWS, () => this.targetOf(request, posture.target));
     if (resolved === null) throw accessError(AccessErrorCode.NotFound);
     const targets = resolved === undefined ? [] : typeof resolved === 'string' ? [resolved] : resolved;
     const outside = targets.find((code) => !scopeCovers(scope, code));

@@ -1,3 +1,5 @@
+import { officialRows, ownRows, RowScope } from '@sunshine/core';
+
 import { Permission, Role, ROLE_PERMISSIONS } from './roles';
 
 const SPAN: Record<number, bigint> = { 1: 9999999999n, 2: 99999999n, 3: 999999n, 4: 999n, 5: 0n };
@@ -55,4 +57,17 @@ export interface Actor {
   userId: string | null;
   ip: string | null;
   requestId: string | null;
+}
+
+/**
+ * The rows the database shows the principal's requests (row-level security): a resident's own; an
+ * official's own and those of every subtree they hold an office in (each route narrows further).
+ */
+export function rowsOf(principal: Principal): RowScope {
+  const offices = principal.assignments.filter((a) => a.role !== Role.Resident);
+  if (offices.length === 0) return ownRows(principal.userId);
+  return officialRows(
+    principal.userId,
+    offices.map((a) => subtreeOf(a.regionCode, a.regionLevel)),
+  );
 }

@@ -7,7 +7,7 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { BoundedReadPool, Queryable } from './bounded-read-pool';
 import { ReadReplicas } from './read-replicas';
 import { currentReadRoute } from './replica-scope';
-import { RowScope, rowScopeParameters, SET_ROW_SCOPE } from './row-scope';
+import { currentRowScope, namesRowSecuredTable, RowScope, rowScopeParameters, SET_ROW_SCOPE } from './row-scope';
 
 /** The transaction open in the current async context, if any. */
 interface OpenTransaction {
@@ -35,14 +35,18 @@ export class PoolReentryError extends Error {
  * connection while a transaction is open in the same async context, so the wrong call fails at
  * once instead of deadlocking a full pool under load.
  *
+ * Row-level security: each transaction sets the scope of the work running now (RowScope: the
+ * request's caller, `system` outside requests), unless that is `public`; a statement outside a
+ * transaction that names a table under row-level security runs in such a transaction of its own.
+ *
  * With read replicas, a call made inside a `@ReplicaReads()` method (and outside a transaction)
  * runs on a replica, and a `transaction(…)` there is a read transaction on one; everything else
  * stays on the primary.
  */
 @Injectable()
 export class Db {
-  /** A manager whose `query` is routed like `Db#query`, for repositories that take a manager. */
-  private readonly routedManager: EntityManager;
+  /** A manager whose `query` is `Db#query` (scoped, routed), for repositories that take a manager. */
+  private readonly poolManager: EntityManager;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -51,16 +55,15 @@ export class Db {
   ) {
     if (replicas?.enabled) replicas.attach(dataSource);
     guardPool(dataSource);
-    this.routedManager = Object.create(dataSource.manager, {
+    this.poolManager = Object.create(dataSource.manager, {
       query: { value: (sql: string, params?: unknown[]) => this.query(sql, params) },
     }) as EntityManager;
   }
 
-  /** The open transaction's manager, else the pool's (a replica's in a `@ReplicaReads()` method). */
+  /** The open transaction's manager, else one whose `query` is `Db#query`. */
   get manager(): EntityManager {
     const tx = current.getStore();
-    if (tx?.open) return tx.manager;
-    return this.routed ? this.routedManager : this.dataSource.manager;
+    return tx?.open ? tx.manager : this.poolManager;
   }
 
   get inTransaction(): boolean {
@@ -71,6 +74,8 @@ export class Db {
   query<T = any>(sql: string, params?: unknown[]): Promise<T> {
     const tx = current.getStore();
     if (tx?.open) return tx.manager.query(sql, params) as Promise<T>;
+    if (currentRowScope().kind !== 'public' && namesRowSecuredTable(sql))
+      return this.transaction((m) => m.query(sql, params) as Promise<T>);
     const pool = (): Promise<T> => this.dataSource.manager.query(sql, params) as Promise<T>;
     if (!this.routed) return pool();
     return (this.replicas as ReadReplicas).run(() => this.onReplica((qr) => qr.query(sql, params) as Promise<T>), pool);
@@ -84,7 +89,8 @@ export class Db {
    */
   bounded<T>(timeoutMs: number, work: (q: Queryable) => Promise<T>): Promise<T> {
     const pool = this.boundedPool;
-    if (pool && pool.timeoutMs === timeoutMs && !this.inTransaction && !this.routed) return work(pool);
+    const unscoped = currentRowScope().kind === 'public';
+    if (pool && pool.timeoutMs === timeoutMs && unscoped && !this.inTransaction && !this.routed) return work(pool);
     return this.transaction(async (m) => {
       await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
       return work(m);
@@ -98,19 +104,22 @@ export class Db {
 
   /**
    * Runs `work` in a transaction; inside one already, joins it (all or nothing with the outer
-   * work). Whatever `work` calls through `Db` runs on the same connection. With `scope`, the
-   * transaction first sets whose rows the tables under row-level security show it (RowScope; a
-   * joined transaction keeps that scope to its end).
+   * work). Whatever `work` calls through `Db` runs on the same connection. The transaction first
+   * sets whose rows the tables under row-level security show it: `scope`, else the scope of the
+   * work running now (nothing for `public`). A joined transaction keeps the outer scope, unless
+   * `scope` is given: then that holds to the end of the outer transaction.
    */
   async transaction<T>(work: (m: EntityManager) => Promise<T>, options: { scope?: RowScope } = {}): Promise<T> {
-    const { scope } = options;
-    const scoped = scope
-      ? async (m: EntityManager) => {
-          await m.query(SET_ROW_SCOPE, rowScopeParameters(scope));
-          return work(m);
-        }
-      : work;
     const outer = current.getStore();
+    if (outer?.open && !options.scope) return work(outer.manager);
+    const scope = options.scope ?? currentRowScope();
+    const scoped =
+      scope.kind === 'public' && !options.scope
+        ? work
+        : async (m: EntityManager) => {
+            await m.query(SET_ROW_SCOPE, rowScopeParameters(scope));
+            return work(m);
+          };
     if (outer?.open) return scoped(outer.manager);
     if (this.routed) {
       return (this.replicas as ReadReplicas).run(

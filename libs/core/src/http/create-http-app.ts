@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppConfig, validateConfig } from '../config/app-config';
 import { ReadReplicas } from '../database/read-replicas';
+import { PUBLIC_ROWS, runWithRowScope } from '../database/row-scope';
 import { PROBLEM_PAGES_PATH } from '../errors/problem';
 import { ProblemExceptionFilter, setProblemBaseUrl } from '../errors/problem-exception.filter';
 import { instrumentHttp } from '../metrics/http-metrics';
@@ -85,7 +86,9 @@ export async function createHttpApp(
   app.useGlobalFilters(new ProblemExceptionFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
-  // First: every later hook and the handler run in the request's read route (read replicas only).
+  // First: every later hook and the handler run with the request's database rows (public until the
+  // access guard knows the caller) and, with read replicas, its read route.
+  fastify.addHook('onRequest', (_request, _reply, done) => runWithRowScope(PUBLIC_ROWS, done));
   if (app.get(ReadReplicas).enabled)
     enableReadYourWrites(fastify, {
       stickyMs: config.REPLICA_STICKY_MS,
