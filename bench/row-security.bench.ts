@@ -1,47 +1,62 @@
 /**
- * What row-level security costs on a private read: a resident's notification list (the page of 21
- * and the unread count, as NotificationsService#list reads them), BENCH_USERS residents with
- * BENCH_NOTIFICATIONS notifications each (defaults 200 and 50), read one after another BENCH_READS
- * times per round (default 1,000; BENCH_ROUNDS alternating rounds, default 3), each by a random
- * resident:
+ * What row-level security costs, statement by statement, on private reads and on public ones. Each
+ * case runs BENCH_READS sequential reads per side per round (default 1,000; BENCH_ROUNDS
+ * alternating rounds, default 3), each with a random one of its parameters:
  *
- * - floor: the two statements on the schema owner's pool, no transaction and no policy (what the
- *   list ran before the table came under row-level security);
- * - app: what it runs now, as the application's role: BEGIN, the scope's `set_config`, the two
- *   statements under the policy, COMMIT.
+ * - floor: the case's statements on the schema owner's pool, plain (the owner is not confined: the
+ *   policies' first check lets every row through before any other is evaluated);
+ * - app: the same statements as the API sends them, on the application's role: a private read in
+ *   its caller's scope through `queryScoped` (the scope's settings and the statement in one round
+ *   trip, as `Db#query` sends them), a public read as it is (nothing set: the public scope).
  *
- * Prints the median and p99 latency of each and their ratio, then the database time of the list
- * statement alone (EXPLAIN ANALYZE, median of BENCH_EXPLAIN_RUNS, default 50) without and with
- * the policy: the policy's own cost, apart from the extra round trips. The target of issue 14 is at
- * most 10 % more latency. Public reads touch no table under row-level security (their statements
- * name none), so they are unaffected by construction.
+ * Cases: a resident's notification list (the page and the unread count), a township reviewer's
+ * complaints and a draft's finance lines in their subtree, and two public reads of content under
+ * row-level security: a published disclosure's 18 lines, and a village's finance totals for a year.
+ * Each prints the median and p99 latency of both sides, their ratio against the target of issue 14
+ * (at most 10 % more latency), and the database time of the statement alone (EXPLAIN ANALYZE,
+ * median of BENCH_EXPLAIN_RUNS, default 30) on each side: the policy's own cost.
  *
- * The database is DATABASE_URL's (migrated here as DATABASE_OWNER_URL, else DATABASE_URL; its own
- * residents are used, `bench-rls-*` residents added if there are too few) or the embedded server's.
- * The bench's rows are deleted at the end.
+ * The data: BENCH_VILLAGES villages of one township (default 8) each with 24 finance disclosures
+ * of 18 lines (half published) and 50 complaints, and 200 residents with 50 notifications each,
+ * written here as the owner and deleted at the end. The database is DATABASE_URL's (migrated here
+ * as DATABASE_OWNER_URL, else DATABASE_URL) or the embedded server's.
  *
  *   npm run bench:rls
  *   DATABASE_URL=postgres://sunshine_api:…@host/db DATABASE_OWNER_URL=postgres://postgres@host/db npm run bench:rls
  */
 import 'reflect-metadata';
 
-import { DatabaseServer, runMigrations, validateConfig } from '@sunshine/core';
+import { subtreeOf } from '@sunshine/access';
+import {
+  DatabaseServer,
+  officialRows,
+  ownRows,
+  queryScoped,
+  RowScope,
+  rowScopeParameters,
+  runMigrations,
+  validateConfig,
+} from '@sunshine/core';
 import { Pool, PoolClient } from 'pg';
 
 import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting } from './harness';
 
-const USERS = Math.round(numberSetting('BENCH_USERS', 200, 1));
-const PER_USER = Math.round(numberSetting('BENCH_NOTIFICATIONS', 50, 1));
 const READS = Math.round(numberSetting('BENCH_READS', 1000, 10));
 const ROUNDS = Math.round(numberSetting('BENCH_ROUNDS', 3, 1));
-const EXPLAIN_RUNS = Math.round(numberSetting('BENCH_EXPLAIN_RUNS', 50, 1));
+const EXPLAIN_RUNS = Math.round(numberSetting('BENCH_EXPLAIN_RUNS', 30, 1));
+const VILLAGES = Math.round(numberSetting('BENCH_VILLAGES', 8, 1));
+const RESIDENTS = 200;
 const KEY = 'bench-rls-';
 
-/** The list's two statements, as NotificationsService#list runs them (without the disclosure join's title). */
-const LIST = `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at
-  FROM notification n WHERE n.user_id = $1 AND n.digest_state IS NULL ORDER BY n.id DESC LIMIT 21`;
-const UNREAD = `SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL`;
+interface Case {
+  name: string;
+  /** The statements of one read, each with its parameters for the drawn key. */
+  statements: (key: string) => [string, unknown[]][];
+  keys: string[];
+  /** The scope the API reads in; none for a public read. */
+  scope?: RowScope;
+}
 
 async function main(): Promise<void> {
   benchCommandLine(__filename, 'bench:rls');
@@ -51,123 +66,253 @@ async function main(): Promise<void> {
   const owner = new Pool({ connectionString: server.ownerUrl, max: 2 });
   const app = new Pool({ connectionString: server.url, max: 2 });
   try {
-    const users = await prepare(owner);
+    const cases = await prepare(owner);
+    console.log(`${READS} sequential reads per side per round, ${ROUNDS} alternating rounds; ${VILLAGES} villages\n`);
     console.log(
-      `${users.length} residents × ${PER_USER} notifications; ${ROUNDS} rounds of ${READS} sequential reads per side\n`,
+      '| read | floor median / p99 ms | app median / p99 ms | app ÷ floor (median) | statement alone, floor → app ms | target ≤ 1.10 |',
     );
-    const floorMs: number[] = [];
-    const appMs: number[] = [];
-    const pick = () => users[Math.floor(Math.random() * users.length)] as string;
-    for (let round = 0; round < ROUNDS; round++) {
-      floorMs.push(...(await timed(owner, async (c) => readPlain(c, pick()))));
-      appMs.push(...(await timed(app, async (c) => readScoped(c, pick()))));
+    console.log('| --- | --- | --- | ---: | --- | --- |');
+    for (const c of cases) {
+      const floorMs: number[] = [];
+      const appMs: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        floorMs.push(...(await timed(owner, c, false)));
+        appMs.push(...(await timed(app, c, true)));
+      }
+      const floor = stats(floorMs);
+      const scoped = stats(appMs);
+      const ratio = scoped.median / floor.median;
+      const [alone, aloneApp] = [await explainMs(owner, c, false), await explainMs(app, c, true)];
+      console.log(
+        `| ${c.name} | ${floor.median.toFixed(3)} / ${floor.p99.toFixed(3)} | ${scoped.median.toFixed(3)} / ${scoped.p99.toFixed(3)} | ${ratio.toFixed(2)} | ${alone.toFixed(3)} → ${aloneApp.toFixed(3)} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
+      );
     }
-    const floor = stats(floorMs);
-    const scoped = stats(appMs);
-    console.log('| read | median ms | p99 ms |\n| --- | ---: | ---: |');
-    console.log(`| floor: owner, 2 statements, no policy | ${floor.median.toFixed(3)} | ${floor.p99.toFixed(3)} |`);
-    console.log(
-      `| app: application role, BEGIN + scope + 2 statements + COMMIT | ${scoped.median.toFixed(3)} | ${scoped.p99.toFixed(3)} |`,
-    );
-    const ratio = scoped.median / floor.median;
-    console.log(
-      `\nlatency app ÷ floor: ${ratio.toFixed(2)} at the median, ${(scoped.p99 / floor.p99).toFixed(2)} at p99 (target ≤ 1.10: ${ratio <= 1.1 ? 'PASS' : 'FAIL'})`,
-    );
-    const user = pick();
-    const without = await explainMs(owner, user, false);
-    const withPolicy = await explainMs(app, user, true);
-    console.log(
-      `list statement alone (EXPLAIN ANALYZE, median of ${EXPLAIN_RUNS}): ${without.toFixed(3)} ms without the policy, ${withPolicy.toFixed(3)} ms with it`,
-    );
   } finally {
-    await owner.query(`DELETE FROM notification WHERE dedupe_key LIKE '${KEY}%'`).catch(() => undefined);
-    await owner.query(`DELETE FROM app_user WHERE login LIKE '${KEY}%'`).catch(() => undefined);
+    await cleanUp(owner).catch((error: unknown) => console.error(`clean-up: ${String(error)}`));
     await Promise.all([owner.end(), app.end()]);
     await server.stop();
   }
 }
 
-/** USERS residents (the database's own, else added) with PER_USER notifications each; their ids. */
-async function prepare(owner: Pool): Promise<string[]> {
-  const { rows: found } = await owner.query<{ id: string }>(
-    `SELECT id FROM app_user WHERE kind = 'resident' ORDER BY id LIMIT $1`,
-    [USERS],
+/** The bench's rows in one township (its first with VILLAGES villages), and the cases that read them. */
+async function prepare(owner: Pool): Promise<Case[]> {
+  const { rows: places } = await owner.query<{ township: string; villages: string[] }>(
+    `SELECT t.code::text AS township, array_agg(v.code::text ORDER BY v.code) AS villages
+     FROM region t JOIN region v ON v.parent_code = t.code
+     WHERE t.level = 4 GROUP BY t.code HAVING count(*) >= $1 ORDER BY t.code LIMIT 1`,
+    [VILLAGES],
   );
-  const missing = USERS - found.length;
-  if (missing > 0) {
-    const { rows: village } = await owner.query<{ code: string }>(`SELECT code FROM region WHERE level = 5 LIMIT 1`);
-    if (!village[0]) throw new Error('no villages: import the regions first (npm start loads them)');
-    const { rows: added } = await owner.query<{ id: string }>(
-      `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
-       SELECT 'resident', $1 || i, '压测居民', $2::bigint, $2::bigint / 10000000000 * 10000000000, 'x'
-       FROM generate_series(1, $3) AS i RETURNING id`,
-      [KEY, village[0].code, missing],
-    );
-    found.push(...added);
-  }
-  const ids = found.map((r) => r.id);
+  const place = places[0];
+  if (!place) throw new Error(`no township with ${VILLAGES} villages: import the regions first (npm start loads them)`);
+  const villages = place.villages.slice(0, VILLAGES);
+  const { rows: users } = await owner.query<{ id: string }>(
+    `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
+     SELECT 'resident', $1 || i, '压测居民', $2::bigint, $2::bigint / 10000000000 * 10000000000, 'x'
+     FROM generate_series(1, $3) AS i RETURNING id`,
+    [KEY, villages[0], RESIDENTS],
+  );
+  const residents = users.map((u) => u.id);
   await owner.query(
     `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at, read_at)
-     SELECT u, 'publication', 210102001002, 'disclosure', $2 || i, $2 || i, '{}', now() - i * interval '1 hour',
+     SELECT u, 'publication', $3::bigint, 'disclosure', $2 || i, $2 || i, '{}', now() - i * interval '1 hour',
             CASE WHEN i % 3 = 0 THEN now() END
-     FROM unnest($1::uuid[]) AS u, generate_series(1, $3) AS i
-     ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
-    [ids, KEY, PER_USER],
+     FROM unnest($1::uuid[]) AS u, generate_series(1, 50) AS i`,
+    [residents, KEY, villages[0]],
   );
-  await owner.query('ANALYZE notification');
-  return ids;
+  // 24 monthly finance disclosures per village, each one revision of 18 lines, the even months published.
+  await owner.query(
+    `WITH d AS (
+       INSERT INTO disclosure (region_code, township_code, county_code, city_code, province_code, category, period,
+         period_start, period_end, status, title, created_by)
+       SELECT v, v / 1000 * 1000, v / 1000000 * 1000000, v / 100000000 * 100000000, v / 10000000000 * 10000000000,
+         'finance', to_char(m, 'YYYY-MM'), m, (m + interval '1 month - 1 day')::date, 'draft', $2 || to_char(m, 'YYYY-MM'), $3
+       FROM unnest($1::bigint[]) AS v, generate_series(date '2024-01-01', date '2025-12-01', interval '1 month') AS m
+       RETURNING id, period)
+     INSERT INTO disclosure_revision (disclosure_id, number, status, title, created_by)
+     SELECT id, 1, 'draft', $2 || period, $3 FROM d`,
+    [villages, KEY, residents[0]],
+  );
+  await owner.query(
+    `INSERT INTO finance_line (revision_id, line_no, province_code, direction, chart_system, account_code, amount,
+       occurred_on, counterparty, voucher_no, payment_method)
+     SELECT r.id, n, d.province_code, CASE WHEN n % 4 = 0 THEN 'income' ELSE 'expense' END, '2004', '管理费用/办公费',
+       (n * 37.5)::numeric(14, 2), d.period_start + n, '某文具店', '记-' || n, 'bank'
+     FROM disclosure d JOIN disclosure_revision r ON r.disclosure_id = d.id, generate_series(1, 18) AS n
+     WHERE d.title LIKE $1`,
+    [`${KEY}%`],
+  );
+  await owner.query(
+    `WITH p AS (
+       UPDATE disclosure_revision r SET status = 'published', published_at = now() FROM disclosure d
+       WHERE d.id = r.disclosure_id AND d.title LIKE $1 AND extract(month FROM d.period_start)::int % 2 = 0
+       RETURNING d.id)
+     UPDATE disclosure d SET status = 'published', published_revision = 1, published_at = now() FROM p WHERE p.id = d.id`,
+    [`${KEY}%`],
+  );
+  await owner.query(
+    `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id, status,
+       handler_region_code, filed_at, accept_due_at)
+     SELECT v, 'other', $2, true, i % 5 = 0, $3, 'received', v / 1000 * 1000, now() - i * interval '1 hour', now()
+     FROM unnest($1::bigint[]) AS v, generate_series(1, 50) AS i`,
+    [villages, `${KEY}投诉`, residents[1]],
+  );
+  for (const table of ['notification', 'disclosure', 'disclosure_revision', 'finance_line', 'complaint'])
+    await owner.query(`ANALYZE ${table}`);
+
+  const revisions = async (status: string) =>
+    (
+      await owner.query<{ id: string }>(
+        `SELECT r.id FROM disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id
+         WHERE d.title LIKE $1 AND r.status = $2`,
+        [`${KEY}%`, status],
+      )
+    ).rows.map((r) => r.id);
+  const reviewer = officialRows(residents[2] as string, [subtreeOf(place.township, 4)]);
+  const LINES = `SELECT line_no, direction, account_code, amount::text, occurred_on, counterparty, voucher_no, payment_method
+    FROM finance_line WHERE revision_id = $1 ORDER BY line_no`;
+  return [
+    {
+      name: 'a resident’s notifications (page + unread count)',
+      keys: residents,
+      scope: ownRows(residents[0] as string),
+      statements: (user) => [
+        [
+          `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at
+           FROM notification n WHERE n.user_id = $1 AND n.digest_state IS NULL ORDER BY n.id DESC LIMIT 21`,
+          [user],
+        ],
+        [
+          `SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL`,
+          [user],
+        ],
+      ],
+    },
+    {
+      name: 'a township reviewer’s complaints of a village (newest 21)',
+      keys: villages,
+      scope: reviewer,
+      statements: (village) => [
+        [
+          `SELECT id, region_code::text, category, text, status, filed_at FROM complaint
+           WHERE region_code = $1 ORDER BY filed_at DESC LIMIT 21`,
+          [village],
+        ],
+      ],
+    },
+    {
+      name: 'a township reviewer reads a draft’s 18 lines',
+      keys: await revisions('draft'),
+      scope: reviewer,
+      statements: (r) => [[LINES, [r]]],
+    },
+    {
+      name: 'public: a published disclosure’s 18 lines',
+      keys: await revisions('published'),
+      statements: (r) => [[LINES, [r]]],
+    },
+    {
+      name: 'public: a village’s finance totals for a year',
+      keys: villages,
+      statements: (village) => [
+        [
+          `SELECT l.direction, l.account_code, sum(l.amount)::text AS total, count(*)::int AS lines
+           FROM disclosure d
+           JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
+           JOIN finance_line l ON l.revision_id = r.id
+           WHERE d.region_code = $1 AND d.category = 'finance' AND d.status = 'published'
+             AND d.period_start >= '2025-01-01' AND d.period_end <= '2025-12-31'
+           GROUP BY l.direction, l.account_code`,
+          [village],
+        ],
+      ],
+    },
+  ];
 }
 
-async function readPlain(c: PoolClient, user: string): Promise<void> {
-  await c.query(LIST, [user]);
-  await c.query(UNREAD, [user]);
+/** The resident's case reads as the drawn resident: its scope follows the key. */
+function scopeFor(c: Case, key: string): RowScope | undefined {
+  return c.scope?.kind === 'user' ? ownRows(key) : c.scope;
 }
 
-async function readScoped(c: PoolClient, user: string): Promise<void> {
-  await c.query('BEGIN');
-  await c.query(`SELECT set_config('sunshine.scope', 'user', true), set_config('sunshine.user', $1, true)`, [user]);
-  const { rows } = await c.query(LIST, [user]);
-  await c.query(UNREAD, [user]);
-  await c.query('COMMIT');
-  if (rows.length === 0) throw new Error('the scoped read saw no rows: the scope did not apply');
+async function readOnce(client: PoolClient, c: Case, key: string, asApp: boolean): Promise<number> {
+  let rows = 0;
+  const scope = asApp ? scopeFor(c, key) : undefined;
+  for (const [sql, params] of c.statements(key)) {
+    const result = scope
+      ? await queryScoped(client, sql, params, rowScopeParameters(scope))
+      : await client.query(sql, params);
+    rows += result.rows.length;
+  }
+  return rows;
 }
 
 /** READS sequential reads on one connection; each one's latency in ms. */
-async function timed(pool: Pool, read: (c: PoolClient) => Promise<void>): Promise<number[]> {
-  const c = await pool.connect();
+async function timed(pool: Pool, c: Case, asApp: boolean): Promise<number[]> {
+  const client = await pool.connect();
+  const pick = () => c.keys[Math.floor(Math.random() * c.keys.length)] as string;
   try {
-    for (let i = 0; i < READS / 10; i++) await read(c); // warm-up
+    for (let i = 0; i < READS / 10; i++) {
+      if ((await readOnce(client, c, pick(), asApp)) === 0) throw new Error(`${c.name}: a read saw no rows`);
+    }
     const ms: number[] = [];
     for (let i = 0; i < READS; i++) {
+      const key = pick();
       const t = performance.now();
-      await read(c);
+      await readOnce(client, c, key, asApp);
       ms.push(performance.now() - t);
     }
     return ms;
   } finally {
-    c.release();
+    client.release();
   }
 }
 
-async function explainMs(pool: Pool, user: string, scoped: boolean): Promise<number> {
-  const c = await pool.connect();
+/** The database time of the case's first statement (EXPLAIN ANALYZE), in the app's scope or none. */
+async function explainMs(pool: Pool, c: Case, asApp: boolean): Promise<number> {
+  const client = await pool.connect();
+  const key = c.keys[0] as string;
+  const [[sql, params]] = c.statements(key) as [[string, unknown[]]];
+  const scope = asApp ? scopeFor(c, key) : undefined;
   try {
-    await c.query('BEGIN');
-    if (scoped)
-      await c.query(`SELECT set_config('sunshine.scope', 'user', true), set_config('sunshine.user', $1, true)`, [user]);
+    await client.query('BEGIN');
+    if (scope)
+      await client.query(
+        `SELECT set_config('sunshine.scope', $1, true), set_config('sunshine.user', $2, true), set_config('sunshine.regions', $3, true)`,
+        rowScopeParameters(scope),
+      );
     const times: number[] = [];
     for (let i = 0; i < EXPLAIN_RUNS; i++) {
-      const { rows } = await c.query<{ 'QUERY PLAN': { 'Execution Time': number }[] }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) ${LIST}`,
-        [user],
+      const { rows } = await client.query<{ 'QUERY PLAN': { 'Execution Time': number }[] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+        params,
       );
       times.push((rows[0]?.['QUERY PLAN'][0]?.['Execution Time'] as number) ?? NaN);
     }
-    await c.query('COMMIT');
+    await client.query('COMMIT');
     return stats(times).median;
   } finally {
-    c.release();
+    client.release();
   }
+}
+
+async function cleanUp(owner: Pool): Promise<void> {
+  const like = [`${KEY}%`];
+  await owner.query(`DELETE FROM complaint WHERE text LIKE $1`, like);
+  await owner.query(`DELETE FROM notification WHERE dedupe_key LIKE $1`, like);
+  // Published revisions are immutable: their rows go with the owner's session_replication_role.
+  await owner.query('BEGIN');
+  await owner.query(`SET LOCAL session_replication_role = replica`);
+  await owner.query(
+    `DELETE FROM finance_line WHERE revision_id IN (SELECT r.id FROM disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id WHERE d.title LIKE $1)`,
+    like,
+  );
+  await owner.query(
+    `DELETE FROM disclosure_revision WHERE disclosure_id IN (SELECT id FROM disclosure WHERE title LIKE $1)`,
+    like,
+  );
+  await owner.query(`DELETE FROM disclosure WHERE title LIKE $1`, like);
+  await owner.query(`DELETE FROM app_user WHERE login LIKE $1`, like);
+  await owner.query('COMMIT');
 }
 
 function stats(values: number[]): { median: number; p99: number } {

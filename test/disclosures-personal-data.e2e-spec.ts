@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 
 import { Role } from '@sunshine/access';
 import { Response } from 'supertest';
-import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
 import { pdfShowing, submitAndApprove, TOWNSHIP, VILLAGE } from './support/disclosures';
@@ -254,7 +253,7 @@ describe('Disclosures: attachments and personal data', () => {
         expect(res.text).not.toContain(ID_A);
         expect(res.text).not.toContain(ID_B);
       }
-      const rows: { plain: boolean }[] = await sut.app.get(DataSource).query(
+      const rows: { plain: boolean }[] = await sut.owner.query(
         `SELECT position(convert_to($2, 'UTF8') IN id_number_cipher) > 0
                 OR position(convert_to($3, 'UTF8') IN id_number_cipher) > 0
                 OR id_number_masked IN ($2, $3) AS plain

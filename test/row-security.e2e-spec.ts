@@ -1,12 +1,25 @@
-import { Role } from '@sunshine/access';
-import { dataSourceOptions, Db, ownRows, RowScope, SYSTEM_ROWS, updatedRows } from '@sunshine/core';
-import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 
+import { Role, subtreeOf } from '@sunshine/access';
+import {
+  Db,
+  officialRows,
+  ownRows,
+  PUBLIC_ROWS,
+  ROW_SECURED_TABLES,
+  RowScope,
+  runWithRowScope,
+  SYSTEM_ROWS,
+  updatedRows,
+} from '@sunshine/core';
+import { DataSource, QueryFailedError } from 'typeorm';
+
+import { Factory } from './support/access-matrix';
 import { SignedIn, signedIn } from './support/accounts';
-import { VILLAGE } from './support/disclosures';
+import { OTHER_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE } from './support/disclosures';
 import { createTestApp, TestApp } from './support/test-app';
 
-/** The tables under row-level security so far, each with the column that names the account. */
+/** The tables of one account's own rows, each with the column that names the account. */
 const OWN_ROW_TABLES = ['notification', 'notification_preference'];
 
 /**
@@ -37,7 +50,7 @@ describe('Row-level security on private tables (the application’s database rol
     sut = await createTestApp();
     db = sut.app.get(Db);
     app = sut.app.get(DataSource);
-    owner = await new DataSource(dataSourceOptions(sut.db.url, { poolSize: 1 })).initialize();
+    owner = sut.owner;
     alice = await signedIn(sut, Role.Resident, VILLAGE);
     bob = await signedIn(sut, Role.Resident, VILLAGE);
     for (const who of [alice, bob]) {
@@ -48,18 +61,15 @@ describe('Row-level security on private tables (the application’s database rol
       );
     }
   });
-  afterAll(async () => {
-    await owner.destroy();
-    await sut.close();
-  });
+  afterAll(() => sut.close());
 
-  it('forces row-level security on every such table, with no role of the application exempt', async () => {
+  it('forces row-level security on every table the application scopes its statements for, and on no other', async () => {
     const rows: { table: string; enabled: boolean; forced: boolean }[] = await owner.query(
       `SELECT relname AS table, relrowsecurity AS enabled, relforcerowsecurity AS forced FROM pg_class
-       WHERE relname = ANY($1) ORDER BY relname`,
-      [OWN_ROW_TABLES],
+       WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND (relrowsecurity OR relforcerowsecurity)
+       ORDER BY relname`,
     );
-    expect(rows).toEqual(OWN_ROW_TABLES.sort().map((table) => ({ table, enabled: true, forced: true })));
+    expect(rows).toEqual([...ROW_SECURED_TABLES].sort().map((table) => ({ table, enabled: true, forced: true })));
     const [role]: { bypass: boolean }[] = await app.query(
       `SELECT rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user`,
     );
@@ -69,7 +79,7 @@ describe('Row-level security on private tables (the application’s database rol
   it.each(OWN_ROW_TABLES)('fails closed on %s: without a scope no row is read', async (table) => {
     expect(await countAs(owner, table)).toHaveLength(2);
     expect(await countAs(app, table)).toEqual([]);
-    expect(await countAs(db, table)).toEqual([]); // a transaction without a scope
+    expect(await countAs(db, table, PUBLIC_ROWS)).toEqual([]); // a request whose caller is not known
   });
 
   it('fails closed for writes: without a scope nothing is added, changed or removed', async () => {
@@ -118,10 +128,259 @@ describe('Row-level security on private tables (the application’s database rol
     for (let i = 0; i < 8; i++) expect(await countAs(app, 'notification')).toEqual([]); // every pooled connection
   });
 
+  it('runs a statement outside a transaction under the scope of the work running now, in one round trip', async () => {
+    const asAlice = <T>(work: () => Promise<T>) => runWithRowScope(ownRows(alice.id), work);
+    expect(await asAlice(() => db.query(`SELECT DISTINCT user_id FROM notification`))).toEqual([{ user_id: alice.id }]);
+    expect(await runWithRowScope(PUBLIC_ROWS, () => db.query(`SELECT user_id FROM notification`))).toEqual([]);
+    // Writes answer as TypeORM's query does ([rows, affected] for UPDATE and DELETE), refusals as its errors do.
+    const [changed, affected] = await asAlice(() =>
+      db.query(`UPDATE notification SET read_at = read_at WHERE user_id IN ($1, $2) RETURNING user_id`, [
+        alice.id,
+        bob.id,
+      ]),
+    );
+    expect(new Set(changed.map((r: { user_id: string }) => r.user_id))).toEqual(new Set([alice.id]));
+    expect(affected).toBe(changed.length);
+    const refusal = await asAlice(() => insertNotification(db, bob.id, 'rls-statement')).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(QueryFailedError);
+    expect((refusal as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('42501');
+    // The scope ended with the statement: nothing is left on any pooled connection.
+    const settings = await Promise.all(
+      Array.from({ length: 8 }, () => app.query(`SELECT current_setting('sunshine.scope', true) AS scope`)),
+    );
+    expect(new Set(settings.map(([row]) => row.scope ?? ''))).toEqual(new Set(['']));
+  });
+
   it('answers a resident only their own notifications through the API', async () => {
     const res = await sut.http.get('/api/v1/me/notifications').set('authorization', alice.bearer).expect(200);
     const keys = (res.body.items as { subjectId: string }[]).map((n) => n.subjectId);
     expect(keys).toEqual(expect.arrayContaining([`rls-${alice.id}`]));
     expect(keys.some((k) => k.includes(bob.id))).toBe(false);
+  });
+
+  describe('the private tables of disclosures and complaints, scoped by region', () => {
+    /** How each table names the revision or complaint a row belongs to, and that parent's place and publicity. */
+    const REVISION_TABLES = [
+      'finance_line',
+      'subsidy_entry',
+      'attachment',
+      'review_step',
+      'revision_maker',
+      'revision_redaction',
+    ];
+    const COMPLAINT_TABLES = ['complaint_event', 'complaint_attachment'];
+    const REGION_TABLES = ['disclosure_revision', ...REVISION_TABLES, 'complaint', ...COMPLAINT_TABLES];
+    const keyOf = (table: string) =>
+      table === 'disclosure_revision' || table === 'complaint'
+        ? 'id'
+        : REVISION_TABLES.includes(table)
+          ? 'revision_id'
+          : 'complaint_id';
+
+    interface Parent {
+      key: string;
+      regions: string[];
+      public: boolean;
+      /** A complaint's complainant; none for a revision. */
+      complainant?: string;
+    }
+    /** Every parent key with the regions it belongs to, as the owner sees them. */
+    let parents: Map<string, Parent>;
+    let homeReviewer: RowScope;
+    let foreignReviewer: RowScope;
+    /** A draft of the home village: its revision. */
+    let homeDraft: string;
+    let aliceComplaint: string;
+
+    const visible = async (table: string, scope?: RowScope): Promise<string[]> => {
+      const sql = `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`;
+      const rows: { k: string }[] = scope ? await db.transaction((m) => m.query(sql), { scope }) : await app.query(sql);
+      return rows.map((r) => r.k);
+    };
+    /** The keys of `table` whose parent `sees` admits, from the owner's view. */
+    const expected = (table: string, sees: (p: Parent) => boolean) =>
+      (ownerKeys.get(table) ?? []).filter((k) => sees(parents.get(k) as Parent));
+    let ownerKeys: Map<string, string[]>;
+    const within = (root: string, level: number) => (p: Parent) =>
+      p.public || p.regions.some((r) => BigInt(r) >= BigInt(root) && BigInt(r) <= BigInt(subtreeOf(root, level).to));
+
+    beforeAll(async () => {
+      const make = await Factory.create(sut);
+      await make.publishedTwice(VILLAGE);
+      await make.publishedTwice(OTHER_TOWNSHIP_VILLAGE);
+      const drafts = await Promise.all(
+        [VILLAGE, OTHER_TOWNSHIP_VILLAGE].map((v) => make.draft(v, { line: true, attachment: true })),
+      );
+      await Promise.all(
+        [VILLAGE, OTHER_TOWNSHIP_VILLAGE].map((v) => make.draft(v, { category: 'village', subsidy: true })),
+      );
+      const reviewer = (await owner.query(`SELECT id FROM app_user WHERE kind = 'official' LIMIT 1`))[0].id;
+      await owner.query(
+        `INSERT INTO revision_redaction (revision_id, fields, reason, redacted_by)
+         SELECT id, '{body}', '测试', $1 FROM disclosure_revision`,
+        [reviewer],
+      );
+      // Complaints: alice's and bob's, private; one bob made public; each with a timeline entry and a file.
+      for (const [village, by, consent] of [
+        [VILLAGE, alice.id, false],
+        [OTHER_TOWNSHIP_VILLAGE, bob.id, false],
+        [OTHER_TOWNSHIP_VILLAGE, bob.id, true],
+      ] as const) {
+        const [{ id }]: { id: string }[] = await owner.query(
+          `INSERT INTO complaint (region_code, category, text, anonymous_to_public, public_consent, complainant_id,
+             status, handler_region_code, filed_at, accept_due_at)
+           VALUES ($1, 'other', '行级安全测试', true, $2, $3, 'received', $1::bigint / 1000 * 1000, now(), now() + interval '3 days')
+           RETURNING id`,
+          [village, consent, by],
+        );
+        await owner.query(
+          `INSERT INTO complaint_event (complaint_id, kind, status, handler_region_code, at)
+           VALUES ($1, 'filed', 'received', $2::bigint / 1000 * 1000, now())`,
+          [id, village],
+        );
+        await owner.query(
+          `INSERT INTO complaint_attachment (complaint_id, media_type, size, sha256, content)
+           VALUES ($1, 'application/pdf', 1, '\\x00', '\\x25')`,
+          [id],
+        );
+        if (by === alice.id) aliceComplaint = id;
+      }
+      const revisions: { key: string; region: string; public: boolean }[] = await owner.query(
+        `SELECT r.id::text AS key, d.region_code::text AS region, r.status = 'published' AS public
+         FROM disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id`,
+      );
+      const complaints: { key: string; region: string; handler: string; public: boolean; complainant: string }[] =
+        await owner.query(
+          `SELECT id::text AS key, region_code::text AS region, handler_region_code::text AS handler,
+             public_consent AS public, complainant_id::text AS complainant FROM complaint`,
+        );
+      const all: Parent[] = [
+        ...revisions.map((r) => ({ key: r.key, regions: [r.region], public: r.public })),
+        ...complaints.map((c) => ({
+          key: c.key,
+          regions: [c.region, c.handler],
+          public: c.public,
+          complainant: c.complainant,
+        })),
+      ];
+      parents = new Map(all.map((p) => [p.key, p]));
+      ownerKeys = new Map();
+      for (const table of REGION_TABLES) {
+        const rows: { k: string }[] = await owner.query(
+          `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`,
+        );
+        ownerKeys.set(
+          table,
+          rows.map((r) => r.k),
+        );
+      }
+      [homeDraft] = (
+        await owner.query(`SELECT r.id::text FROM disclosure_revision r WHERE r.disclosure_id = $1`, [drafts[0].id])
+      ).map((r: { id: string }) => r.id);
+      homeReviewer = officialRows(randomUUID(), [subtreeOf(TOWNSHIP, 4)]);
+      foreignReviewer = officialRows(randomUUID(), [subtreeOf(OTHER_TOWNSHIP, 4)]);
+    });
+
+    it('has private rows of both townships in every table (what the cases below read)', async () => {
+      for (const table of REGION_TABLES) {
+        const townships = new Set(
+          expected(table, (p) => !p.public).map((k) => (parents.get(k) as Parent).regions[0].slice(0, 9)),
+        );
+        expect({ table, townships: [...townships].sort() }).toEqual({
+          table,
+          townships: [TOWNSHIP.slice(0, 9), OTHER_TOWNSHIP.slice(0, 9)],
+        });
+      }
+    });
+
+    it.each(REGION_TABLES)('fails closed on %s: without a scope only what is public is read', async (table) => {
+      const publicOnly = expected(table, (p) => p.public);
+      expect(await visible(table)).toEqual(publicOnly);
+      expect(await visible(table, PUBLIC_ROWS)).toEqual(publicOnly);
+      expect(await visible(table, SYSTEM_ROWS)).toEqual(expected(table, () => true));
+    });
+
+    it.each(REGION_TABLES)('shows an official only the private rows of %s in their subtrees', async (table) => {
+      expect(await visible(table, homeReviewer)).toEqual(expected(table, within(TOWNSHIP, 4)));
+      expect(await visible(table, foreignReviewer)).toEqual(expected(table, within(OTHER_TOWNSHIP, 4)));
+      expect(await visible(table, officialRows(alice.id, []))).toEqual(
+        expected(table, (p) => p.public || p.complainant === alice.id),
+      );
+    });
+
+    it.each(REGION_TABLES)('shows a resident the public rows of %s and their own complaints', async (table) => {
+      expect(await visible(table, ownRows(alice.id))).toEqual(
+        expected(table, (p) => p.public || p.complainant === alice.id),
+      );
+    });
+
+    it.each(REGION_TABLES)('lets no scope but the region’s change or remove rows of %s', async (table) => {
+      const [key] = expected(table, (p) => !p.public && p.regions[0] === VILLAGE);
+      const column = keyOf(table);
+      const touch = `UPDATE ${table} SET ${column} = ${column} WHERE ${column} = $1 RETURNING 1`;
+      const remove = `DELETE FROM ${table} WHERE ${column} = $1 RETURNING 1`;
+      const asScope = (scope: RowScope, sql: string) => db.transaction((m) => updatedRows(m, sql, [key]), { scope });
+      for (const scope of [foreignReviewer, ownRows(bob.id), PUBLIC_ROWS]) {
+        expect(await asScope(scope, touch)).toEqual([]);
+        expect(await asScope(scope, remove)).toEqual([]);
+      }
+      expect(await updatedRows(app.manager, touch, [key])).toEqual([]);
+      // The region's own scope may: it locks the row for a change (UPDATE's policy; no trigger runs).
+      const lock = `SELECT 1 FROM ${table} WHERE ${column} = $1 FOR UPDATE`;
+      expect((await db.transaction((m) => m.query(lock, [key]), { scope: homeReviewer })).length).toBeGreaterThan(0);
+    });
+
+    it('refuses rows added to another region’s draft or complaint, and a complaint moved to another account', async () => {
+      const step = (m: { query: DataSource['query'] }) =>
+        m.query(`INSERT INTO review_step (revision_id, action, actor_id) VALUES ($1, 'submit', $2)`, [
+          homeDraft,
+          bob.id,
+        ]);
+      const event = (m: { query: DataSource['query'] }) =>
+        m.query(
+          `INSERT INTO complaint_event (complaint_id, kind, status, handler_region_code, at)
+           VALUES ($1, 'note', 'received', $2, now())`,
+          [aliceComplaint, TOWNSHIP],
+        );
+      for (const scope of [foreignReviewer, ownRows(bob.id)]) {
+        await expect(db.transaction(step, { scope })).rejects.toThrow(
+          /row-level security|no (disclosure_revision|complaint) row/,
+        );
+        await expect(db.transaction(event, { scope })).rejects.toThrow(
+          /row-level security|no (disclosure_revision|complaint) row/,
+        );
+      }
+      await expect(step(app)).rejects.toThrow(/row-level security|no (disclosure_revision|complaint) row/);
+      await expect(
+        db.transaction(
+          (m) => m.query(`UPDATE complaint SET complainant_id = $1 WHERE id = $2`, [bob.id, aliceComplaint]),
+          {
+            scope: ownRows(alice.id),
+          },
+        ),
+      ).rejects.toThrow(/row-level security policy/);
+      await expect(
+        db.transaction(
+          (m) =>
+            m.query(`UPDATE complaint SET region_code = $1, handler_region_code = $2 WHERE id = $3`, [
+              OTHER_TOWNSHIP_VILLAGE,
+              OTHER_TOWNSHIP,
+              aliceComplaint,
+            ]),
+          { scope: homeReviewer },
+        ),
+      ).rejects.toThrow(/row-level security policy/);
+    });
+
+    it('treats a malformed region setting as an error, never as a wider scope', async () => {
+      await expect(
+        db.transaction(async (m) => {
+          await m.query(
+            `SELECT set_config('sunshine.scope', 'official', true), set_config('sunshine.regions', 'all', true)`,
+          );
+          return m.query(`SELECT count(*) FROM finance_line`);
+        }),
+      ).rejects.toThrow(/malformed range|multirange/);
+    });
   });
 });

@@ -16,6 +16,7 @@ export * from './database/purge-rows';
 export * from './database/read-replicas';
 export * from './database/replica-scope';
 export * from './database/row-scope';
+export * from './database/scoped-statement';
 export * from './database/updated-rows';
 export * from './database/with-data-source';
 export * from './errors/core.errors';

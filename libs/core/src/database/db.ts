@@ -2,12 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DatabaseError, PoolClient } from 'pg';
+import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
 import { BoundedReadPool, Queryable } from './bounded-read-pool';
 import { ReadReplicas } from './read-replicas';
 import { currentReadRoute } from './replica-scope';
 import { currentRowScope, namesRowSecuredTable, RowScope, rowScopeParameters, SET_ROW_SCOPE } from './row-scope';
+import { queryScoped, reusableAfterFailure } from './scoped-statement';
 
 /** The transaction open in the current async context, if any. */
 interface OpenTransaction {
@@ -37,7 +39,8 @@ export class PoolReentryError extends Error {
  *
  * Row-level security: each transaction sets the scope of the work running now (RowScope: the
  * request's caller, `system` outside requests), unless that is `public`; a statement outside a
- * transaction that names a table under row-level security runs in such a transaction of its own.
+ * transaction that names a table under row-level security runs with the scope in one round trip
+ * (queryScoped), in a transaction of its own on a replica.
  *
  * With read replicas, a call made inside a `@ReplicaReads()` method (and outside a transaction)
  * runs on a replica, and a `transaction(…)` there is a read transaction on one; everything else
@@ -74,8 +77,11 @@ export class Db {
   query<T = any>(sql: string, params?: unknown[]): Promise<T> {
     const tx = current.getStore();
     if (tx?.open) return tx.manager.query(sql, params) as Promise<T>;
-    if (currentRowScope().kind !== 'public' && namesRowSecuredTable(sql))
-      return this.transaction((m) => m.query(sql, params) as Promise<T>);
+    const scope = currentRowScope();
+    if (scope.kind !== 'public' && namesRowSecuredTable(sql))
+      return this.routed
+        ? this.transaction((m) => m.query(sql, params) as Promise<T>)
+        : this.scopedStatement<T>(sql, params ?? [], scope);
     const pool = (): Promise<T> => this.dataSource.manager.query(sql, params) as Promise<T>;
     if (!this.routed) return pool();
     return (this.replicas as ReadReplicas).run(() => this.onReplica((qr) => qr.query(sql, params) as Promise<T>), pool);
@@ -140,6 +146,23 @@ export class Db {
       });
     } finally {
       tx.open = false;
+    }
+  }
+
+  /** `sql` under `scope` on a pooled primary connection, answered as TypeORM's `query` answers. */
+  private async scopedStatement<T>(sql: string, params: unknown[], scope: RowScope): Promise<T> {
+    const driver = this.dataSource.driver as unknown as {
+      obtainMasterConnection(): Promise<[PoolClient, (error?: unknown) => void]>;
+    };
+    const [client, release] = await driver.obtainMasterConnection();
+    try {
+      const raw = await queryScoped(client, sql, params, rowScopeParameters(scope));
+      release();
+      return (raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows) as T;
+    } catch (error) {
+      // The server's refusal leaves the connection usable; anything else (a lost connection) discards it.
+      release(error instanceof DatabaseError && reusableAfterFailure(client) ? undefined : error);
+      throw new QueryFailedError(sql, params, error as Error);
     }
   }
 

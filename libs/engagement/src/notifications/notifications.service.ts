@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Db, Keyset, ownRows, Page, updatedRows } from '@sunshine/core';
+import { Clock, Db, Keyset, Page, updatedRows } from '@sunshine/core';
 
 import {
   Delivery,
@@ -45,9 +45,9 @@ export function toNotificationDto(row: NotificationRow): NotificationDto {
 }
 
 /**
- * A user's own notifications (listed: not held for a digest) and preferences. Each call is a
- * transaction scoped to the user's own rows (row-level security: the database shows and takes no
- * other account's, whatever a query says).
+ * A user's own notifications (listed: not held for a digest) and preferences. Each statement runs
+ * in the request's row scope, the caller's (row-level security: the database shows and takes no
+ * other account's rows, whatever a query says).
  */
 @Injectable()
 export class NotificationsService {
@@ -56,12 +56,10 @@ export class NotificationsService {
     private readonly clock: Clock,
   ) {}
 
-  list(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
+  async list(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
     const after = keyset.decode(cursor);
-    return this.db.transaction(
-      async () => {
-        const rows = await this.db.query<NotificationRow[]>(
-          `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
+    const rows = await this.db.query<NotificationRow[]>(
+      `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
               d.title AS disclosure_title
          FROM notification n
          LEFT JOIN disclosure d
@@ -72,13 +70,10 @@ export class NotificationsService {
                      END
         WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
         ORDER BY n.id DESC LIMIT $3`,
-          [userId, after ? after[0] : null, limit + 1],
-        );
-        const page: Page<NotificationDto> = keyset.page(rows, limit, (r) => [Number(r.id)], toNotificationDto);
-        return { ...page, unreadCount: await this.unreadCount(userId) };
-      },
-      { scope: ownRows(userId) },
+      [userId, after ? after[0] : null, limit + 1],
     );
+    const page: Page<NotificationDto> = keyset.page(rows, limit, (r) => [Number(r.id)], toNotificationDto);
+    return { ...page, unreadCount: await this.unreadCount(userId) };
   }
 
   private async unreadCount(userId: string): Promise<number> {
@@ -91,39 +86,27 @@ export class NotificationsService {
 
   /** Marks one of the user's notifications read (again: no change); another user's is not found. */
   async markRead(userId: string, id: string): Promise<void> {
-    const rows = await this.db.transaction(
-      (m) =>
-        updatedRows(
-          m,
-          `UPDATE notification SET read_at = coalesce(read_at, $3) WHERE id = $2 AND user_id = $1 AND digest_state IS NULL RETURNING id`,
-          [userId, id, this.clock.now()],
-        ),
-      { scope: ownRows(userId) },
+    const rows = await updatedRows(
+      this.db.manager,
+      `UPDATE notification SET read_at = coalesce(read_at, $3) WHERE id = $2 AND user_id = $1 AND digest_state IS NULL RETURNING id`,
+      [userId, id, this.clock.now()],
     );
     if (rows.length === 0) throw notificationError(NotificationErrorCode.NotFound);
   }
 
   async markAllRead(userId: string): Promise<number> {
-    const rows = await this.db.transaction(
-      (m) =>
-        updatedRows(
-          m,
-          `UPDATE notification SET read_at = $2 WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL RETURNING id`,
-          [userId, this.clock.now()],
-        ),
-      { scope: ownRows(userId) },
+    const rows = await updatedRows(
+      this.db.manager,
+      `UPDATE notification SET read_at = $2 WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL RETURNING id`,
+      [userId, this.clock.now()],
     );
     return rows.length;
   }
 
   async preferences(userId: string): Promise<NotificationPreferencesDto> {
-    const rows = await this.db.transaction(
-      () =>
-        this.db.query<{ kind: NotificationKind; delivery: Delivery }[]>(
-          `SELECT kind, delivery FROM notification_preference WHERE user_id = $1`,
-          [userId],
-        ),
-      { scope: ownRows(userId) },
+    const rows = await this.db.query<{ kind: NotificationKind; delivery: Delivery }[]>(
+      `SELECT kind, delivery FROM notification_preference WHERE user_id = $1`,
+      [userId],
     );
     const chosen = new Map(rows.map((r) => [r.kind, r.delivery]));
     const entries = NOTIFICATION_KINDS.map(
@@ -137,18 +120,15 @@ export class NotificationsService {
       const delivery = input[PREFERENCE_FIELDS[kind]];
       return delivery ? [[kind, delivery] as const] : [];
     });
-    await this.db.transaction(
-      async () => {
-        for (const [kind, delivery] of changes) {
-          await this.db.query(
-            `INSERT INTO notification_preference (user_id, kind, delivery) VALUES ($1, $2, $3)
-             ON CONFLICT (user_id, kind) DO UPDATE SET delivery = EXCLUDED.delivery`,
-            [userId, kind, delivery],
-          );
-        }
-      },
-      { scope: ownRows(userId) },
-    );
+    await this.db.transaction(async () => {
+      for (const [kind, delivery] of changes) {
+        await this.db.query(
+          `INSERT INTO notification_preference (user_id, kind, delivery) VALUES ($1, $2, $3)
+           ON CONFLICT (user_id, kind) DO UPDATE SET delivery = EXCLUDED.delivery`,
+          [userId, kind, delivery],
+        );
+      }
+    });
     return this.preferences(userId);
   }
 }

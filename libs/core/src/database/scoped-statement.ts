@@ -1,0 +1,92 @@
+import { PoolClient, Query, QueryResult } from 'pg';
+
+/**
+ * Sets the row scope for the implicit transaction it runs in, and answers no row: the WHERE clause
+ * calls each `set_config` (volatile: evaluated, never folded).
+ */
+const SET_SCOPE_SILENTLY = `SELECT WHERE (set_config('sunshine.scope', $1, true) || set_config('sunshine.user', $2, true)
+  || set_config('sunshine.regions', $3, true)) IS NULL`;
+
+/** The scope's statement, prepared once per connection under this name. */
+const SCOPE_STATEMENT = 'sunshine_set_scope';
+
+/** Connections (node-postgres' protocol connection of a client) that hold SCOPE_STATEMENT. */
+const prepared = new WeakSet<object>();
+
+/** What node-postgres' Query does with the connection that its public type does not show. */
+interface ProtocolConnection {
+  parse(config: { text: string; name: string; types: number[] }): void;
+  bind(config: { portal: string; statement: string; values: string[] }): void;
+  execute(config: { portal: string; rows: number }): void;
+}
+
+/**
+ * One statement and the row scope it runs under, in one round trip: the scope's `set_config(…,
+ * true)` and the statement go out as two extended-protocol executions before a single Sync, which
+ * PostgreSQL runs as one implicit transaction (the settings hold for the statement and end with
+ * it). node-postgres sends each query's messages and then Sync; this query puts the scope's
+ * messages first and keeps the statement's result (the last of the two). The scope's statement is
+ * prepared on the connection once (its first completion marks it so).
+ */
+class ScopedQuery extends Query {
+  private scopeDone = false;
+
+  constructor(
+    text: string,
+    values: unknown[],
+    private readonly settings: string[],
+    callback: (error: Error | undefined, results: QueryResult | QueryResult[]) => void,
+  ) {
+    super({ text, values }, callback as never);
+  }
+
+  /** Always the extended protocol (a statement without parameters too). */
+  requiresPreparation(): boolean {
+    return true;
+  }
+
+  prepare(connection: ProtocolConnection): void {
+    if (!prepared.has(connection)) connection.parse({ text: SET_SCOPE_SILENTLY, name: SCOPE_STATEMENT, types: [] });
+    connection.bind({ portal: '', statement: SCOPE_STATEMENT, values: this.settings });
+    connection.execute({ portal: '', rows: 0 });
+    (Query.prototype as unknown as { prepare(c: ProtocolConnection): void }).prepare.call(this, connection);
+  }
+
+  /** The first completion is the scope's: its statement is prepared on this connection from now on. */
+  handleCommandComplete(message: unknown, connection: object): void {
+    if (!this.scopeDone) {
+      this.scopeDone = true;
+      prepared.add(connection);
+    }
+    (Query.prototype as unknown as { handleCommandComplete(m: unknown, c: object): void }).handleCommandComplete.call(
+      this,
+      message,
+      connection,
+    );
+  }
+}
+
+/**
+ * Whether `client` may go back to the pool after a failed scoped statement: only once it holds the
+ * scope's statement (a failure before that leaves it unknown whether the statement was prepared).
+ */
+export function reusableAfterFailure(client: PoolClient): boolean {
+  return prepared.has((client as unknown as { connection: object }).connection);
+}
+
+/** Runs `sql` with `params` on `client` under the scope whose settings are `settings` (rowScopeParameters). */
+export function queryScoped(
+  client: PoolClient,
+  sql: string,
+  params: unknown[],
+  settings: [string, string, string],
+): Promise<QueryResult> {
+  return new Promise((resolve, reject) => {
+    void client.query(
+      new ScopedQuery(sql, params, settings, (error, results) => {
+        if (error) return reject(error);
+        resolve(Array.isArray(results) ? (results[results.length - 1] as QueryResult) : results);
+      }),
+    );
+  });
+}
