@@ -106,7 +106,7 @@ const PIECES: Piece[] = [
           inject: [Reflector],
           // On a public route the guard reads the posture and returns: its other collaborators are not reached.
           useFactory: (reflector: Reflector) =>
-            new AccessGuard(reflector, undefined as never, undefined as never, undefined as never),
+            new AccessGuard(reflector, undefined as never, undefined as never, undefined as never, undefined as never),
         },
       ],
     },

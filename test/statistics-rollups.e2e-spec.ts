@@ -37,7 +37,7 @@ describe('Statistics rollups equal direct aggregates over the raw tables', () =>
     sut = await createTestApp();
     sut.app.get(Clock).set(NOW);
     make = new StatsFactory(sut);
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     provincial = await signedIn(sut, Role.Supervisor, PROVINCE);
   }, 60_000);
   afterAll(async () => {

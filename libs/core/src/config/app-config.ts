@@ -277,6 +277,15 @@ export class AppConfig {
   })
   REDIS_KEY_PREFIX = 'sunshine:';
 
+  /**
+   * Tests only: the access guard still signs the caller in, but lets every authenticated request
+   * through whatever its permission and region, to show what row-level security alone holds back.
+   * Refused unless NODE_ENV is `test`.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  TEST_ACCESS_GUARD_ALLOWS_ALL = false;
+
   /** Seeds the demo accounts (README) at start. Default: on with the embedded database, else off. */
   @Transform(toBool)
   @IsOptional()
@@ -345,6 +354,12 @@ function combinationProblems(config: AppConfig): string[] {
   return problems;
 }
 
+function testOnlyProblems(config: AppConfig): string[] {
+  return config.TEST_ACCESS_GUARD_ALLOWS_ALL && config.NODE_ENV !== 'test'
+    ? ['  TEST_ACCESS_GUARD_ALLOWS_ALL: turns the access checks off; refused unless NODE_ENV=test']
+    : [];
+}
+
 function productionProblems(config: AppConfig): string[] {
   if (config.NODE_ENV !== 'production') return [];
   const problems = (Object.keys(DEV_DEFAULTS) as (keyof typeof DEV_DEFAULTS)[])
@@ -378,7 +393,8 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, stopAtFirstError: true });
   const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-  if (errors.length === 0) lines.push(...combinationProblems(config), ...productionProblems(config));
+  if (errors.length === 0)
+    lines.push(...combinationProblems(config), ...testOnlyProblems(config), ...productionProblems(config));
   if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return config;
 }

@@ -17,6 +17,7 @@ export enum CoreErrorCode {
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyInProgress = 'IDEMPOTENCY_IN_PROGRESS',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  RowSecurityRefused = 'ROW_SECURITY_REFUSED',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -35,6 +36,12 @@ export const coreError = defineErrors<CoreErrorCode>({
     status: 400,
     title: 'The page cursor is not valid',
     description: 'Pass back the `nextCursor` of the previous page unchanged, with the same filters.',
+  },
+  [CoreErrorCode.RowSecurityRefused]: {
+    status: 403,
+    title: 'Not allowed here',
+    description:
+      'The database refused to show or change rows outside the caller’s regions (row-level security), behind the API’s own access checks.',
   },
   [CoreErrorCode.RouteNotFound]: {
     status: 404,

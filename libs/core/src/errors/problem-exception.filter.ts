@@ -47,6 +47,11 @@ export class ProblemExceptionFilter implements ExceptionFilter {
       const code = CODE_BY_STATUS[status] ?? CoreErrorCode.MalformedRequest;
       return coreError(code, clientMessage(exception, code));
     }
+    if (isRowSecurityRefusal(exception)) {
+      // The application's own checks let this through and the database stopped it: worth a look.
+      this.logger.error({ err: describe(exception) }, 'row-level security refused a statement');
+      return coreError(CoreErrorCode.RowSecurityRefused, 'Not allowed here.');
+    }
     if (isUnavailable(exception)) {
       this.logger.warn({ err: describe(exception) }, 'service unavailable');
       return coreError(CoreErrorCode.ServiceUnavailable, 'Please retry shortly.');
@@ -94,6 +99,17 @@ function rawMessage(exception: unknown): string | undefined {
     return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
   }
   return exception instanceof Error ? exception.message : undefined;
+}
+
+/** A write refused by a row-level security policy (SQLSTATE 42501 with that message), wrapped or not. */
+function isRowSecurityRefusal(exception: unknown): boolean {
+  const e = exception as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: { code?: unknown; message?: unknown };
+  } | null;
+  const error = e?.driverError ?? e;
+  return error?.code === '42501' && typeof error.message === 'string' && error.message.includes('row-level security');
 }
 
 /** True for an error that a database outage causes (also when wrapped by TypeORM as `driverError`). */
