@@ -142,3 +142,18 @@ describe('the trusted proxies (TRUST_PROXY)', () => {
     expect(() => validateConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
   });
 });
+
+describe('the test-only switch of the access guard (TEST_ACCESS_GUARD_ALLOWS_ALL)', () => {
+  it('is off unless set, and taken only with NODE_ENV=test', () => {
+    expect(validateConfig({}).TEST_ACCESS_GUARD_ALLOWS_ALL).toBe(false);
+    expect(
+      validateConfig({ NODE_ENV: 'test', TEST_ACCESS_GUARD_ALLOWS_ALL: 'true' }).TEST_ACCESS_GUARD_ALLOWS_ALL,
+    ).toBe(true);
+  });
+
+  it.each(['production', 'development'])('is refused with NODE_ENV=%s', (env) => {
+    expect(() => validateConfig({ NODE_ENV: env, TEST_ACCESS_GUARD_ALLOWS_ALL: 'true' })).toThrow(
+      /TEST_ACCESS_GUARD_ALLOWS_ALL: turns the access checks off; refused unless NODE_ENV=test/,
+    );
+  });
+});
