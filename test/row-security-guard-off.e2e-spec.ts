@@ -1,6 +1,15 @@
 import { Role } from '@sunshine/access';
 
-import { ACCESS_MATRIX, Caller, Factory, inSubtree, MatrixRow, PLACES, SEATS } from './support/access-matrix';
+import {
+  ACCESS_MATRIX,
+  Caller,
+  Factory,
+  inSubtree,
+  MatrixRow,
+  PLACES,
+  SEATS,
+  sendPrepared,
+} from './support/access-matrix';
 import { SignedIn, signedIn } from './support/accounts';
 import { changedTables, StateDigest } from './support/state-digest';
 import { createTestApp, TestApp } from './support/test-app';
@@ -75,14 +84,8 @@ describe('Row-level security with the access guard switched off (TEST_ACCESS_GUA
       ownAccount: () => signedIn(sut, caller, SEATS[caller]),
     });
     const as = 'as' in prepared ? prepared.as : callers[caller];
-    const [method] = row.route.split(' ');
     const before = await digest.take();
-    const req = sut.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](prepared.path);
-    if (as) void req.set('authorization', as.bearer);
-    if (prepared.headers) void req.set(prepared.headers);
-    if (prepared.query) void req.query(prepared.query);
-    if (prepared.body) void req.send(prepared.body);
-    const res = await req;
+    const res = await sendPrepared(sut, row, prepared, as ?? null);
 
     expect(res.status).toBeLessThan(500);
     expect(changedTables(before, await digest.take()).filter((t) => t !== 'audit_log' && t !== 'auth_session')).toEqual(

@@ -91,6 +91,22 @@ export interface PreparedRequest {
   as?: SignedIn | null;
 }
 
+/** Sends `prepared`, a request of `row`, with the bearer token of `as` (none when null). */
+export function sendPrepared(
+  sut: TestApp,
+  row: MatrixRow,
+  prepared: PreparedRequest,
+  as: SignedIn | null,
+): Promise<Response> {
+  const [method] = row.route.split(' ');
+  const req = sut.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](prepared.path);
+  if (as) void req.set('authorization', as.bearer);
+  if (prepared.headers) void req.set(prepared.headers);
+  if (prepared.query) void req.query(prepared.query);
+  if (prepared.body) void req.send(prepared.body);
+  return req;
+}
+
 export interface MatrixRow {
   /** `METHOD /path/:template`, as listRoutes names it. */
   route: string;
