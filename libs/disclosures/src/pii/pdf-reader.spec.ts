@@ -149,12 +149,12 @@ describe(readPdf.name, () => {
 
   describe('bombs: refused within the bounds, the event loop served meanwhile', () => {
     it('refuses a page tree of more pages than maxPages before reading any page', async () => {
-      const { result, ticks } = await ticksDuring(() => readPdf(manyPagesBomb(5000), { maxPages: 2000 }));
-      expect(result).toEqual({
+      // No count of event-loop ticks here: a refusal before any page is read can come back within
+      // the timer's first millisecond (it did, once in CI), and then none would have fired.
+      expect(await readPdf(manyPagesBomb(5000), { maxPages: 2000 })).toEqual({
         ok: false,
         failure: { kind: 'tooLarge', reason: 'it has 5000 pages, more than the 2000 read' },
       });
-      expect(ticks).toBeGreaterThan(0);
     });
 
     it('reads past a page tree that claims a million pages but holds one', async () => {
