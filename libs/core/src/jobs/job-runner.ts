@@ -110,6 +110,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.starting = null;
     if (boss) {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      // pg-boss checks once a second that the workers it stopped have ended (one caught in a fetch
+      // ends after it), and keeps a timer until they have: wait out one check, so that nothing of it
+      // runs once the app is closed (under Jest it would run in the next test file, without modules).
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       this.logger.log('jobs stopped');
     }
   }
