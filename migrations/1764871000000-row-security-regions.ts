@@ -1,71 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Every row, for the schema owner (not a member of `sunshine_app`) and the `system` scope. */
-const EVERY_ROW = `(SELECT NOT sunshine_confined()) OR (SELECT sunshine_scope_system())`;
-const mine = (column: string) => `${column} = (SELECT sunshine_scope_user())`;
-const inRegions = (column: string) => `(SELECT sunshine_scope_regions()) @> ${column}`;
-
-/**
- * A row's parent, looked up by its key: an index probe per row the policy has to decide. OFFSET 0
- * keeps the planner from turning the EXISTS into a hashed subplan, which would read the whole
- * parent table (every disclosure of the province) to build its hash.
- */
-const exists = (from: string, where: string) => `EXISTS (SELECT FROM ${from} WHERE ${where} OFFSET 0)`;
-
-/** A revision of a disclosure in the official's regions. */
-const revisionInRegions = (revisionId: string) =>
-  exists(
-    'disclosure_revision r JOIN disclosure d ON d.id = r.disclosure_id',
-    `r.id = ${revisionId} AND ${inRegions('d.region_code')}`,
-  );
-/** The revision's disclosure is in the official's regions. */
-const disclosureInRegions = exists(
-  'disclosure d',
-  `d.id = disclosure_revision.disclosure_id AND ${inRegions('d.region_code')}`,
-);
-/** A complaint its complainant or an official of its village or handler may act on. */
-const complaintActors = (alias: string) =>
-  `${mine(`${alias}.complainant_id`)} OR ${inRegions(`${alias}.region_code`)} OR ${inRegions(`${alias}.handler_region_code`)}`;
-
-interface Rows {
-  table: string;
-  /** Who may read a row (besides EVERY_ROW). */
-  read: string;
-  /** Who may add, change or remove a row (besides EVERY_ROW); a changed row must still qualify. */
-  write: string;
-}
-
-/**
- * The private tables of disclosures and complaints: a revision is public once published, and so is
- * its content; a complaint once its complainant consents. The rest belongs to the regions of the
- * officials who hold them (a clerk's village, a reviewer's township, …) and to the complainant.
- * A table of a revision's or a complaint's content reads through its parent: the parent's own
- * policy decides (a policy's subquery is under the policies of the tables it reads).
- */
-const TABLES: Rows[] = [
-  {
-    table: 'disclosure_revision',
-    read: `disclosure_revision.status = 'published' OR ${disclosureInRegions}`,
-    write: disclosureInRegions,
-  },
-  ...['finance_line', 'subsidy_entry', 'attachment', 'review_step', 'revision_maker', 'revision_redaction'].map(
-    (table) => ({
-      table,
-      read: exists('disclosure_revision r', `r.id = ${table}.revision_id`),
-      write: revisionInRegions(`${table}.revision_id`),
-    }),
-  ),
-  {
-    table: 'complaint',
-    read: `complaint.public_consent OR ${complaintActors('complaint')}`,
-    write: complaintActors('complaint'),
-  },
-  ...['complaint_event', 'complaint_attachment'].map((table) => ({
-    table,
-    read: exists('complaint c', `c.id = ${table}.complaint_id`),
-    write: exists('complaint c', `c.id = ${table}.complaint_id AND (${complaintActors('c')})`),
-  })),
-];
+import { createPolicies, dropPolicies, orEveryRow, REGION_TABLES } from './shared/row-policies';
 
 /**
  * Row-level security on the region-scoped private tables (see RowSecurity1764870000000 for the
@@ -100,22 +35,16 @@ export class RowSecurityRegions1764871000000 implements MigrationInterface {
         THEN coalesce(nullif(current_setting('sunshine.regions', true), ''), '{}')::int8multirange
         ELSE '{}'::int8multirange
       END`);
-    for (const { table, read, write } of TABLES) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY sunshine_read ON ${table} FOR SELECT USING (${EVERY_ROW} OR ${read})`);
-      await q.query(`CREATE POLICY sunshine_insert ON ${table} FOR INSERT WITH CHECK (${EVERY_ROW} OR ${write})`);
-      await q.query(
-        `CREATE POLICY sunshine_update ON ${table} FOR UPDATE USING (${EVERY_ROW} OR ${write}) WITH CHECK (${EVERY_ROW} OR ${write})`,
-      );
-      await q.query(`CREATE POLICY sunshine_delete ON ${table} FOR DELETE USING (${EVERY_ROW} OR ${write})`);
+    for (const rows of REGION_TABLES) {
+      await q.query(`ALTER TABLE ${rows.table} ENABLE ROW LEVEL SECURITY`);
+      await q.query(`ALTER TABLE ${rows.table} FORCE ROW LEVEL SECURITY`);
+      await createPolicies(q, orEveryRow(rows));
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const { table } of [...TABLES].reverse()) {
-      for (const policy of ['sunshine_read', 'sunshine_insert', 'sunshine_update', 'sunshine_delete'])
-        await q.query(`DROP POLICY ${policy} ON ${table}`);
+    for (const { table } of [...REGION_TABLES].reverse()) {
+      await dropPolicies(q, table);
       await q.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
     }

@@ -382,5 +382,66 @@ describe('Row-level security on private tables (the application’s database rol
         }),
       ).rejects.toThrow(/malformed range|multirange/);
     });
+
+    // These two change the fixtures' rows: they come last.
+    const scopeColumns = (table: string, revision: string) =>
+      owner.query(
+        `SELECT DISTINCT region_code::text AS region, published FROM ${table} WHERE revision_id = $1 ORDER BY 1, 2`,
+        [revision],
+      );
+
+    it('derives a row’s village and publicity from its revision, whatever the writer sends', async () => {
+      const [{ region }] = await owner.query(
+        `SELECT region_code::text AS region FROM disclosure_revision WHERE id = $1`,
+        [homeDraft],
+      );
+      const forged = (m: { query: DataSource['query'] }) =>
+        m.query(
+          `INSERT INTO review_step (revision_id, action, actor_id, province_code, region_code, published)
+           VALUES ($1, 'submit', $2, $3::bigint / 10000000000 * 10000000000, $3, true)`,
+          [homeDraft, bob.id, OTHER_TOWNSHIP_VILLAGE],
+        );
+      // Out of the draft's region, a region code (and province) of the writer's own does not let the row in.
+      await expect(db.transaction(forged, { scope: foreignReviewer })).rejects.toThrow(/row-level security/);
+      // In it, the row is the draft's: its village, not public.
+      await db.transaction(forged, { scope: homeReviewer });
+      expect(await scopeColumns('review_step', homeDraft)).toEqual([{ region, published: false }]);
+      // Nor does marking a draft's lines published, or moving them, change what they are.
+      await db.transaction(
+        (m) =>
+          m.query(`UPDATE finance_line SET published = true, region_code = $2 WHERE revision_id = $1`, [
+            homeDraft,
+            OTHER_TOWNSHIP_VILLAGE,
+          ]),
+        { scope: homeReviewer },
+      );
+      expect(await scopeColumns('finance_line', homeDraft)).toEqual([{ region, published: false }]);
+      expect(await visible('finance_line', PUBLIC_ROWS)).not.toContain(homeDraft);
+    });
+
+    it('makes a revision’s content public in the statement that publishes it, and not before', async () => {
+      const rows = (scope: RowScope) =>
+        db.transaction(
+          async (m) => [
+            ...(await m.query(`SELECT revision_id FROM finance_line WHERE revision_id = $1`, [homeDraft])),
+            ...(await m.query(`SELECT revision_id FROM attachment WHERE revision_id = $1`, [homeDraft])),
+            ...(await m.query(`SELECT revision_id FROM review_step WHERE revision_id = $1`, [homeDraft])),
+          ],
+          { scope },
+        );
+      const before = (await rows(homeReviewer)).length;
+      expect(before).toBeGreaterThanOrEqual(3);
+      expect(await rows(PUBLIC_ROWS)).toEqual([]);
+      await db.transaction(
+        (m) =>
+          m.query(`UPDATE disclosure_revision SET status = 'published', published_at = now() WHERE id = $1`, [
+            homeDraft,
+          ]),
+        { scope: homeReviewer },
+      );
+      expect(await rows(PUBLIC_ROWS)).toHaveLength(before);
+      for (const table of ['finance_line', 'attachment', 'review_step', 'revision_maker'])
+        expect((await scopeColumns(table, homeDraft)).map((r: { published: boolean }) => r.published)).toEqual([true]);
+    });
   });
 });

@@ -23,11 +23,12 @@ const CHUNK = 256 * 1024;
  * foreign key uses dropped (definitions read from the catalog) and rebuilt after the COPY, then COMMIT. Killed at any point, the transaction rolls
  * back and the table is as it was: empty, with all its indexes.
  *
- * The province_code fill trigger is ENABLE ALWAYS, so the replica role does not silence it; the
- * generators supply the column, so the trigger would return at once, but a PL/pgSQL call per row
- * still costs about a third of a narrow table's COPY. It is disabled inside the transaction while
- * the rows go in and enabled (ALWAYS, as the migration left it) before COMMIT: no other session
- * ever sees it off.
+ * The fill triggers (province_code; region_code and published, row-level security's columns) are
+ * ENABLE ALWAYS, so the replica role does not silence them. The generators supply those columns: a
+ * PL/pgSQL call per row would cost about a third of a narrow table's COPY (and the row-level
+ * security ones look up the parent). Each trigger whose column the table's rows carry is disabled
+ * inside the transaction while the rows go in and enabled (ALWAYS, as the migrations left it)
+ * before COMMIT: no other session ever sees it off.
  */
 export async function loadTable(
   url: string,
@@ -64,8 +65,8 @@ export async function loadTable(
       [spec.name],
     );
     for (const u of uniques) await client.query(`ALTER TABLE ${quote(spec.name)} DROP CONSTRAINT ${quote(u.name)}`);
-    const fill = spec.columns.includes('province_code') ? await provinceTrigger(client, spec.name) : null;
-    if (fill) await client.query(`ALTER TABLE ${quote(spec.name)} DISABLE TRIGGER ${quote(fill)}`);
+    const fills = await fillTriggers(client, spec);
+    for (const fill of fills) await client.query(`ALTER TABLE ${quote(spec.name)} DISABLE TRIGGER ${quote(fill)}`);
 
     const started = Date.now();
     const stream = client.query(copyFrom(`COPY ${spec.name} (${spec.columns.join(', ')}) FROM STDIN`));
@@ -93,7 +94,8 @@ export async function loadTable(
     await once(stream, 'finish');
     if (failed) throw failed;
     const copySeconds = (Date.now() - started) / 1000;
-    if (fill) await client.query(`ALTER TABLE ${quote(spec.name)} ENABLE ALWAYS TRIGGER ${quote(fill)}`);
+    for (const fill of fills)
+      await client.query(`ALTER TABLE ${quote(spec.name)} ENABLE ALWAYS TRIGGER ${quote(fill)}`);
 
     progress(rows, 'index');
     const indexStarted = Date.now();
@@ -127,14 +129,22 @@ function drained(stream: Writable): Promise<void> {
   });
 }
 
-/** The table's province_code fill trigger (the migration's `<table>_province_code`), if it has one. */
-async function provinceTrigger(client: Client, table: string): Promise<string | null> {
+/** Each fill trigger's function, and the column it fills. */
+const FILLS: Record<string, string> = {
+  province_code_fill: 'province_code',
+  disclosure_revision_row_scope: 'region_code',
+  revision_content_row_scope: 'region_code',
+};
+
+/** The table's fill triggers whose column the generated rows supply. */
+async function fillTriggers(client: Client, spec: TableSpec): Promise<string[]> {
+  const functions = Object.keys(FILLS).filter((fn) => spec.columns.includes(FILLS[fn] as string));
   const { rows } = await client.query<{ name: string }>(
     `SELECT t.tgname AS name FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-     WHERE t.tgrelid = $1::regclass AND p.proname = 'province_code_fill' AND NOT t.tgisinternal`,
-    [table],
+     WHERE t.tgrelid = $1::regclass AND p.proname = ANY ($2) AND NOT t.tgisinternal`,
+    [spec.name, functions],
   );
-  return rows[0]?.name ?? null;
+  return rows.map((r) => r.name);
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

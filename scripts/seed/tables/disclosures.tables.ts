@@ -66,6 +66,13 @@ export const disclosure: TableSpec = {
   },
 };
 
+/**
+ * A revision's content carries what row-level security decides on: the village and whether the
+ * revision is published (the database's trigger derives the same; the loader switches it off).
+ */
+const SCOPE = ['region_code', 'published'] as const;
+const scope = (village: string, r: Revision): [string, boolean] => [village, r.status === 'published'];
+
 export const disclosureRevision: TableSpec = {
   name: 'disclosure_revision',
   columns: [
@@ -83,11 +90,12 @@ export const disclosureRevision: TableSpec = {
     'published_at',
     'published_by',
     'province_code',
+    'region_code',
   ],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
       const t = disclosureText(plan, d);
-      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      const { province, code } = plan.villages[d.v] as (typeof plan.villages)[number];
       const title = text(t.title);
       const body = text(t.body);
       for (const r of revisions(d))
@@ -106,6 +114,7 @@ export const disclosureRevision: TableSpec = {
           r.publishedUs === null ? null : timestamp(r.publishedUs),
           r.publishedBy === null ? null : userId(r.publishedBy),
           province,
+          code,
         ]);
     }
   },
@@ -113,24 +122,24 @@ export const disclosureRevision: TableSpec = {
 
 export const reviewStep: TableSpec = {
   name: 'review_step',
-  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason', 'province_code'],
+  columns: ['revision_id', 'action', 'actor_id', 'at', 'reason', 'province_code', ...SCOPE],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
-      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      const { province, code } = plan.villages[d.v] as (typeof plan.villages)[number];
       for (const r of revisions(d))
         for (const s of r.steps)
-          yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason), province]);
+          yield row([r.id, s.action, userId(s.actor), timestamp(s.atUs), text(s.reason), province, ...scope(code, r)]);
     }
   },
 };
 
 export const revisionMaker: TableSpec = {
   name: 'revision_maker',
-  columns: ['revision_id', 'user_id', 'province_code'],
+  columns: ['revision_id', 'user_id', 'province_code', ...SCOPE],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
-      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
-      for (const r of revisions(d)) yield row([r.id, userId(d.clerk), province]);
+      const { province, code } = plan.villages[d.v] as (typeof plan.villages)[number];
+      for (const r of revisions(d)) yield row([r.id, userId(d.clerk), province, ...scope(code, r)]);
     }
   },
 };
@@ -150,12 +159,14 @@ export const financeLine: TableSpec = {
     'voucher_no',
     'payment_method',
     'note',
+    ...SCOPE,
   ],
   *rows({ plan }) {
     for (const d of disclosures(plan)) {
       if (d.lineCount === 0) continue;
-      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
-      for (const r of revisions(d))
+      const { province, code } = plan.villages[d.v] as (typeof plan.villages)[number];
+      for (const r of revisions(d)) {
+        const scoped = scope(code, r);
         for (const l of financeLines(plan, d, r.number))
           yield row([
             r.id,
@@ -170,7 +181,9 @@ export const financeLine: TableSpec = {
             text(l.voucherNo),
             l.paymentMethod,
             text(l.note),
+            ...scoped,
           ]);
+      }
     }
   },
 };
@@ -189,6 +202,7 @@ export const subsidyEntry: TableSpec = {
     'id_number_cipher',
     'id_number_hash',
     'id_number_masked',
+    ...SCOPE,
   ],
   *rows(ctx) {
     const { plan } = ctx;
@@ -209,15 +223,16 @@ export const subsidyEntry: TableSpec = {
     };
     for (const d of disclosures(plan)) {
       if (d.subsidyCount === 0) continue;
-      const province = (plan.villages[d.v] as (typeof plan.villages)[number]).province;
+      const { province, code } = plan.villages[d.v] as (typeof plan.villages)[number];
       const list = subsidies(plan, d);
       const sealed = list.map((s) => seal(s.idNumber));
-      for (const { id } of revisions(d)) {
+      for (const r of revisions(d)) {
+        const scoped = scope(code, r);
         for (let i = 0; i < list.length; i++) {
           const s = list[i] as Subsidy;
           const [cipher, hmac, masked] = sealed[i] as string[];
           yield row([
-            id,
+            r.id,
             s.lineNo,
             province,
             text(s.recipientName),
@@ -228,6 +243,7 @@ export const subsidyEntry: TableSpec = {
             cipher as string,
             hmac as string,
             masked as string,
+            ...scoped,
           ]);
         }
       }

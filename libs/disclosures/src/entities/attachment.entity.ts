@@ -1,13 +1,14 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+import { RevisionContentScope } from './revision-content-scope';
 
 /** A file attached to a revision (PDF, JPEG or PNG, at most 10 MiB), stored in the database. */
 @Entity('attachment')
 @Index('attachment_revision_id_idx', ['revisionId'])
 @Check('attachment_media_type_check', "media_type IN ('application/pdf', 'image/jpeg', 'image/png')")
 @Check('attachment_size_check', 'size BETWEEN 1 AND 10485760')
-export class AttachmentEntity {
+export class AttachmentEntity extends RevisionContentScope {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

@@ -73,4 +73,8 @@ export class DisclosureRevisionEntity {
   /** The province of its disclosure, copied by the database on insert (see migrations/…-province-code.ts). */
   @Column({ type: 'bigint', insert: false, update: false })
   provinceCode: string;
+
+  /** Its disclosure's village, copied by the database on every write: what row-level security decides on. */
+  @Column({ type: 'bigint', select: false, insert: false, update: false })
+  regionCode?: string;
 }

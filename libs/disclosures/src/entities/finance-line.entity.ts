@@ -2,13 +2,14 @@ import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 
 import { AccountChartEntity } from './account-chart.entity';
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+import { RevisionContentScope } from './revision-content-scope';
 
 /** One income or expense line of a finance disclosure's revision. Money is numeric, a decimal string in code. */
 @Entity('finance_line')
 @Check('finance_line_direction_check', "direction IN ('income', 'expense')")
 @Check('finance_line_amount_check', 'amount > 0 AND amount <= 9999999999.99')
 @Check('finance_line_payment_method_check', "payment_method IN ('bank', 'cash')")
-export class FinanceLineEntity {
+export class FinanceLineEntity extends RevisionContentScope {
   @PrimaryColumn({ type: 'uuid' })
   revisionId: string;
 

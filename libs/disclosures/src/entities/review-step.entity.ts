@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+import { RevisionContentScope } from './revision-content-scope';
 
 /** One step of a revision's workflow: who did what, when, and why. */
 @Entity('review_step')
@@ -9,7 +10,7 @@ import { DisclosureRevisionEntity } from './disclosure-revision.entity';
   'review_step_action_check',
   "action IN ('create', 'submit', 'monitor_approve', 'monitor_return', 'approve', 'return', 'withdraw')",
 )
-export class ReviewStepEntity {
+export class ReviewStepEntity extends RevisionContentScope {
   /** bigint GENERATED ALWAYS AS IDENTITY; reads back as a string. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -1,13 +1,14 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+import { RevisionContentScope } from './revision-content-scope';
 
 /**
  * Someone who made a revision (created, edited or submitted it): they never approve it.
  * Schema: migrations/…-revision-makers.ts
  */
 @Entity('revision_maker')
-export class RevisionMakerEntity {
+export class RevisionMakerEntity extends RevisionContentScope {
   @PrimaryColumn({ type: 'uuid' })
   revisionId: string;
 

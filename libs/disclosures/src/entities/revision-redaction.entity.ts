@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+import { RevisionContentScope } from './revision-content-scope';
 
 /**
  * A supervisor's redaction of personal data in a published revision: which fields, why, by whom.
@@ -11,7 +12,7 @@ import { DisclosureRevisionEntity } from './disclosure-revision.entity';
 @Entity('revision_redaction')
 @Index('revision_redaction_revision_id_idx', ['revisionId'])
 @Check('revision_redaction_fields_check', 'cardinality(fields) BETWEEN 1 AND 200')
-export class RevisionRedactionEntity {
+export class RevisionRedactionEntity extends RevisionContentScope {
   /** bigint GENERATED ALWAYS AS IDENTITY; reads back as a string. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -1,13 +1,14 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
+import { RevisionContentScope } from './revision-content-scope';
 
 /** One recipient of a subsidy in a revision; the ID number is stored encrypted, hashed and masked. */
 @Entity('subsidy_entry')
 @Index('subsidy_entry_id_number_hash_idx', ['idNumberHash'])
 @Check('subsidy_entry_amount_check', 'amount > 0 AND amount <= 9999999999.99')
 @Check('subsidy_entry_household_size_check', 'household_size BETWEEN 1 AND 50')
-export class SubsidyEntryEntity {
+export class SubsidyEntryEntity extends RevisionContentScope {
   @PrimaryColumn({ type: 'uuid' })
   revisionId: string;
 
