@@ -32,7 +32,7 @@
  */
 import 'reflect-metadata';
 
-import { ChildProcess, fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
@@ -44,6 +44,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { parseCommandLine } from '../scripts/command-line';
+import { AppProcess, serverEnv } from './app-process';
 import { LoadGenerator, numberSetting, summarise } from './harness';
 import type { LoadOptions, RawLoadResult } from './load.types';
 import { loadSampleData } from './sample-data';
@@ -206,53 +207,7 @@ async function awaitingReview(pool: Pool, f: Fixtures, count: number): Promise<s
   return rows.map((r) => r.id);
 }
 
-// --- the two servers --------------------------------------------------------------------------
-
-class Server {
-  private constructor(
-    readonly name: 'app' | 'floor',
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static start(name: 'app' | 'floor', script: string, env: NodeJS.ProcessEnv): Promise<Server> {
-    const child = fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s`)), 120_000);
-      child.once('exit', (code) => reject(new Error(`${name} exited with ${code} while starting`)));
-      child.once('message', (message: { url?: string }) => {
-        clearTimeout(timer);
-        if (message.url) resolve(new Server(name, child, message.url));
-      });
-    });
-  }
-
-  /** The process's resident set, in MB, as it reads it itself (process.memoryUsage().rss). */
-  rssMb(): Promise<number> {
-    return new Promise((resolve) => {
-      const listener = (message: { rss?: number }) => {
-        if (message.rss === undefined) return;
-        this.child.off('message', listener);
-        resolve(message.rss / 2 ** 20);
-      };
-      this.child.on('message', listener);
-      this.child.send('rss');
-    });
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.child.exitCode !== null) return resolve();
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-      this.child.removeAllListeners('exit');
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.send('stop');
-    });
-  }
-}
+type Server = AppProcess<'app' | 'floor'>;
 
 // --- the cases --------------------------------------------------------------------------------
 
@@ -688,21 +643,10 @@ async function main(): Promise<void> {
     await benchAccounts(pool, new PasswordHasher(config), f);
 
     // The servers: the app's own pool size for both.
-    const env = {
-      ...process.env,
-      DATABASE_URL: url,
-      DATABASE_POOL_SIZE: String(config.DATABASE_POOL_SIZE),
-      JWT_SECRET: config.JWT_SECRET,
-      MIGRATIONS_RUN: 'false',
-      DEMO_DATA: 'false',
-      JOBS_IN_API: 'false',
-      LOG_LEVEL: 'warn',
-      BUILTIN_REGIONS_FILE: 'none',
-      AUTH_RATE_LIMIT: '10000',
-    };
-    const app = await Server.start('app', path.join(__dirname, 'province-app.js'), env);
+    const env = serverEnv(config, url);
+    const app = await AppProcess.start('app', path.join(__dirname, 'province-app.js'), env);
     servers.push(app);
-    const floor = await Server.start('floor', path.join(__dirname, 'floor', 'main.js'), env);
+    const floor = await AppProcess.start('floor', path.join(__dirname, 'floor', 'main.js'), env);
     servers.push(floor);
     console.log(
       `app ${app.url} (RSS ${(await app.rssMb()).toFixed(0)} MB at start), floor ${floor.url}; pool ${config.DATABASE_POOL_SIZE} each`,

@@ -1,7 +1,8 @@
 /**
  * What row-level security costs, statement by statement, on private reads and on public ones. Each
- * case runs BENCH_READS sequential reads per side per round (default 1,000; BENCH_ROUNDS
- * alternating rounds, default 3), each with a random one of its parameters:
+ * case runs BENCH_READS pairs of sequential reads per round (default 1,000; BENCH_ROUNDS rounds,
+ * default 3), each pair the floor's and the app's read of a random one of its parameters, back to
+ * back:
  *
  * - floor: the case's statements on the schema owner's pool, plain (the owner is not confined: the
  *   policies' first check lets every row through before any other is evaluated);
@@ -35,12 +36,14 @@ import {
   RowScope,
   rowScopeParameters,
   runMigrations,
+  SET_ROW_SCOPE,
   validateConfig,
 } from '@sunshine/core';
 import { Pool, PoolClient } from 'pg';
 
 import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting } from './harness';
+import { HttpData, httpTable } from './row-security.http';
 
 const READS = Math.round(numberSetting('BENCH_READS', 1000, 10));
 const ROUNDS = Math.round(numberSetting('BENCH_ROUNDS', 3, 1));
@@ -48,6 +51,8 @@ const EXPLAIN_RUNS = Math.round(numberSetting('BENCH_EXPLAIN_RUNS', 30, 1));
 const VILLAGES = Math.round(numberSetting('BENCH_VILLAGES', 8, 1));
 const RESIDENTS = 200;
 const KEY = 'bench-rls-';
+/** BENCH_HTTP=0 skips the routes through HTTP. */
+const HTTP = process.env.BENCH_HTTP !== '0';
 
 interface Case {
   name: string;
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
   const owner = new Pool({ connectionString: server.ownerUrl, max: 2 });
   const app = new Pool({ connectionString: server.url, max: 2 });
   try {
-    const cases = await prepare(owner);
+    const { cases, data } = await prepare(owner);
     console.log(`${READS} sequential reads per side per round, ${ROUNDS} alternating rounds; ${VILLAGES} villages\n`);
     console.log(
       '| read | floor median / p99 ms | app median / p99 ms | app ÷ floor (median) | statement alone, floor → app ms | target ≤ 1.10 |',
@@ -76,8 +81,9 @@ async function main(): Promise<void> {
       const floorMs: number[] = [];
       const appMs: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        floorMs.push(...(await timed(owner, c, false)));
-        appMs.push(...(await timed(app, c, true)));
+        const [floorRound, appRound] = await timed(owner, app, c);
+        floorMs.push(...floorRound);
+        appMs.push(...appRound);
       }
       const floor = stats(floorMs);
       const scoped = stats(appMs);
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
         `| ${c.name} | ${floor.median.toFixed(3)} / ${floor.p99.toFixed(3)} | ${scoped.median.toFixed(3)} / ${scoped.p99.toFixed(3)} | ${ratio.toFixed(2)} | ${alone.toFixed(3)} → ${aloneApp.toFixed(3)} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
       );
     }
+    if (HTTP) await httpTable(owner, server, config, data);
   } finally {
     await cleanUp(owner).catch((error: unknown) => console.error(`clean-up: ${String(error)}`));
     await Promise.all([owner.end(), app.end()]);
@@ -95,7 +102,7 @@ async function main(): Promise<void> {
 }
 
 /** The bench's rows in one township (its first with VILLAGES villages), and the cases that read them. */
-async function prepare(owner: Pool): Promise<Case[]> {
+async function prepare(owner: Pool): Promise<{ cases: Case[]; data: HttpData }> {
   const { rows: places } = await owner.query<{ township: string; villages: string[] }>(
     `SELECT t.code::text AS township, array_agg(v.code::text ORDER BY v.code) AS villages
      FROM region t JOIN region v ON v.parent_code = t.code
@@ -168,9 +175,23 @@ async function prepare(owner: Pool): Promise<Case[]> {
       )
     ).rows.map((r) => r.id);
   const reviewer = officialRows(residents[2] as string, [subtreeOf(place.township, 4)]);
+  const disclosuresOf = async (status: string) =>
+    (
+      await owner.query<{ id: string }>(
+        `SELECT id FROM disclosure WHERE title LIKE $1 AND region_code = $2 AND status = $3 ORDER BY period_start DESC`,
+        [`${KEY}%`, villages[0], status],
+      )
+    ).rows.map((r) => r.id);
+  const data: HttpData = {
+    township: place.township,
+    village: villages[0] as string,
+    drafts: await disclosuresOf('draft'),
+    published: await disclosuresOf('published'),
+    key: KEY,
+  };
   const LINES = `SELECT line_no, direction, account_code, amount::text, occurred_on, counterparty, voucher_no, payment_method
     FROM finance_line WHERE revision_id = $1 ORDER BY line_no`;
-  return [
+  const cases: Case[] = [
     {
       name: 'a resident’s notifications (page + unread count)',
       keys: residents,
@@ -227,6 +248,7 @@ async function prepare(owner: Pool): Promise<Case[]> {
       ],
     },
   ];
+  return { cases, data };
 }
 
 /** The resident's case reads as the drawn resident: its scope follows the key. */
@@ -246,24 +268,37 @@ async function readOnce(client: PoolClient, c: Case, key: string, asApp: boolean
   return rows;
 }
 
-/** READS sequential reads on one connection; each one's latency in ms. */
-async function timed(pool: Pool, c: Case, asApp: boolean): Promise<number[]> {
-  const client = await pool.connect();
+/**
+ * READS pairs of sequential reads, the floor's and the app's of one key back to back (which goes
+ * first alternates), each on its own connection: drift in the machine's load falls on both sides.
+ */
+async function timed(owner: Pool, app: Pool, c: Case): Promise<[number[], number[]]> {
+  const [floorClient, appClient] = [await owner.connect(), await app.connect()];
   const pick = () => c.keys[Math.floor(Math.random() * c.keys.length)] as string;
+  const once = async (key: string, asApp: boolean): Promise<number> => {
+    const t = performance.now();
+    if ((await readOnce(asApp ? appClient : floorClient, c, key, asApp)) === 0)
+      throw new Error(`${c.name}: a read saw no rows`);
+    return performance.now() - t;
+  };
   try {
-    for (let i = 0; i < READS / 10; i++) {
-      if ((await readOnce(client, c, pick(), asApp)) === 0) throw new Error(`${c.name}: a read saw no rows`);
-    }
-    const ms: number[] = [];
+    for (let i = 0; i < READS / 10; i++) await Promise.all([once(pick(), false), once(pick(), true)]);
+    const floorMs: number[] = [];
+    const appMs: number[] = [];
     for (let i = 0; i < READS; i++) {
       const key = pick();
-      const t = performance.now();
-      await readOnce(client, c, key, asApp);
-      ms.push(performance.now() - t);
+      if (i % 2 === 0) {
+        floorMs.push(await once(key, false));
+        appMs.push(await once(key, true));
+      } else {
+        appMs.push(await once(key, true));
+        floorMs.push(await once(key, false));
+      }
     }
-    return ms;
+    return [floorMs, appMs];
   } finally {
-    client.release();
+    floorClient.release();
+    appClient.release();
   }
 }
 
@@ -275,11 +310,7 @@ async function explainMs(pool: Pool, c: Case, asApp: boolean): Promise<number> {
   const scope = asApp ? scopeFor(c, key) : undefined;
   try {
     await client.query('BEGIN');
-    if (scope)
-      await client.query(
-        `SELECT set_config('sunshine.scope', $1, true), set_config('sunshine.user', $2, true), set_config('sunshine.regions', $3, true)`,
-        rowScopeParameters(scope),
-      );
+    if (scope) await client.query(SET_ROW_SCOPE, rowScopeParameters(scope));
     const times: number[] = [];
     for (let i = 0; i < EXPLAIN_RUNS; i++) {
       const { rows } = await client.query<{ 'QUERY PLAN': { 'Execution Time': number }[] }>(

@@ -1,7 +1,15 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { REVISION_CONTENT_GUARD } from './shared/revision-content-guard';
-import { createPolicies, dropPolicies, orEveryRow, REGION_TABLES, Rows } from './shared/row-policies';
+import {
+  createPolicies,
+  dropPolicies,
+  orEveryRow,
+  OWN_ROW_TABLES,
+  OWN_ROWS,
+  REGION_TABLES,
+  Rows,
+} from './shared/row-policies';
 
 /** The tables of a revision's content: each gets the revision's village and its published state. */
 const CONTENT = ['finance_line', 'subsidy_entry', 'attachment', 'review_step', 'revision_maker', 'revision_redaction'];
@@ -19,6 +27,13 @@ const GUARDS: [string, string][] = [
 const sees = (column: string) => `sunshine_sees_region(${column})`;
 const complaintActors = (c: string) =>
   `sunshine_sees_complaint(${c}.region_code, ${c}.handler_region_code, ${c}.complainant_id)`;
+
+/**
+ * An account's own rows (notifications, their preferences): many per statement and never public, so
+ * the scope is computed once per statement, by PL/pgSQL functions in InitPlans (not inlined: the
+ * previous policy's SQL functions were parsed and inlined by every statement's planning).
+ */
+const OWN = '(SELECT sunshine_sees_all()) OR user_id = (SELECT sunshine_scope_account())';
 
 /** The policies: a column test, then a call of a PL/pgSQL function of the row's columns; no subquery. */
 const TABLES: Rows[] = [
@@ -62,6 +77,9 @@ const TABLES: Rows[] = [
  *   which decides a public read, then one call of a PL/pgSQL function (not inlined, so it plans as a
  *   call). Measured with pgbench on a published disclosure's 18 lines: 0.080 ms without policies,
  *   0.084 ms with this one, 0.094 ms with the scope as an InitPlan, 0.3 ms with the previous ones.
+ * - An account's own rows (notifications) keep InitPlans, now of PL/pgSQL functions: a statement
+ *   reads many of them, none public, so the scope is best computed once (EXPLAIN of the unread
+ *   count of 50: planning 0.077 → 0.035 ms, execution 0.056 → 0.05 ms; 0.019 + 0.035 without).
  * - Content reads no parent at read time, so the revision's and the disclosure's policies no longer
  *   nest; complaint timelines and files still look up their complaint (inside the function, once
  *   per row, under the complaint's own policy).
@@ -140,6 +158,8 @@ export class RowSecurityColumns1764872000000 implements MigrationInterface {
       await dropPolicies(q, rows.table);
       await createPolicies(q, rows);
     }
+    for (const table of OWN_ROW_TABLES)
+      await q.query(`ALTER POLICY sunshine_rows ON ${table} USING (${OWN}) WITH CHECK (${OWN})`);
   }
 
   /**
@@ -154,6 +174,18 @@ export class RowSecurityColumns1764872000000 implements MigrationInterface {
    * on (to write).
    */
   private async functions(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION sunshine_sees_all() RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN NOT sunshine_confined() OR sunshine_scope_system();
+      END $$`);
+    await q.query(`
+      CREATE FUNCTION sunshine_scope_account() RETURNS uuid
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN sunshine_scope_user();
+      END $$`);
     await q.query(`
       CREATE FUNCTION sunshine_sees_region(region bigint) RETURNS boolean
       LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
@@ -190,6 +222,8 @@ export class RowSecurityColumns1764872000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const table of OWN_ROW_TABLES)
+      await q.query(`ALTER POLICY sunshine_rows ON ${table} USING (${OWN_ROWS}) WITH CHECK (${OWN_ROWS})`);
     for (const { table } of TABLES) await dropPolicies(q, table);
     for (const rows of REGION_TABLES) await createPolicies(q, orEveryRow(rows));
     await q.query(REVISION_CONTENT_GUARD);
@@ -207,5 +241,7 @@ export class RowSecurityColumns1764872000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION sunshine_sees_complaint_of(uuid, boolean)`);
     await q.query(`DROP FUNCTION sunshine_sees_complaint(bigint, bigint, uuid)`);
     await q.query(`DROP FUNCTION sunshine_sees_region(bigint)`);
+    await q.query(`DROP FUNCTION sunshine_scope_account()`);
+    await q.query(`DROP FUNCTION sunshine_sees_all()`);
   }
 }

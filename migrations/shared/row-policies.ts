@@ -1,11 +1,19 @@
 import { QueryRunner } from 'typeorm';
 
 /*
- * The policies of the region-scoped private tables as RowSecurityRegions1764871000000 made them
+ * The policies as RowSecurity1764870000000 and RowSecurityRegions1764871000000 made them
  * (RowSecurityColumns1764872000000 replaces them and restores them on revert), and the statements
  * that make and drop a table's policies. Outside the migrations' glob: TypeORM takes every export of
  * a file there for a migration.
  */
+
+/** The first tables under row-level security (RowSecurity1764870000000): one account's own rows. */
+export const OWN_ROW_TABLES = ['notification', 'notification_preference'];
+/**
+ * Their policy as RowSecurity1764870000000 made it: each function in a scalar subquery, an InitPlan
+ * evaluated once per statement, not per row (bench:rls: 0.12 ms against 0.03 ms for a page of 21).
+ */
+export const OWN_ROWS = `(SELECT NOT sunshine_confined()) OR (SELECT sunshine_scope_system()) OR user_id = (SELECT sunshine_scope_user())`;
 
 /** Every row, for the schema owner (not a member of `sunshine_app`) and the `system` scope. */
 const EVERY_ROW = `(SELECT NOT sunshine_confined()) OR (SELECT sunshine_scope_system())`;
