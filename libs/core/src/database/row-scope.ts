@@ -62,9 +62,16 @@ export function namesRowSecuredTable(sql: string): boolean {
   return NAMES_ROW_SECURED_TABLE.test(sql);
 }
 
-/** The statement that sets `scope` for the current transaction only (not for `public`: nothing is set). */
-export const SET_ROW_SCOPE = `SELECT set_config('sunshine.scope', $1, true), set_config('sunshine.user', $2, true),
-  set_config('sunshine.regions', $3, true)`;
+/** The scope's settings, in the order of rowScopeParameters. */
+const SCOPE_SETTINGS = ['sunshine.scope', 'sunshine.user', 'sunshine.regions'] as const;
+
+/**
+ * The statement that sets `scope` (its rowScopeParameters) for the current transaction only (not
+ * for `public`: nothing is set). It answers no row — its WHERE clause calls each `set_config`
+ * (volatile: evaluated, never folded) — so that it can also run ahead of a statement in one
+ * implicit transaction (scoped-statement.ts) without a result of its own to read.
+ */
+export const SET_ROW_SCOPE = `SELECT WHERE (${SCOPE_SETTINGS.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(' || ')}) IS NULL`;
 
 /** `scope` as the three settings: kind, account id, and the regions as an `int8multirange` literal. */
 export function rowScopeParameters(scope: RowScope): [string, string, string] {

@@ -1,11 +1,6 @@
 import { PoolClient, Query, QueryResult } from 'pg';
 
-/**
- * Sets the row scope for the implicit transaction it runs in, and answers no row: the WHERE clause
- * calls each `set_config` (volatile: evaluated, never folded).
- */
-const SET_SCOPE_SILENTLY = `SELECT WHERE (set_config('sunshine.scope', $1, true) || set_config('sunshine.user', $2, true)
-  || set_config('sunshine.regions', $3, true)) IS NULL`;
+import { SET_ROW_SCOPE } from './row-scope';
 
 /** The scope's statement, prepared once per connection under this name. */
 const SCOPE_STATEMENT = 'sunshine_set_scope';
@@ -46,7 +41,7 @@ class ScopedQuery extends Query {
   }
 
   prepare(connection: ProtocolConnection): void {
-    if (!prepared.has(connection)) connection.parse({ text: SET_SCOPE_SILENTLY, name: SCOPE_STATEMENT, types: [] });
+    if (!prepared.has(connection)) connection.parse({ text: SET_ROW_SCOPE, name: SCOPE_STATEMENT, types: [] });
     connection.bind({ portal: '', statement: SCOPE_STATEMENT, values: this.settings });
     connection.execute({ portal: '', rows: 0 });
     (Query.prototype as unknown as { prepare(c: ProtocolConnection): void }).prepare.call(this, connection);
