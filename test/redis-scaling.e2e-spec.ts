@@ -66,7 +66,9 @@ describeWithRedis('Several API processes sharing Redis (REDIS_URL)', () => {
   describe('the shared throttler storage on Redis', () => {
     const connections: RedisConnection[] = [];
     const connect = async (prefix: string): Promise<SharedThrottlerStorage> => {
-      const redis = new RedisConnection(validateConfig({ REDIS_URL: REDIS_URL_TEST, REDIS_KEY_PREFIX: prefix }));
+      const redis = new RedisConnection(
+        validateConfig({ REDIS_URL: REDIS_URL_TEST, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: '5000' }),
+      );
       connections.push(redis);
       expect(await redis.state()).toBe('up');
       return new SharedThrottlerStorage(redis);
@@ -168,7 +170,11 @@ describeWithRedis('Several API processes sharing Redis (REDIS_URL)', () => {
   it('falls back to the in-process limit when Redis stops answering on an open connection (each command past 250 ms)', async () => {
     const proxy = await RedisProxy.start(REDIS_URL_TEST);
     try {
-      const sut = await start({ REDIS_URL: proxy.url, REDIS_KEY_PREFIX: `${RUN_PREFIX}hang:` });
+      const sut = await start({
+        REDIS_URL: proxy.url,
+        REDIS_KEY_PREFIX: `${RUN_PREFIX}hang:`,
+        REDIS_COMMAND_TIMEOUT_MS: '250',
+      });
       await untilRedis(sut, 'up');
       proxy.hang();
       await untilRedis(sut, 'down');
@@ -242,7 +248,8 @@ interface Instance {
 
 /** One API instance on the shared database; REDIS_URL, REDIS_KEY_PREFIX and JOBS_IN_API as `env` says. */
 async function startInstance(databaseUrl: string, env: Env): Promise<Instance> {
-  for (const key of ['REDIS_URL', 'REDIS_KEY_PREFIX', 'JOBS_IN_API']) delete process.env[key];
+  for (const key of ['REDIS_URL', 'REDIS_KEY_PREFIX', 'REDIS_COMMAND_TIMEOUT_MS', 'JOBS_IN_API'])
+    delete process.env[key];
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -253,6 +260,9 @@ async function startInstance(databaseUrl: string, env: Env): Promise<Instance> {
     PASSWORD_SCRYPT_LOG_N: '12',
     AUTH_RATE_LIMIT: String(LIMIT),
     DEMO_DATA: 'false',
+    // The counts must not depend on how busy the machine is: a command slower than the default
+    // 250 ms (a loaded CI machine) would count in-process for a second. The hang test sets its own.
+    REDIS_COMMAND_TIMEOUT_MS: '5000',
     ...env,
   });
   const app = await createHttpApp(AppModule);

@@ -40,6 +40,10 @@ describe(validateConfig.name, () => {
     expect(() => validateConfig({ REDIS_URL: 'http://:secret@cache:6379' })).toThrow(/REDIS_URL: REDIS_URL must be/);
     expect(() => validateConfig({ REDIS_URL: 'http://:secret@cache:6379' })).not.toThrow(/secret/);
     expect(() => validateConfig({ REDIS_KEY_PREFIX: 'a b' })).toThrow(/REDIS_KEY_PREFIX/);
+    expect(validateConfig({}).REDIS_COMMAND_TIMEOUT_MS).toBe(250);
+    expect(validateConfig({ REDIS_COMMAND_TIMEOUT_MS: '5000' }).REDIS_COMMAND_TIMEOUT_MS).toBe(5000);
+    for (const bad of ['0', '9', '60001', '1.5', 'soon'])
+      expect(() => validateConfig({ REDIS_COMMAND_TIMEOUT_MS: bad })).toThrow(/REDIS_COMMAND_TIMEOUT_MS/);
   });
 
   it('names every bad setting and does not echo the database URL', () => {

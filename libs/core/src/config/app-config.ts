@@ -278,6 +278,16 @@ export class AppConfig {
   REDIS_KEY_PREFIX = 'sunshine:';
 
   /**
+   * How long a Redis command may take before the limits count in-process (for a second, then Redis
+   * is tried again): a Redis that stops answering must not stall sign-in.
+   */
+  @Transform(toInt)
+  @Min(10)
+  @Max(60000)
+  @IsInt()
+  REDIS_COMMAND_TIMEOUT_MS = 250;
+
+  /**
    * Tests only: the access guard still signs the caller in, but lets every authenticated request
    * through whatever its permission and region, to show what row-level security alone holds back.
    * Refused unless NODE_ENV is `test`.

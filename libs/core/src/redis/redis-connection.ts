@@ -28,14 +28,13 @@ const COOL_OFF_MS = 1000;
  * processes. It connects on first use, never at start, so a process that needs no Redis (the
  * worker) never opens one, and a Redis that is down delays nothing beyond that first connection:
  * commands are not queued while disconnected (`ready()` is null then, and callers fall back to what
- * they do without Redis), a command answers within COMMAND_TIMEOUT_MS or fails, and the client
+ * they do without Redis), a command answers within REDIS_COMMAND_TIMEOUT_MS or fails, and the client
  * reconnects in the background.
  * Each change between up and down is logged once.
  */
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
   static readonly CONNECT_TIMEOUT_MS = 1000;
-  static readonly COMMAND_TIMEOUT_MS = 250;
 
   private readonly logger = new Logger('Redis');
   private readonly client: Redis | null;
@@ -47,7 +46,9 @@ export class RedisConnection implements OnApplicationShutdown {
 
   constructor(config: AppConfig) {
     this.where = config.REDIS_URL ? describe(config.REDIS_URL) : 'none';
-    this.client = config.REDIS_URL ? this.connect(config.REDIS_URL, config.REDIS_KEY_PREFIX) : null;
+    this.client = config.REDIS_URL
+      ? this.connect(config.REDIS_URL, config.REDIS_KEY_PREFIX, config.REDIS_COMMAND_TIMEOUT_MS)
+      : null;
   }
 
   /** Whether REDIS_URL is set. */
@@ -110,14 +111,14 @@ export class RedisConnection implements OnApplicationShutdown {
     return this.connecting;
   }
 
-  private connect(url: string, keyPrefix: string): Redis {
+  private connect(url: string, keyPrefix: string, commandTimeout: number): Redis {
     redisUpGauge();
     const client = new Redis(url, {
       keyPrefix,
       lazyConnect: true,
       connectionName: 'sunshine-api',
       connectTimeout: RedisConnection.CONNECT_TIMEOUT_MS,
-      commandTimeout: RedisConnection.COMMAND_TIMEOUT_MS,
+      commandTimeout,
       // Fail at once while disconnected instead of queueing behind a reconnection.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
