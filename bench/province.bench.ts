@@ -45,6 +45,7 @@ import { DataSource } from 'typeorm';
 
 import { parseCommandLine } from '../scripts/command-line';
 import { AppProcess, serverEnv } from './app-process';
+import { signIn as signInAs, upsertAccount } from './bench-accounts';
 import { LoadGenerator, numberSetting, summarise } from './harness';
 import type { LoadOptions, RawLoadResult } from './load.types';
 import { loadSampleData } from './sample-data';
@@ -168,23 +169,8 @@ async function benchAccounts(pool: Pool, hasher: PasswordHasher, f: Fixtures): P
      ON CONFLICT (login) DO UPDATE SET password_hash = EXCLUDED.password_hash, disabled_at = NULL`,
     [f.province, hash, SIGN_IN_ACCOUNTS],
   );
-  for (const [login, role, region, level] of accounts) {
-    const {
-      rows: [{ id }],
-    } = await pool.query<{ id: string }>(
-      `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
-       VALUES ('official', $1, $1, $2, $3)
-       ON CONFLICT (login) DO UPDATE SET password_hash = EXCLUDED.password_hash, disabled_at = NULL RETURNING id`,
-      [login, region, hash],
-    );
-    await pool.query(
-      `INSERT INTO role_assignment (user_id, role, region_code, region_level)
-       SELECT $1::uuid, $2::text, $3::bigint, $4::smallint WHERE NOT EXISTS (
-         SELECT 1 FROM role_assignment WHERE user_id = $1::uuid AND role = $2::text AND region_code = $3::bigint
-           AND revoked_at IS NULL)`,
-      [id, role, region, level],
-    );
-  }
+  for (const [login, role, region, level] of accounts)
+    await upsertAccount(pool, { kind: 'official', login, region, hash, role: { name: role, level } });
 }
 
 /** `count` village-affairs disclosures of the bench clerk awaiting the township (each review decision takes one). */
@@ -363,22 +349,8 @@ interface Outcome {
   verdict: string;
 }
 
-async function signIn(server: Server, who: Who): Promise<Record<string, string>> {
-  // A 503 with Retry-After: the password checks queued by the sign-in case are still running.
-  for (let attempt = 1; ; attempt++) {
-    const res = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: `bench-province-${who}`, password: PASSWORD }),
-    });
-    if (res.status === 200)
-      return { authorization: `Bearer ${((await res.json()) as { accessToken: string }).accessToken}` };
-    if (res.status !== 503 || attempt === 20)
-      throw new Error(`${server.name}: sign-in of ${who} replied ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-    await new Promise((resolve) => setTimeout(resolve, 1000 * Number(res.headers.get('retry-after') ?? 1)));
-  }
-}
+/** The bench account `who`, signed in on `server`. */
+const signIn = (server: Server, who: Who) => signInAs(server.url, `bench-province-${who}`, PASSWORD);
 
 /** The main statement of a read, as the floor runs it, timed alone: EXPLAIN (ANALYZE), median of the runs. */
 async function explainMs(pool: Pool, sql: string, params: unknown[]): Promise<number> {

@@ -12,6 +12,7 @@ import { AppConfig, DatabaseServer } from '@sunshine/core';
 import { Pool } from 'pg';
 
 import { AppProcess, serverEnv } from './app-process';
+import { signIn, upsertAccount } from './bench-accounts';
 import { LoadGenerator, numberSetting, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
 
@@ -39,13 +40,13 @@ interface Route {
 }
 
 export async function httpTable(owner: Pool, server: DatabaseServer, config: AppConfig, data: HttpData): Promise<void> {
-  const ids = await accounts(owner, config, data);
+  const resident = await accounts(owner, config, data);
   await owner.query(
     `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at, read_at)
      SELECT $1, 'publication', $3::bigint, 'disclosure', $2 || i, $2 || 'http-' || i, '{}', now() - i * interval '1 hour',
             CASE WHEN i % 3 = 0 THEN now() END
      FROM generate_series(1, 50) AS i`,
-    [ids.resident, data.key, data.village],
+    [resident, data.key, data.village],
   );
   const routes: Route[] = [
     { name: 'a resident’s notifications', path: '/api/v1/me/notifications', as: 'resident' },
@@ -72,10 +73,10 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
   };
   const load = new LoadGenerator();
   try {
-    const tokens = {
-      resident: await signIn(servers.app.url, 'resident'),
-      clerk: await signIn(servers.app.url, 'clerk'),
-      reviewer: await signIn(servers.app.url, 'reviewer'),
+    const headersOf = {
+      resident: await signIn(servers.app.url, LOGIN + 'resident', PASSWORD),
+      clerk: await signIn(servers.app.url, LOGIN + 'clerk', PASSWORD),
+      reviewer: await signIn(servers.app.url, LOGIN + 'reviewer', PASSWORD),
     };
     console.log(
       `\nThrough HTTP: the app on its role (row-level security) against the same app as a superuser (none); ` +
@@ -86,7 +87,7 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
     );
     console.log('| --- | --- | --- | ---: | --- |');
     for (const route of routes) {
-      const headers = route.as ? { authorization: `Bearer ${tokens[route.as]}` } : undefined;
+      const headers = route.as ? headersOf[route.as] : undefined;
       const runs = { floor: [] as RawLoadResult[], app: [] as RawLoadResult[] };
       for (const who of ['floor', 'app'] as const) {
         const res = await fetch(servers[who].url + route.path, { headers });
@@ -115,43 +116,22 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
   }
 }
 
-/** The three accounts: a resident, the village's clerk and the township's reviewer. */
-async function accounts(owner: Pool, config: AppConfig, data: HttpData): Promise<Record<'resident', string>> {
+/** The three accounts: a resident, the village's clerk and the township's reviewer; the resident's id. */
+async function accounts(owner: Pool, config: AppConfig, data: HttpData): Promise<string> {
   const hash = await new PasswordHasher(config).hash(PASSWORD);
-  const made: Record<string, string> = {};
-  const all: [string, 'resident' | 'official', string, string | null, number][] = [
-    ['resident', 'resident', data.village, null, 5],
-    ['clerk', 'official', data.village, 'village_clerk', 5],
-    ['reviewer', 'official', data.township, 'township_reviewer', 4],
-  ];
-  for (const [who, kind, region, role, level] of all) {
-    const { rows } = await owner.query<{ id: string }>(
-      `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
-       VALUES ($1, $2, $2, $3, $4)
-       ON CONFLICT (login) DO UPDATE SET password_hash = EXCLUDED.password_hash, disabled_at = NULL, home_region_code = $3
-       RETURNING id`,
-      [kind, LOGIN + who, region, hash],
-    );
-    const id = rows[0]?.id as string;
-    made[who] = id;
-    if (role)
-      await owner.query(
-        `INSERT INTO role_assignment (user_id, role, region_code, region_level)
-         SELECT $1::uuid, $2::text, $3::bigint, $4::smallint WHERE NOT EXISTS (
-           SELECT 1 FROM role_assignment WHERE user_id = $1::uuid AND role = $2::text AND region_code = $3::bigint
-             AND revoked_at IS NULL)`,
-        [id, role, region, level],
-      );
-  }
-  return { resident: made.resident as string };
-}
-
-async function signIn(url: string, who: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: LOGIN + who, password: PASSWORD }),
+  await upsertAccount(owner, {
+    kind: 'official',
+    login: LOGIN + 'clerk',
+    region: data.village,
+    hash,
+    role: { name: 'village_clerk', level: 5 },
   });
-  if (res.status !== 200) throw new Error(`sign-in of ${who}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { accessToken: string }).accessToken;
+  await upsertAccount(owner, {
+    kind: 'official',
+    login: LOGIN + 'reviewer',
+    region: data.township,
+    hash,
+    role: { name: 'township_reviewer', level: 4 },
+  });
+  return upsertAccount(owner, { kind: 'resident', login: LOGIN + 'resident', region: data.village, hash });
 }
