@@ -40,7 +40,7 @@ describe('Account abuse', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ TOTP_REQUIRED: 'false' });
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     fastify = sut.app.getHttpAdapter().getInstance();
   });
   afterAll(() => sut.close());

@@ -46,7 +46,7 @@ describe('Accounts', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     countyAdmin = await signedIn(sut, Role.Admin, COUNTY);
   });

@@ -1,5 +1,3 @@
-import { DataSource } from 'typeorm';
-
 import { builtScript, runScript } from './support/cli';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -16,9 +14,7 @@ describe('npm run admin:create', () => {
   let script: string;
   const create = (args: string[], input?: string) => runScript(script, sut.db.url, args, { input });
   const accounts = (login: string) =>
-    sut.app
-      .get(DataSource)
-      .query('SELECT id, real_name, password_change_required FROM app_user WHERE login = $1', [login]);
+    sut.owner.query('SELECT id, real_name, password_change_required FROM app_user WHERE login = $1', [login]);
 
   beforeAll(async () => {
     sut = await createTestApp();
@@ -50,7 +46,7 @@ describe('npm run admin:create', () => {
   it('audits the creation as an account creation and an admin grant, by no account', async () => {
     const [{ id }] = await accounts('first-admin');
     const rows: { action: string; actor_id: string | null; region_code: string; detail: Record<string, unknown> }[] =
-      await sut.app.get(DataSource).query(
+      await sut.owner.query(
         `SELECT action, actor_id, region_code, detail FROM audit_log
            WHERE (target_id = $1 OR detail->>'userId' = $1) AND action <> 'auth.sign_in' ORDER BY id`,
         [id],

@@ -5,7 +5,6 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { Role } from '@sunshine/access';
 import { buildOpenApiDocument } from '@sunshine/core';
 import fc from 'fast-check';
-import { DataSource } from 'typeorm';
 
 import {
   ACCESS_MATRIX,
@@ -399,14 +398,10 @@ async function wideOfficial(sut: TestApp): Promise<SignedIn> {
     [Role.VillageMonitor, SEATS[Role.VillageMonitor], 5],
   ];
   for (const [role, region, level] of extra) {
-    await sut.app
-      .get(DataSource)
-      .query(`INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, $2, $3, $4)`, [
-        account.id,
-        role,
-        region,
-        level,
-      ]);
+    await sut.owner.query(
+      `INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, $2, $3, $4)`,
+      [account.id, role, region, level],
+    );
   }
   return signIn(sut, account);
 }

@@ -70,7 +70,7 @@ describe('Audit retention and archiving', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'audit-archive-'));
     [archiveScript, verifyScript] = [await builtScript('audit-archive'), await builtScript('audit-verify')];
     sut = await createTestApp({ AUDIT_ARCHIVE_DIR: dir });
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     expect(await count()).toBe(0);
     // A history that began 400 days ago: rows with past times, chained exactly as the trigger
     // chains (the chain trigger stamps clock_timestamp(), so they are written with it off).
@@ -130,7 +130,7 @@ describe('Audit retention and archiving', () => {
 
     it('refuses a DELETE of old entries: the application holds no such privilege, the owner meets the trigger', async () => {
       const remove = `DELETE FROM audit_log WHERE request_id = 'backdated-1'`;
-      await expect(db.query(remove)).rejects.toThrow(/permission denied for table audit_log/);
+      await expect(sut.app.get(DataSource).query(remove)).rejects.toThrow(/permission denied for table audit_log/);
       await asOwner(async (owner) => {
         await expect(owner.query(remove)).rejects.toThrow(/append-only/);
         // The archiving function's setting, forged: no recorded range covers the row.
@@ -144,7 +144,8 @@ describe('Audit retention and archiving', () => {
         ).rejects.toThrow(/audit_log_archive\(\) only/);
       });
       await expect(
-        db.query(`INSERT INTO audit_archive (first_id, last_id, entries, first_prev_hash, last_hash, last_at, file_name, file_sha256)
+        sut.app.get(DataSource)
+          .query(`INSERT INTO audit_archive (first_id, last_id, entries, first_prev_hash, last_hash, last_at, file_name, file_sha256)
                   VALUES (1, 5, 5, '', '', now(), 'forged.jsonl.gz', sha256(''))`),
       ).rejects.toThrow(/audit_log_archive\(\) only|permission denied/);
       expect(await count()).toBe(OLD + RECENT + 1);

@@ -61,7 +61,7 @@ describe('Audit log', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     owner = await new DataSource(dataSourceOptions(sut.db.url, { poolSize: 2 })).initialize();
     supervisor = await signedIn(sut, Role.Supervisor, COUNTY);
     siblingSupervisor = await signedIn(sut, Role.Supervisor, SIBLING_COUNTY);
@@ -276,7 +276,7 @@ describe('Audit log', () => {
     ])('refuses %s from the %s’s connection', async (_op, sql, who, refusal) => {
       const [{ before }]: { before: number }[] = await db.query('SELECT count(*)::int AS before FROM audit_log');
       expect(before).toBeGreaterThan(0);
-      await expect((who === 'owner' ? owner : db).query(sql)).rejects.toThrow(refusal);
+      await expect((who === 'owner' ? owner : sut.app.get(DataSource)).query(sql)).rejects.toThrow(refusal);
       const [{ after }]: { after: number }[] = await db.query('SELECT count(*)::int AS after FROM audit_log');
       expect(after).toBe(before);
       const [{ changed }]: { changed: number }[] = await db.query(

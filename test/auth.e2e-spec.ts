@@ -74,7 +74,7 @@ describe('Sign-in and sessions', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ TOTP_REQUIRED: 'false' });
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     countyAdmin = await signedIn(sut, Role.Admin, COUNTY);
   });
   afterAll(() => sut.close());

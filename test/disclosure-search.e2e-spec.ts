@@ -51,7 +51,7 @@ describe('Disclosure title search', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     const clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     await loadDisclosures(db, clerk.id);
     await db.query('ANALYZE disclosure');

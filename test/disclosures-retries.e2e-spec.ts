@@ -25,7 +25,7 @@ describe('Disclosures: idempotent retries and If-Match on lines', () => {
     sut = await createTestApp();
     await sut.app.listen(0, '127.0.0.1');
     http = request(sut.app.getHttpServer());
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     otherClerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
   });

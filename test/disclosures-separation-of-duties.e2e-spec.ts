@@ -21,7 +21,7 @@ describe('Disclosures: separation of duties', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     monitor = await signedIn(sut, Role.VillageMonitor, VILLAGE);
     reviewer = await signedIn(sut, Role.TownshipReviewer, TOWNSHIP);

@@ -49,7 +49,7 @@ describe('Comments and moderation', () => {
 
   beforeAll(async () => {
     sut = await createTestApp({ LOG_LEVEL: 'error' });
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clock = sut.app.get(Clock);
     [clerk, reviewer, siblingClerk, otherReviewer, outsider] = await Promise.all([
       signedIn(sut, Role.VillageClerk, VILLAGE),

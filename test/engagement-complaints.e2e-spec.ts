@@ -1,7 +1,6 @@
 import { Role } from '@sunshine/access';
 import { Clock } from '@sunshine/core';
 import { onePagePdf } from '@sunshine/disclosures';
-import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
 import {
@@ -150,9 +149,10 @@ describe('Complaints routed up the hierarchy', () => {
     ]);
     expect(seen.body.timeline[1]).toMatchObject({ byOfficial: true, at: at(1).toISOString() });
 
-    const audit: { action: string }[] = await sut.app
-      .get(DataSource)
-      .query(`SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id`, [id]);
+    const audit: { action: string }[] = await sut.owner.query(
+      `SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id`,
+      [id],
+    );
     expect(audit.map((a) => a.action)).toEqual([
       'complaint.file',
       'complaint.accepted',
@@ -162,7 +162,7 @@ describe('Complaints routed up the hierarchy', () => {
     ]);
 
     // Each step is a status notification for the complainant, written with the change.
-    const outbox: { status: string; recipients: string[] }[] = await sut.app.get(DataSource).query(
+    const outbox: { status: string; recipients: string[] }[] = await sut.owner.query(
       `SELECT payload->>'status' AS status, recipient_user_ids::text[] AS recipients FROM notification_outbox
         WHERE subject_type = 'complaint' AND subject_id = $1 AND kind = 'complaint_status' ORDER BY id`,
       [id],
@@ -189,7 +189,7 @@ describe('Complaints routed up the hierarchy', () => {
     await step(reviewer, id, 'accept').expect(204);
     expectProblem(await step(reviewer, id, 'accept'), 409, 'COMPLAINT_WRONG_STATE');
     // A refused step leaves no trace: one timeline entry and one notification for the one acceptance.
-    const [{ events, notices }] = await sut.app.get(DataSource).query(
+    const [{ events, notices }] = await sut.owner.query(
       `SELECT (SELECT count(*)::int FROM complaint_event WHERE complaint_id = $1 AND kind = 'accepted') AS events,
               (SELECT count(*)::int FROM notification_outbox WHERE subject_id = $1::text) AS notices`,
       [id],

@@ -1,7 +1,6 @@
 import { Role } from '@sunshine/access';
 import { Clock, Db, JobRunner } from '@sunshine/core';
 import { DELIVER_JOB, DIGEST_JOB, DUE_SOON_JOB, NotificationOutbox } from '@sunshine/engagement';
-import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
 import { OTHER_TOWNSHIP_VILLAGE, SIBLING_VILLAGE, TOWNSHIP, VILLAGE } from './support/disclosures';
@@ -135,10 +134,10 @@ describe('Follows and notifications', () => {
 
     await deliver();
     expect((await notifications(resident)).body.unreadCount).toBe(before);
-    const [{ n }] = await sut.app.get(DataSource).query(`SELECT count(*)::int AS n FROM notification_outbox`);
-    const [{ d }] = await sut.app
-      .get(DataSource)
-      .query(`SELECT count(*)::int AS d FROM notification_outbox WHERE delivered_at IS NOT NULL`);
+    const [{ n }] = await sut.owner.query(`SELECT count(*)::int AS n FROM notification_outbox`);
+    const [{ d }] = await sut.owner.query(
+      `SELECT count(*)::int AS d FROM notification_outbox WHERE delivered_at IS NOT NULL`,
+    );
     expect(d).toBe(n); // every event that exists was delivered; the rolled-back ones never existed
   });
 
@@ -306,7 +305,7 @@ describe('Follows and notifications', () => {
   });
 
   it('a scheduled scan tells the offices of follow-ups and complaints falling due within two days, once per due date', async () => {
-    const db = sut.app.get(DataSource);
+    const db = sut.owner;
     const disclosure = await publish();
     const [{ id: followUp }] = await db.query(
       `WITH r AS (INSERT INTO disclosure_rating (disclosure_id, user_id, level, created_at, updated_at)

@@ -12,7 +12,6 @@ import {
 } from '@sunshine/engagement';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
 
 import { SignedIn, signedIn } from './support/accounts';
 import { ensureBuilt, startProcess, WORKER_MAIN } from './support/api-process';
@@ -54,11 +53,7 @@ describe('Notification outbox and delivery', () => {
       { scope: SYSTEM_ROWS }, // every account's rows (row-level security)
     );
   const pending = async (): Promise<number> =>
-    (
-      await sut.app
-        .get(DataSource)
-        .query(`SELECT count(*)::int AS n FROM notification_outbox WHERE delivered_at IS NULL`)
-    )[0].n;
+    (await sut.owner.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE delivered_at IS NULL`))[0].n;
   const crash = () => Promise.reject(new Error('worker killed'));
   /** Polls `check` 40 ms apart, at most 1,500 times (bounded by count, not by time). */
   const poll = async (check: () => Promise<boolean>, what: string): Promise<void> => {
@@ -118,7 +113,7 @@ describe('Notification outbox and delivery', () => {
   it('a worker process killed (SIGKILL) in the middle of a delivery leaves no duplicate and no loss after restart', async () => {
     await ensureBuilt();
     const events = 6000;
-    await sut.app.get(DataSource).query(
+    await sut.owner.query(
       `INSERT INTO notification_outbox (kind, region_code, subject_type, subject_id, recipient_user_ids, dedupe_key, payload)
        SELECT 'comment_answered', $1, 'comment', 'bulk-' || i, $2::uuid[], 'bulk:' || i, '{}' FROM generate_series(1, $3) AS i`,
       [VILLAGE, residents.map((r) => r.id), events],

@@ -32,7 +32,7 @@ describe('Satisfaction ratings (满意度评价) and follow-ups', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clock = sut.app.get(Clock);
     [clerk, reviewer, siblingClerk] = await Promise.all([
       signedIn(sut, Role.VillageClerk, VILLAGE),

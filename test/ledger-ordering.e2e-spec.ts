@@ -1,5 +1,4 @@
 import { Role } from '@sunshine/access';
-import { DataSource } from 'typeorm';
 
 import { signedIn } from './support/accounts';
 import { COUNTY, VILLAGE } from './support/disclosures';
@@ -16,7 +15,7 @@ describe('Ledger order', () => {
 
   beforeAll(async () => {
     sut = await createTestApp();
-    const db = sut.app.get(DataSource);
+    const db = sut.owner;
     const clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     // Entries straight in the table (the trigger numbers and chains them); the content is not
     // what this test checks.

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
 import { Role } from '@sunshine/access';
-import { DataSource } from 'typeorm';
 
 import { createAccount } from './support/accounts';
 import { expectProblem } from './support/http';
@@ -90,7 +89,7 @@ describe('Rate limits on sign-in and registration (AUTH_RATE_LIMIT=3)', () => {
     const res = await sut.http.post(REGISTER).send(registration(mobile));
     expectProblem(res, 429, 'TOO_MANY_REQUESTS');
     expect(res.body.instance).toBe(REGISTER);
-    const rows: unknown[] = await sut.app.get(DataSource).query('SELECT 1 FROM app_user WHERE login = $1', [mobile]);
+    const rows: unknown[] = await sut.owner.query('SELECT 1 FROM app_user WHERE login = $1', [mobile]);
     expect(rows).toHaveLength(0);
   });
 });
@@ -120,11 +119,10 @@ describe('Behind a trusted proxy (TRUST_PROXY=loopback): the client address is t
     const account = await createAccount(sut, Role.Resident, VILLAGE);
     // The client forged 198.51.100.7; the proxy (loopback) appended what it saw: 203.0.113.9.
     await signIn(account, '198.51.100.7, 203.0.113.9').expect(200);
-    const rows: { ip: string }[] = await sut.app
-      .get(DataSource)
-      .query(`SELECT ip FROM audit_log WHERE action = 'auth.sign_in' AND actor_id = $1 ORDER BY id DESC LIMIT 1`, [
-        account.id,
-      ]);
+    const rows: { ip: string }[] = await sut.owner.query(
+      `SELECT ip FROM audit_log WHERE action = 'auth.sign_in' AND actor_id = $1 ORDER BY id DESC LIMIT 1`,
+      [account.id],
+    );
     expect(rows).toEqual([{ ip: '203.0.113.9' }]);
   });
 });

@@ -39,7 +39,7 @@ describe('Supervision batches', () => {
   beforeAll(async () => {
     sut = await createTestApp();
     clock = sut.app.get(Clock);
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clock.set(T0);
     [supervisor, reviewer, otherReviewer] = await Promise.all([
       signedIn(sut, Role.Supervisor, COUNTY),

@@ -55,7 +55,7 @@ describe('Supervision issues', () => {
   beforeAll(async () => {
     sut = await createTestApp();
     clock = sut.app.get(Clock);
-    db = sut.app.get(DataSource);
+    db = sut.owner;
     clock.set(T0);
     [supervisor, citySupervisor, otherSupervisor, reviewer, otherReviewer, resident, admin] = await Promise.all([
       signedIn(sut, Role.Supervisor, COUNTY),

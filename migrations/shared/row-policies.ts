@@ -48,6 +48,8 @@ export interface Rows {
   read: string;
   /** Who may add, change or remove a row (besides EVERY_ROW); a changed row must still qualify. */
   write: string;
+  /** Who may change or remove a row, where that is narrower than who may add one (default: `write`). */
+  change?: string;
 }
 
 /**
@@ -85,11 +87,11 @@ export const REGION_TABLES: Rows[] = [
 const POLICIES = ['sunshine_read', 'sunshine_insert', 'sunshine_update', 'sunshine_delete'];
 
 /** A table's policies: one for reads, and one for each kind of write (a changed row must still qualify). */
-export async function createPolicies(q: QueryRunner, { table, read, write }: Rows): Promise<void> {
+export async function createPolicies(q: QueryRunner, { table, read, write, change = write }: Rows): Promise<void> {
   await q.query(`CREATE POLICY sunshine_read ON ${table} FOR SELECT USING (${read})`);
   await q.query(`CREATE POLICY sunshine_insert ON ${table} FOR INSERT WITH CHECK (${write})`);
-  await q.query(`CREATE POLICY sunshine_update ON ${table} FOR UPDATE USING (${write}) WITH CHECK (${write})`);
-  await q.query(`CREATE POLICY sunshine_delete ON ${table} FOR DELETE USING (${write})`);
+  await q.query(`CREATE POLICY sunshine_update ON ${table} FOR UPDATE USING (${change}) WITH CHECK (${change})`);
+  await q.query(`CREATE POLICY sunshine_delete ON ${table} FOR DELETE USING (${change})`);
 }
 
 /** The policies of this migration: every row for the owner and the system scope, else the table's own test. */

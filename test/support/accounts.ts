@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
 import { PasswordHasher, Role, ROLE_LEVELS } from '@sunshine/access';
-import { DataSource } from 'typeorm';
 
 import { TestApp } from './test-app';
 
@@ -45,7 +44,7 @@ export async function createAccount(
     : `t-${role.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
   const password = `Test-${randomBytes(6).toString('hex')}-Pw1`;
   const hash = await sut.app.get(PasswordHasher).hash(password);
-  const db = sut.app.get(DataSource);
+  const db = sut.owner;
   const [{ id }]: { id: string }[] = await db.query(
     `INSERT INTO app_user (kind, login, mobile, real_name, home_region_code, password_hash, verified_at)
      VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN now() END) RETURNING id`,

@@ -7,6 +7,7 @@ import { RegionsService } from '@sunshine/regions';
 import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
 import { AuthThrottleRepository } from '../auth/auth-throttle.repository';
+import { asAuthentication } from '../auth/authentication-scope';
 import { SessionsRepository } from '../auth/sessions.repository';
 import { DataCipher } from '../crypto/data-cipher';
 import { isValidIdNumber, maskIdNumber, normaliseIdNumber } from '../crypto/identity-number';
@@ -67,7 +68,10 @@ export class AccountsService {
       passwordHash: await this.hasher.hash(input.password ?? randomBytes(32).toString('base64'), 'account'),
       assistedBy,
     };
-    return this.create(user, Role.Resident, { code: input.villageCode, level: 5 }, actor, 'account.register');
+    const register = () =>
+      this.create(user, Role.Resident, { code: input.villageCode, level: 5 }, actor, 'account.register');
+    // Self-registration is authentication's (no caller yet); a clerk registers in their own scope.
+    return assistedBy === null ? asAuthentication(register) : register();
   }
 
   async createOfficial(input: OfficialInput, actor: Actor): Promise<UserRow> {

@@ -12,6 +12,7 @@ import { PasswordHasher } from '../crypto/password-hasher';
 import { passwordProblems } from '../crypto/password-policy';
 import { Actor, Principal } from '../principal';
 import { AuthThrottleRepository, ThrottlePolicy } from './auth-throttle.repository';
+import { asAuthentication } from './authentication-scope';
 import { clientKey } from './client-key';
 import { SessionsService, TokenPair } from './sessions.service';
 
@@ -53,7 +54,11 @@ export class AuthService {
    * account itself is never locked, so knowing a login is not enough to shut its owner out. Unknown
    * logins are counted alike. An enrolled second factor needs a code not used before.
    */
-  async checkCredentials(login: string, password: string, totp: string | undefined, actor: Actor): Promise<UserRow> {
+  checkCredentials(login: string, password: string, totp: string | undefined, actor: Actor): Promise<UserRow> {
+    return asAuthentication(() => this.check(login, password, totp, actor));
+  }
+
+  private async check(login: string, password: string, totp: string | undefined, actor: Actor): Promise<UserRow> {
     const attempt = await this.throttle.reserve('sign_in', login, clientKey(actor.ip), SIGN_IN_THROTTLE);
     const user = await this.accounts.findByLogin(login);
     const failure = async (code: AccessErrorCode, detail: Record<string, unknown> = {}) => {
@@ -101,7 +106,11 @@ export class AuthService {
     return user;
   }
 
-  async signIn(user: UserRow, actor: Actor): Promise<TokenPair> {
+  signIn(user: UserRow, actor: Actor): Promise<TokenPair> {
+    return asAuthentication(() => this.openSession(user, actor));
+  }
+
+  private openSession(user: UserRow, actor: Actor): Promise<TokenPair> {
     return this.db.transaction(async (m) => {
       await this.throttle.clear('sign_in', user.login, clientKey(actor.ip), m);
       const pair = await this.sessions.open(user, m);

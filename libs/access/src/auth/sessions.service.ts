@@ -9,6 +9,7 @@ import { accessError, AccessErrorCode } from '../access.errors';
 import { AuditService } from '../audit/audit.service';
 import { OFFICIAL_PASSWORD_MAX_AGE_DAYS } from '../crypto/password-policy';
 import { Actor, Principal, Restriction } from '../principal';
+import { asAuthentication } from './authentication-scope';
 import { SessionsRepository } from './sessions.repository';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -51,28 +52,30 @@ export class SessionsService {
   /** Rotates a refresh token. A spent token presented again ends its whole session. */
   async refresh(refreshToken: string, actor: Actor): Promise<TokenPair> {
     const hash = sha256(refreshToken);
-    const outcome = await this.db.transaction(async (m) => {
-      const token = await this.sessions.lockRefreshToken(hash, m);
-      if (!token) return { error: AccessErrorCode.RefreshTokenInvalid } as const;
-      if (token.used) {
-        await this.sessions.revoke(token.session_id, 'refresh_reuse', m);
-        await this.audit.record(
-          { ...actor, userId: token.user_id },
-          {
-            action: 'auth.refresh_reuse',
-            result: 'denied',
-            targetType: 'session',
-            targetId: token.session_id,
-            regionCode: token.home_region_code,
-          },
-          m,
-        );
-        return { error: AccessErrorCode.RefreshTokenReused } as const;
-      }
-      await this.assertUsable(token.session_id);
-      await this.sessions.markUsed(hash, m);
-      return { pair: await this.tokens(token.user_id, token.session_id, m) };
-    });
+    const outcome = await asAuthentication(() =>
+      this.db.transaction(async (m) => {
+        const token = await this.sessions.lockRefreshToken(hash, m);
+        if (!token) return { error: AccessErrorCode.RefreshTokenInvalid } as const;
+        if (token.used) {
+          await this.sessions.revoke(token.session_id, 'refresh_reuse', m);
+          await this.audit.record(
+            { ...actor, userId: token.user_id },
+            {
+              action: 'auth.refresh_reuse',
+              result: 'denied',
+              targetType: 'session',
+              targetId: token.session_id,
+              regionCode: token.home_region_code,
+            },
+            m,
+          );
+          return { error: AccessErrorCode.RefreshTokenReused } as const;
+        }
+        await this.assertUsable(token.session_id);
+        await this.sessions.markUsed(hash, m);
+        return { pair: await this.tokens(token.user_id, token.session_id, m) };
+      }),
+    );
     if ('error' in outcome) throw accessError(outcome.error as AccessErrorCode);
     return outcome.pair;
   }
@@ -104,7 +107,7 @@ export class SessionsService {
    * session, an official idle for 30 minutes, or a revoked role all take effect on the next request.
    */
   async principal(claims: AccessClaims): Promise<Principal> {
-    const state = await this.assertUsable(claims.sid);
+    const state = await asAuthentication(() => this.assertUsable(claims.sid));
     if (state.user_id !== claims.sub) throw accessError(AccessErrorCode.Unauthenticated);
     const restrictions: Restriction[] = [];
     if (state.password_change_required) restrictions.push('password_change_required');

@@ -8,7 +8,7 @@ export interface RowRegionRange {
 
 /**
  * Whose rows a transaction may see and write in the tables under row-level security (the
- * `sunshine_*` policies, migrations 1764870000000 and 1764871000000): set for the transaction with
+ * `sunshine_*` policies, migrations 1764870000000-row-security and after): set for the transaction with
  * `set_config(…, true)` by `Db`, so a pooled connection carries nothing over. A statement without
  * a scope sees only what is public (published revisions and their content, complaints made public
  * by their complainant) and writes nothing there (the database fails closed); the schema owner is
@@ -41,7 +41,10 @@ export function officialRows(userId: string, regions: RowRegionRange[]): RowScop
  * migrations put under row-level security (test/row-security).
  */
 export const ROW_SECURED_TABLES = [
+  'app_user',
   'attachment',
+  'audit_log',
+  'auth_session',
   'complaint',
   'complaint_attachment',
   'complaint_event',
@@ -49,9 +52,11 @@ export const ROW_SECURED_TABLES = [
   'finance_line',
   'notification',
   'notification_preference',
+  'refresh_token',
   'review_step',
   'revision_maker',
   'revision_redaction',
+  'role_assignment',
   'subsidy_entry',
 ] as const;
 

@@ -23,7 +23,7 @@ export interface CommentRow {
   created_at: Date;
 }
 
-/** A comment as the public list shows it: with its author's real name, masked by the mapper. */
+/** A comment as the public list shows it: with the first character of its author's name (account_public_name), masked by the mapper. */
 export interface PublicCommentRow extends CommentRow {
   author_name: string;
 }
@@ -116,7 +116,7 @@ export class CommentsRepository {
     const [row]: PublicCommentRow[] = await this.db.query(
       `INSERT INTO comment AS c (disclosure_id, region_code, parent_id, author_id, office_role, text, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       RETURNING ${COLUMNS}, (SELECT real_name FROM app_user WHERE id = c.author_id) AS author_name`,
+       RETURNING ${COLUMNS}, account_public_name(c.author_id) AS author_name`,
       [
         comment.disclosureId,
         comment.regionCode,
@@ -144,8 +144,8 @@ export class CommentsRepository {
       after = `AND c.seq ${order === 'oldest' ? '>' : '<'} $3`;
     }
     return this.db.query(
-      `SELECT ${COLUMNS}, u.real_name AS author_name
-         FROM comment c JOIN app_user u ON u.id = c.author_id
+      `SELECT ${COLUMNS}, account_public_name(c.author_id) AS author_name
+         FROM comment c
         WHERE c.disclosure_id = $1 AND c.parent_id IS NULL AND c.status = 'visible' ${after}
         ORDER BY c.seq ${order === 'oldest' ? 'ASC' : 'DESC'} LIMIT $2`,
       params,
@@ -156,8 +156,8 @@ export class CommentsRepository {
   visibleRepliesOf(parentIds: string[]): Promise<PublicCommentRow[]> {
     if (parentIds.length === 0) return Promise.resolve([]);
     return this.db.query(
-      `SELECT ${COLUMNS}, u.real_name AS author_name
-         FROM comment c JOIN app_user u ON u.id = c.author_id
+      `SELECT ${COLUMNS}, account_public_name(c.author_id) AS author_name
+         FROM comment c
         WHERE c.parent_id = ANY($1::uuid[]) AND c.status = 'visible'
         ORDER BY c.seq`,
       [parentIds],

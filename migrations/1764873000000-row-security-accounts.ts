@@ -1,0 +1,117 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+import { createPolicies, dropPolicies, Rows } from './shared/row-policies';
+
+const sees = (column: string) => `sunshine_sees_region(${column})`;
+
+/** The account tables and the audit log under row-level security, each with the test of its rows. */
+const TABLES: Rows[] = [
+  {
+    table: 'app_user',
+    read: 'sunshine_sees_account(app_user.id, app_user.home_region_code)',
+    write: 'sunshine_sees_account(app_user.id, app_user.home_region_code)',
+  },
+  {
+    // A user sees their own roles; only an official of the region grants or revokes one.
+    table: 'role_assignment',
+    read: `role_assignment.user_id = sunshine_scope_account() OR ${sees('role_assignment.region_code')}`,
+    write: sees('role_assignment.region_code'),
+  },
+  {
+    table: 'auth_session',
+    read: 'sunshine_sees_account_of(auth_session.user_id)',
+    write: 'sunshine_sees_account_of(auth_session.user_id)',
+  },
+  {
+    table: 'refresh_token',
+    read: 'sunshine_sees_session(refresh_token.session_id)',
+    write: 'sunshine_sees_session(refresh_token.session_id)',
+  },
+  {
+    // Officials read the entries of their regions. A caller's entry names as its actor the caller or
+    // no one (what the system did in the caller's request); the system scope writes any; without a
+    // scope, none (anonymous attempts are authentication's, in the system scope). Nothing changes or
+    // removes an entry but the owner's archive function.
+    table: 'audit_log',
+    read: sees('audit_log.region_code'),
+    write: 'sunshine_sees_all() OR coalesce(audit_log.actor_id, sunshine_scope_account()) = sunshine_scope_account()',
+    change: 'sunshine_sees_all()',
+  },
+];
+
+/**
+ * Row-level security on accounts, their role assignments, sessions and refresh tokens, and the audit
+ * log (issue 14): a mistake in the application's SQL can no longer read or change another region's
+ * accounts, sessions or audit trail.
+ *
+ * - An account is visible to itself, and to the officials of a region that holds it: its home
+ *   region, or the region of one of its active assignments (an official of another county who
+ *   holds an office here). A session is as private as its account, a refresh token as its session.
+ * - Authentication runs before the caller is known (sign-in, registration, token refresh, the
+ *   session check of every request): the application runs it in the `system` scope, on purpose
+ *   and in those places only (libs/access/src/auth/authentication-scope.ts).
+ * - Public pages show a comment's author as the first character of a name: `account_public_name`
+ *   answers that character and nothing else, for any account (SECURITY DEFINER).
+ * - Triggers that read another row than their own do so as the owner (SECURITY DEFINER): the audit
+ *   chain reads the newest entry, which the writer may not see; the province-code fill reads the
+ *   parent's province (an account, a session), which the writer may not see either.
+ * - The policies call PL/pgSQL functions of the row's columns (not inlined: each plans as one call,
+ *   as in RowSecurityColumns1764872000000).
+ */
+export class RowSecurityAccounts1764873000000 implements MigrationInterface {
+  name = 'RowSecurityAccounts1764873000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION sunshine_sees_account(account uuid, home bigint) RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      DECLARE
+        regions int8multirange;
+      BEGIN
+        IF NOT sunshine_confined() OR sunshine_scope_system() OR account = sunshine_scope_user() THEN
+          RETURN true;
+        END IF;
+        regions := sunshine_scope_regions();
+        RETURN regions @> home OR (NOT isempty(regions) AND EXISTS (
+          SELECT FROM role_assignment ra WHERE ra.user_id = account AND ra.revoked_at IS NULL AND regions @> ra.region_code));
+      END $$`);
+    await q.query(`
+      CREATE FUNCTION sunshine_sees_account_of(account uuid) RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR account = sunshine_scope_user()
+          OR EXISTS (SELECT FROM app_user u WHERE u.id = account);
+      END $$`);
+    await q.query(`
+      CREATE FUNCTION sunshine_sees_session(session uuid) RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR EXISTS (SELECT FROM auth_session s WHERE s.id = session);
+      END $$`);
+    await q.query(`
+      CREATE FUNCTION account_public_name(account uuid) RETURNS text
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
+      RETURN (SELECT left(btrim(real_name), 1) FROM app_user WHERE id = account)`);
+    await q.query(`ALTER FUNCTION audit_log_chain() SECURITY DEFINER SET search_path FROM CURRENT`);
+    await q.query(`ALTER FUNCTION province_code_fill() SECURITY DEFINER SET search_path FROM CURRENT`);
+    for (const rows of TABLES) {
+      await q.query(`ALTER TABLE ${rows.table} ENABLE ROW LEVEL SECURITY`);
+      await q.query(`ALTER TABLE ${rows.table} FORCE ROW LEVEL SECURITY`);
+      await createPolicies(q, rows);
+    }
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const { table } of TABLES) {
+      await dropPolicies(q, table);
+      await q.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`);
+      await q.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
+    }
+    await q.query(`ALTER FUNCTION province_code_fill() SECURITY INVOKER RESET search_path`);
+    await q.query(`ALTER FUNCTION audit_log_chain() SECURITY INVOKER RESET search_path`);
+    await q.query(`DROP FUNCTION account_public_name(uuid)`);
+    await q.query(`DROP FUNCTION sunshine_sees_session(uuid)`);
+    await q.query(`DROP FUNCTION sunshine_sees_account_of(uuid)`);
+    await q.query(`DROP FUNCTION sunshine_sees_account(uuid, bigint)`);
+  }
+}
