@@ -6,6 +6,7 @@ import { buildOpenApiDocument, createHttpApp } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
 import request, { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
 
 import { AppModule } from '../apps/api/src/app.module';
 import { SignedIn, signedIn } from './support/accounts';
@@ -121,7 +122,8 @@ async function startApi(env: Record<string, string>): Promise<Api> {
       REPLICA_STICKY_MS: '700000',
     });
     apis.push(unchecked);
-    const sut = tolerant as unknown as TestApp; // what the account helpers use: app and http
+    // What the account helpers use: app, http, and the owner's connection (this API's own: a superuser's).
+    const sut = { ...tolerant, owner: tolerant.app.get(DataSource) } as unknown as TestApp;
     clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
     reviewer = await signedIn(sut, Role.TownshipReviewer, '210102001000');
     for (const api of apis) await until('the replica to be up', async () => (await replicaState(api)) === 'up');
