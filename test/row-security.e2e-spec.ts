@@ -151,6 +151,29 @@ describe('Row-level security on private tables (the application’s database rol
     expect(new Set(settings.map(([row]) => row.scope ?? ''))).toEqual(new Set(['']));
   });
 
+  it('fails a scoped statement whose connection is lost, and carries on (the process stays up)', async () => {
+    const marker = `lost-${randomUUID()}`;
+    const statement = runWithRowScope(ownRows(alice.id), () =>
+      db.query(`SELECT pg_sleep(30), '${marker}' FROM notification LIMIT 1`),
+    );
+    let killed = false;
+    for (let i = 0; i < 200 && !killed; i++) {
+      const [row]: { killed: boolean }[] = await owner.query(
+        `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+         WHERE query LIKE $1 AND query NOT LIKE '%pg_stat_activity%'`,
+        [`%${marker}%`],
+      );
+      killed = row?.killed === true;
+      if (!killed) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(killed).toBe(true);
+    await expect(statement).rejects.toThrow(QueryFailedError);
+    // The pool replaced the connection: the next scoped statement answers.
+    expect(
+      await runWithRowScope(ownRows(alice.id), () => db.query(`SELECT DISTINCT user_id FROM notification`)),
+    ).toEqual([{ user_id: alice.id }]);
+  });
+
   it('answers a resident only their own notifications through the API', async () => {
     const res = await sut.http.get('/api/v1/me/notifications').set('authorization', alice.bearer).expect(200);
     const keys = (res.body.items as { subjectId: string }[]).map((n) => n.subjectId);

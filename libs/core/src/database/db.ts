@@ -155,14 +155,23 @@ export class Db {
       obtainMasterConnection(): Promise<[PoolClient, (error?: unknown) => void]>;
     };
     const [client, release] = await driver.obtainMasterConnection();
+    // A connection lost while held fails the statement and also emits 'error' on the client, which
+    // would end the process without a listener (the pool listens only to idle clients).
+    client.on('error', ignoreHeldConnectionError);
+    let discard: unknown;
     try {
       const raw = await queryScoped(client, sql, params, rowScopeParameters(scope));
-      release();
       return (raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows) as T;
     } catch (error) {
-      // The server's refusal leaves the connection usable; anything else (a lost connection) discards it.
-      release(error instanceof DatabaseError && reusableAfterFailure(client) ? undefined : error);
+      // The server's refusal of the statement leaves the connection usable; anything else (a lost
+      // connection; a backend terminated or shut down, SQLSTATE 57P.., or a connection exception,
+      // 08...) discards it.
+      const refused = error instanceof DatabaseError && !/^(57P|08)/.test(error.code ?? '');
+      discard = refused && reusableAfterFailure(client) ? undefined : error;
       throw new QueryFailedError(sql, params, error as Error);
+    } finally {
+      client.off('error', ignoreHeldConnectionError);
+      release(discard);
     }
   }
 
@@ -211,3 +220,6 @@ function guardPool(dataSource: DataSource): void {
     driver[name] = () => (current.getStore()?.open ? Promise.reject(new PoolReentryError()) : obtain());
   }
 }
+
+/** The statement's own failure reports a lost connection; its client's 'error' event adds nothing. */
+function ignoreHeldConnectionError(): void {}
