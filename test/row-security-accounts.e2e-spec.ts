@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Role, subtreeOf } from '@sunshine/access';
 import { Db, officialRows, ownRows, PUBLIC_ROWS, RowScope, SYSTEM_ROWS, updatedRows } from '@sunshine/core';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { createAccount, SignedIn, signedIn, TestAccount } from './support/accounts';
 import { OTHER_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE } from './support/disclosures';
@@ -60,6 +60,23 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
       .map((r) => r.key)
       .sort();
 
+  /** Grants `role` at `region` (level 5: a village) on `who`'s connection. */
+  const grant = (who: { query: DataSource['query'] }, userId: string, role: string, region: string) =>
+    who.query(`INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, $2, $3, 5)`, [
+      userId,
+      role,
+      region,
+    ]);
+  /** Appends an audit entry of `actor` at `region` (the trigger numbers and chains it). */
+  const audit = (m: EntityManager, actor: string | null, region: string) =>
+    m.query(
+      `INSERT INTO audit_log (id, at, actor_id, action, result, region_code, ip, detail, prev_hash, hash)
+       VALUES (0, now(), $1, 'rls.test', 'success', $2, NULL, '{}', '', '')`,
+      [actor, region],
+    );
+  /** Runs `work` in a transaction under `scope`. */
+  const as = <T>(scope: RowScope, work: (m: EntityManager) => Promise<T>) => db.transaction(work, { scope });
+
   beforeAll(async () => {
     sut = await createTestApp();
     db = sut.app.get(Db);
@@ -68,10 +85,7 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
     alice = await signedIn(sut, Role.Resident, VILLAGE);
     bob = await signedIn(sut, Role.Resident, OTHER_TOWNSHIP_VILLAGE);
     traveller = await createAccount(sut, Role.VillageClerk, OTHER_TOWNSHIP_VILLAGE);
-    await owner.query(
-      `INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, 'village_monitor', $2, 5)`,
-      [traveller.id, VILLAGE],
-    );
+    await grant(owner, traveller.id, 'village_monitor', VILLAGE);
 
     const accounts: { key: string; regions: string[] }[] = await owner.query(
       `SELECT u.id::text AS key, array_prepend(u.home_region_code::text,
@@ -136,12 +150,7 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
       app.query(`INSERT INTO audit_log (id, at, action, result, ip, detail, prev_hash, hash)
                  VALUES (0, now(), 'forged', 'success', NULL, '{}', '', '')`),
     ).rejects.toThrow(/row-level security policy/);
-    await expect(
-      app.query(`INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, 'admin', $2, 5)`, [
-        alice.id,
-        VILLAGE,
-      ]),
-    ).rejects.toThrow(/row-level security policy/);
+    await expect(grant(app, alice.id, 'admin', VILLAGE)).rejects.toThrow(/row-level security policy/);
     expect(await updatedRows(app.manager, `UPDATE app_user SET disabled_at = now() RETURNING id`, [])).toEqual([]);
     expect(await updatedRows(app.manager, `UPDATE auth_session SET revoked_at = now() RETURNING id`, [])).toEqual([]);
     expect(await updatedRows(app.manager, `DELETE FROM refresh_token RETURNING session_id`, [])).toEqual([]);
@@ -176,9 +185,8 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
   it('shows an official an account of another region that holds a role in theirs, but only that role', async () => {
     const home = officialRows(randomUUID(), [subtreeOf(TOWNSHIP, 4)]);
     expect(await visible('app_user', home)).toContain(traveller.id);
-    const roles: { region: string }[] = await db.transaction(
-      (m) => m.query(`SELECT region_code::text AS region FROM role_assignment WHERE user_id = $1`, [traveller.id]),
-      { scope: home },
+    const roles: { region: string }[] = await as(home, (m) =>
+      m.query(`SELECT region_code::text AS region FROM role_assignment WHERE user_id = $1`, [traveller.id]),
     );
     expect(roles).toEqual([{ region: VILLAGE }]);
     const foreign = officialRows(randomUUID(), [subtreeOf(OTHER_TOWNSHIP, 4)]);
@@ -187,45 +195,21 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
 
   it('refuses a resident changing another account, granting a role, or writing an entry in another’s name', async () => {
     const asAlice = ownRows(alice.id);
-    const changed = await db.transaction(
-      (m) =>
-        updatedRows(m, `UPDATE app_user SET real_name = real_name WHERE id IN ($1, $2) RETURNING id::text`, [
-          alice.id,
-          bob.id,
-        ]),
-      { scope: asAlice },
+    const both = [alice.id, bob.id];
+    const changed = await as(asAlice, (m) =>
+      updatedRows(m, `UPDATE app_user SET real_name = real_name WHERE id IN ($1, $2) RETURNING id::text`, both),
     );
     expect(changed).toEqual([{ id: alice.id }]);
-    const ended = await db.transaction(
-      (m) =>
-        updatedRows<{ user_id: string }>(
-          m,
-          `UPDATE auth_session SET revoked_at = revoked_at WHERE user_id IN ($1, $2) RETURNING user_id::text`,
-          [alice.id, bob.id],
-        ),
-      { scope: asAlice },
+    const ended = await as(asAlice, (m) =>
+      updatedRows<{ user_id: string }>(
+        m,
+        `UPDATE auth_session SET revoked_at = revoked_at WHERE user_id IN ($1, $2) RETURNING user_id::text`,
+        both,
+      ),
     );
     expect(new Set(ended.map((r) => r.user_id))).toEqual(new Set([alice.id]));
-    await expect(
-      db.transaction(
-        (m) =>
-          m.query(
-            `INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, 'admin', $2, 5)`,
-            [alice.id, VILLAGE],
-          ),
-        { scope: asAlice },
-      ),
-    ).rejects.toThrow(/row-level security policy/);
-    const entry = (actor: string | null) =>
-      db.transaction(
-        (m) =>
-          m.query(
-            `INSERT INTO audit_log (id, at, actor_id, action, result, region_code, ip, detail, prev_hash, hash)
-             VALUES (0, now(), $1, 'rls.test', 'success', $2, NULL, '{}', '', '')`,
-            [actor, VILLAGE],
-          ),
-        { scope: asAlice },
-      );
+    await expect(as(asAlice, (m) => grant(m, alice.id, 'admin', VILLAGE))).rejects.toThrow(/row-level security policy/);
+    const entry = (actor: string | null) => as(asAlice, (m) => audit(m, actor, VILLAGE));
     await expect(entry(bob.id)).rejects.toThrow(/row-level security policy/);
     await expect(entry(alice.id)).resolves.toBeDefined();
     await expect(entry(null)).resolves.toBeDefined();
@@ -233,30 +217,20 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
 
   it('refuses an official changing an account or a role outside their subtree, or moving a role out of it', async () => {
     const home = officialRows(randomUUID(), [subtreeOf(TOWNSHIP, 4)]);
-    const disabled = await db.transaction(
-      (m) => updatedRows(m, `UPDATE app_user SET disabled_at = now() WHERE id = $1 RETURNING id`, [bob.id]),
-      { scope: home },
+    const disabled = await as(home, (m) =>
+      updatedRows(m, `UPDATE app_user SET disabled_at = now() WHERE id = $1 RETURNING id`, [bob.id]),
     );
     expect(disabled).toEqual([]);
+    await expect(as(home, (m) => grant(m, bob.id, 'village_monitor', OTHER_TOWNSHIP_VILLAGE))).rejects.toThrow(
+      /row-level security policy/,
+    );
     await expect(
-      db.transaction(
-        (m) =>
-          m.query(
-            `INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, 'village_monitor', $2, 5)`,
-            [bob.id, OTHER_TOWNSHIP_VILLAGE],
-          ),
-        { scope: home },
-      ),
-    ).rejects.toThrow(/row-level security policy/);
-    await expect(
-      db.transaction(
-        (m) =>
-          m.query(`UPDATE role_assignment SET region_code = $2 WHERE user_id = $1 AND region_code = $3`, [
-            traveller.id,
-            OTHER_TOWNSHIP_VILLAGE,
-            VILLAGE,
-          ]),
-        { scope: home },
+      as(home, (m) =>
+        m.query(`UPDATE role_assignment SET region_code = $2 WHERE user_id = $1 AND region_code = $3`, [
+          traveller.id,
+          OTHER_TOWNSHIP_VILLAGE,
+          VILLAGE,
+        ]),
       ),
     ).rejects.toThrow(/row-level security policy/);
     const [{ n }]: { n: number }[] = await owner.query(
@@ -266,15 +240,7 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
   });
 
   it('chains audit entries written in any scope to the newest entry, which the writer cannot see', async () => {
-    await db.transaction(
-      (m) =>
-        m.query(
-          `INSERT INTO audit_log (id, at, actor_id, action, result, region_code, ip, detail, prev_hash, hash)
-           VALUES (0, now(), $1, 'rls.chain', 'success', $2, NULL, '{}', '', '')`,
-          [bob.id, OTHER_TOWNSHIP_VILLAGE],
-        ),
-      { scope: ownRows(bob.id) },
-    );
+    await as(ownRows(bob.id), (m) => audit(m, bob.id, OTHER_TOWNSHIP_VILLAGE));
     const [last, previous]: { prev_hash: Buffer; hash: Buffer }[] = await owner.query(
       `SELECT prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT 2`,
     );
