@@ -4,6 +4,7 @@ import { Role, subtreeOf } from '@sunshine/access';
 import { Db, officialRows, ownRows, PUBLIC_ROWS, RowScope, SYSTEM_ROWS, updatedRows } from '@sunshine/core';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { inSubtree } from './support/access-matrix';
 import { createAccount, SignedIn, signedIn, TestAccount } from './support/accounts';
 import { OTHER_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE } from './support/disclosures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -49,10 +50,7 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
       : await app.query(KEYS[table]);
     return found.map((r) => r.k).sort();
   };
-  const inside = (root: string, level: number) => {
-    const range = subtreeOf(root, level);
-    return (region: string) => BigInt(region) >= BigInt(range.from) && BigInt(region) <= BigInt(range.to);
-  };
+  const inside = (root: string) => (region: string) => inSubtree(root, region);
   /** The keys of `table` whose rows `sees` admits. */
   const expected = (table: string, sees: (row: Row) => boolean) =>
     (rows.get(table) ?? [])
@@ -129,8 +127,8 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
 
   it('has rows of both townships in every table (what the cases below read)', () => {
     for (const table of TABLES) {
-      const home = expected(table, (r) => r.regions.some(inside(TOWNSHIP, 4)));
-      const foreign = expected(table, (r) => r.regions.some(inside(OTHER_TOWNSHIP, 4)));
+      const home = expected(table, (r) => r.regions.some(inside(TOWNSHIP)));
+      const foreign = expected(table, (r) => r.regions.some(inside(OTHER_TOWNSHIP)));
       expect({ table, home: home.length > 0, foreign: foreign.length > 0 }).toEqual({
         table,
         home: true,
@@ -176,7 +174,7 @@ describe('Row-level security on accounts, sessions and the audit log (the applic
       ] as const) {
         expect({ root, rows: await visible(table, scope) }).toEqual({
           root,
-          rows: expected(table, (r) => r.regions.some(inside(root, 4))),
+          rows: expected(table, (r) => r.regions.some(inside(root))),
         });
       }
     },
