@@ -8,11 +8,9 @@ import {
   OWN_ROW_TABLES,
   OWN_ROWS,
   REGION_TABLES,
-  Rows,
 } from './shared/row-policies';
+import { CALL_TABLES as TABLES, CONTENT, OWN_ROWS_BY_CALL as OWN } from './shared/row-policies-by-call';
 
-/** The tables of a revision's content: each gets the revision's village and its published state. */
-const CONTENT = ['finance_line', 'subsidy_entry', 'attachment', 'review_step', 'revision_maker', 'revision_redaction'];
 /** Content whose published state follows its revision's (redactions are only ever of published revisions). */
 const FOLLOWS_PUBLICATION = CONTENT.filter((table) => table !== 'revision_redaction');
 /** The guards that refuse any change to published rows, off for the backfill only. */
@@ -22,41 +20,6 @@ const GUARDS: [string, string][] = [
   ['subsidy_entry', 'subsidy_entry_immutable'],
   ['attachment', 'attachment_immutable'],
   ['revision_redaction', 'revision_redaction_append_only'],
-];
-
-const sees = (column: string) => `sunshine_sees_region(${column})`;
-const complaintActors = (c: string) =>
-  `sunshine_sees_complaint(${c}.region_code, ${c}.handler_region_code, ${c}.complainant_id)`;
-
-/**
- * An account's own rows (notifications, their preferences): many per statement and never public, so
- * the scope is computed once per statement, by PL/pgSQL functions in InitPlans (not inlined: the
- * previous policy's SQL functions were parsed and inlined by every statement's planning).
- */
-const OWN = '(SELECT sunshine_sees_all()) OR user_id = (SELECT sunshine_scope_account())';
-
-/** The policies: a column test, then a call of a PL/pgSQL function of the row's columns; no subquery. */
-const TABLES: Rows[] = [
-  {
-    table: 'disclosure_revision',
-    read: `disclosure_revision.status = 'published' OR ${sees('disclosure_revision.region_code')}`,
-    write: sees('disclosure_revision.region_code'),
-  },
-  ...CONTENT.map((table) => ({
-    table,
-    read: `${table}.published OR ${sees(`${table}.region_code`)}`,
-    write: sees(`${table}.region_code`),
-  })),
-  {
-    table: 'complaint',
-    read: `complaint.public_consent OR ${complaintActors('complaint')}`,
-    write: complaintActors('complaint'),
-  },
-  ...['complaint_event', 'complaint_attachment'].map((table) => ({
-    table,
-    read: `sunshine_sees_complaint_of(${table}.complaint_id, false)`,
-    write: `sunshine_sees_complaint_of(${table}.complaint_id, true)`,
-  })),
 ];
 
 /**

@@ -1,43 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { createPolicies, dropPolicies, Rows } from './shared/row-policies';
-
-const sees = (column: string) => `sunshine_sees_region(${column})`;
-
-/** The account tables and the audit log under row-level security, each with the test of its rows. */
-const TABLES: Rows[] = [
-  {
-    table: 'app_user',
-    read: 'sunshine_sees_account(app_user.id, app_user.home_region_code)',
-    write: 'sunshine_sees_account(app_user.id, app_user.home_region_code)',
-  },
-  {
-    // A user sees their own roles; only an official of the region grants or revokes one.
-    table: 'role_assignment',
-    read: `role_assignment.user_id = sunshine_scope_account() OR ${sees('role_assignment.region_code')}`,
-    write: sees('role_assignment.region_code'),
-  },
-  {
-    table: 'auth_session',
-    read: 'sunshine_sees_account_of(auth_session.user_id)',
-    write: 'sunshine_sees_account_of(auth_session.user_id)',
-  },
-  {
-    table: 'refresh_token',
-    read: 'sunshine_sees_session(refresh_token.session_id)',
-    write: 'sunshine_sees_session(refresh_token.session_id)',
-  },
-  {
-    // Officials read the entries of their regions. A caller's entry names as its actor the caller or
-    // no one (what the system did in the caller's request); the system scope writes any; without a
-    // scope, none (anonymous attempts are authentication's, in the system scope). Nothing changes or
-    // removes an entry but the owner's archive function.
-    table: 'audit_log',
-    read: sees('audit_log.region_code'),
-    write: 'sunshine_sees_all() OR coalesce(audit_log.actor_id, sunshine_scope_account()) = sunshine_scope_account()',
-    change: 'sunshine_sees_all()',
-  },
-];
+import { createPolicies, dropPolicies } from './shared/row-policies';
+import { ACCOUNT_TABLES as TABLES } from './shared/row-policies-by-call';
 
 /**
  * Row-level security on accounts, their role assignments, sessions and refresh tokens, and the audit
