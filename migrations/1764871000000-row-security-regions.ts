@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { createPolicies, dropPolicies, orEveryRow, REGION_TABLES } from './shared/row-policies';
+import { createPolicies, dropPolicies, orEveryRow, REGION_TABLES, SCOPE_USER_BY_PATTERN } from './shared/row-policies';
 
 /**
  * Row-level security on the region-scoped private tables (see RowSecurity1764870000000 for the
@@ -18,14 +18,7 @@ export class RowSecurityRegions1764871000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     // An official's scope is the user's too (their own notifications).
-    await q.query(`
-      CREATE OR REPLACE FUNCTION sunshine_scope_user() RETURNS uuid
-      LANGUAGE sql STABLE PARALLEL SAFE
-      RETURN CASE
-        WHEN current_setting('sunshine.scope', true) IN ('user', 'official')
-         AND current_setting('sunshine.user', true) ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
-        THEN current_setting('sunshine.user', true)::uuid
-      END`);
+    await q.query(SCOPE_USER_BY_PATTERN);
     // A malformed setting is an error (the statement fails), never a wider scope.
     await q.query(`
       CREATE FUNCTION sunshine_scope_regions() RETURNS int8multirange

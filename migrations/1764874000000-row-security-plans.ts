@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { createPolicies, dropPolicies, OWN_ROW_TABLES, Rows } from './shared/row-policies';
+import { createPolicies, dropPolicies, OWN_ROW_TABLES, Rows, SCOPE_USER_BY_PATTERN } from './shared/row-policies';
 import { ACCOUNT_TABLES, CALL_TABLES, OWN_ROWS_BY_CALL } from './shared/row-policies-by-call';
 
 /**
@@ -17,6 +17,19 @@ const estimated = ({ table, read, write, change }: Rows): Rows => ({
   write: estimatedTrue(write),
   ...(change ? { change: estimatedTrue(change) } : {}),
 });
+
+/**
+ * The account of a user's or an official's scope: a malformed setting fails the statement (the
+ * cast), as a malformed region setting does. The previous pattern match cost 2.7 µs per call,
+ * and policies call it per row (a resident's complaints, an official's view of accounts).
+ */
+const SCOPE_USER = `
+  CREATE OR REPLACE FUNCTION sunshine_scope_user() RETURNS uuid
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN CASE
+    WHEN current_setting('sunshine.scope', true) IN ('user', 'official')
+    THEN nullif(current_setting('sunshine.user', true), '')::uuid
+  END`;
 
 const OWN = `${estimatedTrue('(SELECT sunshine_sees_all())')} OR user_id = (SELECT sunshine_scope_account())`;
 
@@ -37,11 +50,13 @@ export class RowSecurityPlans1764874000000 implements MigrationInterface {
   name = 'RowSecurityPlans1764874000000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(SCOPE_USER);
     await this.policies(q, [...CALL_TABLES, ...ACCOUNT_TABLES].map(estimated), OWN);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await this.policies(q, [...CALL_TABLES, ...ACCOUNT_TABLES], OWN_ROWS_BY_CALL);
+    await q.query(SCOPE_USER_BY_PATTERN);
   }
 
   private async policies(q: QueryRunner, tables: Rows[], own: string): Promise<void> {

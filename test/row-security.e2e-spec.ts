@@ -123,6 +123,15 @@ describe('Row-level security on private tables (the application’s database rol
     await db.transaction((m) => insertNotification(m, bob.id, 'rls-system'), { scope: SYSTEM_ROWS });
   });
 
+  it('treats a malformed account setting as an error, never as another account or none', async () => {
+    await expect(
+      db.transaction(async (m) => {
+        await m.query(`SELECT set_config('sunshine.scope', 'user', true), set_config('sunshine.user', 'alice', true)`);
+        return m.query(`SELECT user_id FROM notification`);
+      }),
+    ).rejects.toThrow(/uuid/);
+  });
+
   it('keeps no scope on the pooled connection after the transaction', async () => {
     await db.transaction(() => Promise.resolve(), { scope: ownRows(alice.id) });
     for (let i = 0; i < 8; i++) expect(await countAs(app, 'notification')).toEqual([]); // every pooled connection

@@ -15,6 +15,19 @@ export const OWN_ROW_TABLES = ['notification', 'notification_preference'];
  */
 export const OWN_ROWS = `(SELECT NOT sunshine_confined()) OR (SELECT sunshine_scope_system()) OR user_id = (SELECT sunshine_scope_user())`;
 
+/**
+ * The account of a user's or an official's scope, as RowSecurityRegions1764871000000 made it: NULL
+ * unless the setting has the form of a uuid (a pattern match on every call).
+ */
+export const SCOPE_USER_BY_PATTERN = `
+  CREATE OR REPLACE FUNCTION sunshine_scope_user() RETURNS uuid
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN CASE
+    WHEN current_setting('sunshine.scope', true) IN ('user', 'official')
+     AND current_setting('sunshine.user', true) ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
+    THEN current_setting('sunshine.user', true)::uuid
+  END`;
+
 /** Every row, for the schema owner (not a member of `sunshine_app`) and the `system` scope. */
 const EVERY_ROW = `(SELECT NOT sunshine_confined()) OR (SELECT sunshine_scope_system())`;
 const mine = (column: string) => `${column} = (SELECT sunshine_scope_user())`;
