@@ -9,7 +9,12 @@ import {
   OWN_ROWS,
   REGION_TABLES,
 } from './shared/row-policies';
-import { CALL_TABLES as TABLES, CONTENT, OWN_ROWS_BY_CALL as OWN } from './shared/row-policies-by-call';
+import {
+  CALL_TABLES as TABLES,
+  CONTENT,
+  OWN_ROWS_BY_CALL as OWN,
+  SEES_COMPLAINT_OF,
+} from './shared/row-policies-by-call';
 
 /** Content whose published state follows its revision's (redactions are only ever of published revisions). */
 const FOLLOWS_PUBLICATION = CONTENT.filter((table) => table !== 'revision_redaction');
@@ -167,14 +172,7 @@ export class RowSecurityColumns1764872000000 implements MigrationInterface {
         regions := sunshine_scope_regions();
         RETURN regions @> region OR regions @> handler OR complainant = sunshine_scope_user();
       END $$`);
-    await q.query(`
-      CREATE FUNCTION sunshine_sees_complaint_of(complaint uuid, acting boolean) RETURNS boolean
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR EXISTS (
-          SELECT FROM complaint c WHERE c.id = complaint
-            AND (NOT acting OR sunshine_sees_complaint(c.region_code, c.handler_region_code, c.complainant_id)));
-      END $$`);
+    await q.query(SEES_COMPLAINT_OF);
   }
 
   private async trigger(q: QueryRunner, table: string, fn: string): Promise<void> {

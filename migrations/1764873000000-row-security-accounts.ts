@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { createPolicies, dropPolicies } from './shared/row-policies';
-import { ACCOUNT_TABLES as TABLES } from './shared/row-policies-by-call';
+import { ACCOUNT_TABLES as TABLES, SEES_ACCOUNT_OF, SEES_SESSION } from './shared/row-policies-by-call';
 
 /**
  * Row-level security on accounts, their role assignments, sessions and refresh tokens, and the audit
@@ -39,19 +39,8 @@ export class RowSecurityAccounts1764873000000 implements MigrationInterface {
         RETURN regions @> home OR (NOT isempty(regions) AND EXISTS (
           SELECT FROM role_assignment ra WHERE ra.user_id = account AND ra.revoked_at IS NULL AND regions @> ra.region_code));
       END $$`);
-    await q.query(`
-      CREATE FUNCTION sunshine_sees_account_of(account uuid) RETURNS boolean
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR account = sunshine_scope_user()
-          OR EXISTS (SELECT FROM app_user u WHERE u.id = account);
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION sunshine_sees_session(session uuid) RETURNS boolean
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR EXISTS (SELECT FROM auth_session s WHERE s.id = session);
-      END $$`);
+    await q.query(SEES_ACCOUNT_OF);
+    await q.query(SEES_SESSION);
     await q.query(`
       CREATE FUNCTION account_public_name(account uuid) RETURNS text
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT

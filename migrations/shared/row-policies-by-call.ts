@@ -28,6 +28,33 @@ const complaintActors = (c: string) =>
  */
 export const OWN_ROWS_BY_CALL = '(SELECT sunshine_sees_all()) OR user_id = (SELECT sunshine_scope_account())';
 
+/*
+ * The functions of the policies below that look up another row, as RowSecurityColumns1764872000000
+ * and RowSecurityAccounts1764873000000 made them: one expression each, the lookup included
+ * (indented as they were there: PostgreSQL keeps a PL/pgSQL body as written).
+ */
+export const SEES_COMPLAINT_OF = `
+      CREATE OR REPLACE FUNCTION sunshine_sees_complaint_of(complaint uuid, acting boolean) RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR EXISTS (
+          SELECT FROM complaint c WHERE c.id = complaint
+            AND (NOT acting OR sunshine_sees_complaint(c.region_code, c.handler_region_code, c.complainant_id)));
+      END $$`;
+export const SEES_ACCOUNT_OF = `
+      CREATE OR REPLACE FUNCTION sunshine_sees_account_of(account uuid) RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR account = sunshine_scope_user()
+          OR EXISTS (SELECT FROM app_user u WHERE u.id = account);
+      END $$`;
+export const SEES_SESSION = `
+      CREATE OR REPLACE FUNCTION sunshine_sees_session(session uuid) RETURNS boolean
+      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      BEGIN
+        RETURN NOT sunshine_confined() OR sunshine_scope_system() OR EXISTS (SELECT FROM auth_session s WHERE s.id = session);
+      END $$`;
+
 /** Disclosures' and complaints' private tables (RowSecurityColumns1764872000000). */
 export const CALL_TABLES: Rows[] = [
   {
