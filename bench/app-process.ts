@@ -26,6 +26,10 @@ export class AppProcess<Name extends string = string> {
     });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** The process's resident set, in MB, as it reads it itself (process.memoryUsage().rss). */
   rssMb(): Promise<number> {
     return new Promise((resolve) => {

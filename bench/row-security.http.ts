@@ -6,7 +6,9 @@
  * autocannon for BENCH_SECONDS per server (default 24) in BENCH_HTTP_ROUNDS rounds (default 8), the
  * two servers alternating (ABBA) so that drift on a noisy machine hits both alike. The first route
  * reads no table under row-level security: its ratio shows how far two processes of the same app
- * differ on this machine. BENCH_ONLY keeps the routes whose names contain it.
+ * differ on this machine. Next to the latency, the CPU per request that each server and its
+ * PostgreSQL backends spent (from /proc, where the database runs on this machine: ServerCpu), which
+ * the machine's other load moves less. BENCH_ONLY keeps the routes whose names contain it.
  */
 import path from 'node:path';
 
@@ -18,6 +20,7 @@ import { AppProcess, serverEnv } from './app-process';
 import { signIn, upsertAccount } from './bench-accounts';
 import { LoadGenerator, numberSetting, selected, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
+import { ServerCpu } from './server-cpu';
 
 const SECONDS = numberSetting('BENCH_SECONDS', 24, 1);
 const ROUNDS = Math.round(numberSetting('BENCH_HTTP_ROUNDS', 8, 2));
@@ -80,6 +83,10 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
     app: await AppProcess.start('app', script, serverEnv(config, server.url)),
   };
   const load = new LoadGenerator();
+  const cpuOf = {
+    floor: await ServerCpu.of(owner, servers.floor.pid, roleOf(server.ownerUrl)),
+    app: await ServerCpu.of(owner, servers.app.pid, roleOf(server.url)),
+  };
   try {
     const headersOf = {
       resident: await signIn(servers.app.url, LOGIN + 'resident', PASSWORD),
@@ -91,12 +98,13 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
         `autocannon, ${SECONDS} s per server per route in ${ROUNDS} alternating rounds\n`,
     );
     console.log(
-      '| route | none: req/s, p50 / p99 ms | row-level security: req/s, p50 / p99 ms | latency ratio (mean) | target ≤ 1.10 |',
+      '| route | none: req/s, p50 / p99 ms | row-level security: req/s, p50 / p99 ms | latency ratio (mean) | CPU per request (app and its backends), none → RLS µs | target ≤ 1.10 |',
     );
-    console.log('| --- | --- | --- | ---: | --- |');
+    console.log('| --- | --- | --- | ---: | --- | --- |');
     for (const route of selected(routes)) {
       const headers = route.as ? headersOf[route.as] : undefined;
       const runs = { floor: [] as RawLoadResult[], app: [] as RawLoadResult[] };
+      const cpu = { floor: 0, app: 0 };
       for (const who of ['floor', 'app'] as const) {
         const res = await fetch(servers[who].url + route.path, { headers });
         if (res.status !== 200) throw new Error(`${route.name}: ${who} replied ${res.status} ${await res.text()}`);
@@ -104,8 +112,12 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
       }
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? (['floor', 'app'] as const) : (['app', 'floor'] as const);
-        for (const who of order)
+        for (const who of order) {
+          const before = await cpuOf[who]?.sample();
           runs[who].push(await load.run(servers[who].url + route.path, SECONDS / ROUNDS, headers));
+          const after = await cpuOf[who]?.sample();
+          if (before && after) cpu[who] += ServerCpu.spent(before, after);
+        }
       }
       const floor = summarise(servers.floor.url + route.path, runs.floor);
       const app = summarise(servers.app.url + route.path, runs.app);
@@ -114,14 +126,25 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
       // At a fixed number of connections, the mean latency is their number over the throughput.
       const ratio = floor.rps / app.rps;
       const figures = (m: typeof app) => `${m.rps.toFixed(0)}, ${m.p50} / ${m.p99}`;
+      const perRequest = (who: 'floor' | 'app') =>
+        (cpu[who] * 1e6) / runs[who].reduce((n, r) => n + r.totalCompletedRequests, 0);
+      const cpuFigures =
+        cpuOf.floor && cpuOf.app
+          ? `${perRequest('floor').toFixed(0)} → ${perRequest('app').toFixed(0)} (${(perRequest('app') / perRequest('floor')).toFixed(2)}×)`
+          : 'n/a (the database is not on this machine)';
       console.log(
-        `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
+        `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${cpuFigures} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
       );
     }
   } finally {
     await load.close();
     await Promise.all([servers.floor.stop(), servers.app.stop()]);
   }
+}
+
+/** The database role a connection string logs in as. */
+function roleOf(url: string): string {
+  return decodeURIComponent(new URL(url).username);
 }
 
 /** The three accounts: a resident, the village's clerk and the township's reviewer; the resident's id. */

@@ -87,6 +87,7 @@ export const ACCOUNT_TABLES: Rows[] = [
     write: 'sunshine_sees_account(app_user.id, app_user.home_region_code)',
   },
   {
+    // A user sees their own roles; only an official of the region grants or revokes one.
     table: 'role_assignment',
     read: `role_assignment.user_id = sunshine_scope_account() OR ${sees('role_assignment.region_code')}`,
     write: sees('role_assignment.region_code'),
@@ -102,6 +103,10 @@ export const ACCOUNT_TABLES: Rows[] = [
     write: 'sunshine_sees_session(refresh_token.session_id)',
   },
   {
+    // Officials read the entries of their regions. A caller's entry names as its actor the caller or
+    // no one (what the system did in the caller's request); the system scope writes any; without a
+    // scope, none (anonymous attempts are authentication's, in the system scope). Nothing changes or
+    // removes an entry but the owner's archive function.
     table: 'audit_log',
     read: sees('audit_log.region_code'),
     write: 'sunshine_sees_all() OR coalesce(audit_log.actor_id, sunshine_scope_account()) = sunshine_scope_account()',
