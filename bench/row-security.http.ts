@@ -131,7 +131,7 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
       const cpuFigures =
         cpuOf.floor && cpuOf.app
           ? `${perRequest('floor').toFixed(0)} → ${perRequest('app').toFixed(0)} (${(perRequest('app') / perRequest('floor')).toFixed(2)}×)`
-          : 'n/a (the database is not on this machine)';
+          : 'n/a (no backend of this server found on this machine)';
       console.log(
         `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${cpuFigures} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
       );
