@@ -79,18 +79,18 @@ const lookup = (signature: string, everyRow: string, exists: string) => `
 const LOOKUPS = [
   lookup(
     'sunshine_sees_complaint_of(complaint uuid, acting boolean)',
-    'NOT sunshine_confined() OR sunshine_scope_system()',
+    'sunshine_sees_all()',
     `SELECT FROM complaint c WHERE c.id = complaint
        AND (NOT acting OR sunshine_sees_complaint(c.region_code, c.handler_region_code, c.complainant_id))`,
   ),
   lookup(
     'sunshine_sees_account_of(account uuid)',
-    'NOT sunshine_confined() OR sunshine_scope_system() OR account = sunshine_scope_user()',
+    'sunshine_sees_all() OR account = sunshine_scope_user()',
     'SELECT FROM app_user u WHERE u.id = account',
   ),
   lookup(
     'sunshine_sees_session(session uuid)',
-    'NOT sunshine_confined() OR sunshine_scope_system()',
+    'sunshine_sees_all()',
     'SELECT FROM auth_session s WHERE s.id = session',
   ),
 ];
