@@ -4,7 +4,11 @@
  *   DATABASE_URL=postgres://…/seeded npm run bench [-- --seed-scale 0.01] [-- --sample 200000]
  *
  * DATABASE_URL names a database seeded by `npm run seed:province` (ids, regions and the words
- * searched are discovered from its data). `--seed-scale S` runs the seeder at that scale first
+ * searched are discovered from its data); the app connects with it. DATABASE_OWNER_URL, when set,
+ * is the schema owner's login to the same database (README, "Database roles"): the bench's own
+ * statements (discovery, bench accounts, EXPLAIN) and the floor use it, since the application's
+ * role sees no private row without the scope the app sets, and the app then runs under row-level
+ * security as it does in production. Unset, everything uses DATABASE_URL. `--seed-scale S` runs the seeder at that scale first
  * (when scripts/seed-province exists; skipped with a message otherwise). `--sample N` fills an
  * EMPTY database with the smaller sample of bench/sample-data.ts (migrations, Liaoning's regions,
  * N published disclosures and a year of finances for 和平区) for a quick run where no seeded
@@ -505,7 +509,9 @@ const TARGETS: Record<Target['kind'], string> = {
 
 const HELP = `usage: npm run bench [-- [--seed-scale S] [--sample N]]
 
-DATABASE_URL (required) names the seeded database to run against.
+DATABASE_URL (required) names the seeded database to run against; the app connects with it.
+DATABASE_OWNER_URL (optional): the schema owner's login to it, for the bench's own statements
+and the floor.
 
 The province benchmark: the app against a floor on a seeded database (see bench/province.bench.ts).
   --seed-scale S   run \`seed-province --scale S\` on DATABASE_URL first (when it exists)
@@ -565,10 +571,12 @@ async function main(): Promise<void> {
     console.error(`--sample takes a number of disclosures, not "${sample}"`);
     process.exit(2);
   }
-  await prepare(url, values['seed-scale'] as string | undefined, sample);
+  // The bench's own statements, the seeder, the sample load and the floor: as the schema owner.
+  const ownerUrl = process.env.DATABASE_OWNER_URL || url;
+  await prepare(ownerUrl, values['seed-scale'] as string | undefined, sample);
 
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
-  const pool = new Pool({ connectionString: url, max: 2, application_name: 'sunshine-bench-province' });
+  const pool = new Pool({ connectionString: ownerUrl, max: 2, application_name: 'sunshine-bench-province' });
   const servers: Server[] = [];
   const load = new LoadGenerator();
   try {
@@ -615,10 +623,10 @@ async function main(): Promise<void> {
     await benchAccounts(pool, new PasswordHasher(config), f);
 
     // The servers: the app's own pool size for both.
-    const env = serverEnv(config, url);
-    const app = await AppProcess.start('app', path.join(__dirname, 'province-app.js'), env);
+    const app = await AppProcess.start('app', path.join(__dirname, 'province-app.js'), serverEnv(config, url));
     servers.push(app);
-    const floor = await AppProcess.start('floor', path.join(__dirname, 'floor', 'main.js'), env);
+    const floorEnv = serverEnv(config, ownerUrl);
+    const floor = await AppProcess.start('floor', path.join(__dirname, 'floor', 'main.js'), floorEnv);
     servers.push(floor);
     console.log(
       `app ${app.url} (RSS ${(await app.rssMb()).toFixed(0)} MB at start), floor ${floor.url}; pool ${config.DATABASE_POOL_SIZE} each`,
