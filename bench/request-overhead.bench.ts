@@ -21,7 +21,7 @@ import './quiet-logs';
 
 import { cpus, loadavg } from 'node:os';
 
-import { Controller, Get, INestApplication, Module, RequestMethod, Type } from '@nestjs/common';
+import { Controller, Get, INestApplication, Module, Type } from '@nestjs/common';
 import { APP_GUARD, NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessGuard } from '@sunshine/access';
@@ -39,13 +39,13 @@ import {
   enableCors,
   enableHttpCaching,
   instrumentHttp,
+  logRequests,
   processLogger,
   Public,
   refuseUnreadableUris,
 } from '@sunshine/core';
 import { publicListSql, withContentVersion } from '@sunshine/disclosures';
 import type { FastifyInstance } from 'fastify';
-import { LoggerModule } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -113,17 +113,13 @@ const PIECES: Piece[] = [
   },
   {
     name: 'pino-http logging',
-    module: {
-      imports: [
-        LoggerModule.forRoot({
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            logger: processLogger(process.env.LOG_LEVEL ?? 'warn'),
-            autoLogging: { ignore: (req: { url?: string }) => /^\/(health|metrics)/.test(req.url ?? '') },
-          },
-        }),
-      ],
-    },
+    apply: (_, f) =>
+      logRequests(f, {
+        pinoHttp: {
+          logger: processLogger(process.env.LOG_LEVEL ?? 'warn'),
+          autoLogging: { ignore: (req: { url?: string }) => /^\/(health|metrics)/.test(req.url ?? '') },
+        },
+      }),
   },
   { name: 'metrics onResponse', apply: (_, f) => instrumentHttp(f) },
   { name: 'security headers onSend', apply: (_, f) => addSecurityHeaders(f, 0, 'api/docs') },
@@ -136,7 +132,7 @@ const PIECES: Piece[] = [
   },
   { name: 'URI check onRequest', apply: (_, f) => refuseUnreadableUris(f) },
   { name: '405 onRequest', apply: (_, f) => answerMethodNotAllowed(f) },
-  { name: 'CORS', apply: (app) => enableCors(app, corsPolicy('*', 'development')) },
+  { name: 'CORS', apply: (_, f) => enableCors(f, corsPolicy('*', 'development')) },
   { name: 'validation pipe', apply: (app) => void app.useGlobalPipes(createValidationPipe()) },
   { name: 'caching hooks (uncached route)', apply: (app, f) => enableHttpCaching(f, app, 'salt') },
   {

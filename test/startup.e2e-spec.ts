@@ -72,6 +72,24 @@ describe('API process start', () => {
       const url = new URL(listening.url as string);
       expect((await get(Number(url.port), '/health/live')).status).toBe(200);
 
+      // A line per request (not the probes): the caller's request id, the method, the path without
+      // its query string, and the status; a refusal at warn.
+      const refused = await fetch(`${url.origin}/api/v1/disclosures?region=4401&limit=5`, {
+        headers: { 'x-request-id': 'log-check-1' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('x-request-id')).toBe('log-check-1');
+      const ofRequest = () => api.logs().find((l) => (l as { req?: { id?: string } }).req?.id === 'log-check-1');
+      await until(() => ofRequest() !== undefined, 'the request line');
+      expect(ofRequest()).toMatchObject({
+        level: 40,
+        msg: 'request completed',
+        req: { id: 'log-check-1', method: 'GET', path: '/api/v1/disclosures' },
+        res: { statusCode: 400 },
+      });
+      expect(api.stdout()).not.toContain('4401');
+      expect(api.logs().filter((l) => /health/.test(JSON.stringify(l)))).toEqual([]);
+
       api.child.kill('SIGTERM');
 
       expect(await api.exited).toEqual({ code: 0, signal: null });

@@ -44,6 +44,7 @@ export * from './idempotency/idempotency-purge';
 export * from './jobs/job-runner';
 export * from './logging/logging.module';
 export * from './logging/process-logger';
+export * from './logging/request-logging';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.controller';
 export * from './pagination/cursor';

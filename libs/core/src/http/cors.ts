@@ -1,5 +1,4 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Methods and headers a listed origin may use: the whole API, with a bearer token. */
 const FULL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -28,27 +27,55 @@ export function corsPolicy(setting: string | undefined, nodeEnv: string): CorsPo
   return { origins: entries.filter((entry) => entry !== '*'), anyOriginReads: entries.includes('*') };
 }
 
+/** The headers of a CORS reply: to every request, and to a preflight besides. */
+interface Grant {
+  origin: string | null; // null: the request's own origin
+  methods: string;
+  allowedHeaders: string;
+}
+
 /**
- * Enables CORS through @fastify/cors (Nest's enableCors), with options chosen per request: a
- * listed origin gets its own origin back and the whole API; any other origin, when `*` is allowed,
- * gets `*` for reads (GET, HEAD) only; otherwise no `Access-Control-Allow-Origin` at all.
- * Credentials are never allowed: the API authenticates with a bearer token, not cookies, and a
- * token is sent explicitly, so `*` never meets credentials.
+ * CORS as one request hook (added before the 405 and URI hooks, so that a preflight is answered
+ * first): a listed origin gets its own origin back and the whole API; any other origin, when `*` is
+ * allowed, gets `*` for reads (GET, HEAD) only; otherwise no `Access-Control-Allow-Origin` at all.
+ * Every reply varies by `Origin`. A preflight (OPTIONS with `Access-Control-Request-Method`) that is
+ * granted is answered here with 204; one that is not goes on (the 405 hook answers OPTIONS on a
+ * known path with `Allow`; `OPTIONS *` gives the rest a 404). Credentials are never allowed: the
+ * API authenticates with a bearer token, not cookies, so `*` never meets credentials. Written here
+ * rather than through @fastify/cors, whose per-request options (a delegator, as the grant depends on
+ * the method) cost every request, most of which carry no `Origin`, several object copies.
  */
-export function enableCors(app: NestFastifyApplication, policy: CorsPolicy): void {
-  const allowed = new Set(policy.origins);
-  const options = (request: FastifyRequest) => {
+export function enableCors(fastify: FastifyInstance, policy: CorsPolicy): void {
+  const listed = new Set(policy.origins);
+  const whole: Grant = { origin: null, methods: FULL_METHODS.join(', '), allowedHeaders: FULL_HEADERS.join(', ') };
+  const reads: Grant = { origin: '*', methods: READ_METHODS.join(', '), allowedHeaders: READ_HEADERS.join(', ') };
+  const exposed = EXPOSED_HEADERS.join(', ');
+  const grantOf = (origin: string, method: string): Grant | undefined => {
+    if (listed.has(origin)) return whole;
+    if (policy.anyOriginReads && READ_METHODS.includes(method.toUpperCase())) return reads;
+    return undefined;
+  };
+
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    void reply.header('vary', 'Origin');
     const origin = request.headers.origin;
+    if (!origin) return done();
     const preflight = request.method === 'OPTIONS';
     const method = preflight ? request.headers['access-control-request-method'] : request.method;
-    // Not a preflight (no Access-Control-Request-Method): OPTIONS is answered with Allow (method-not-allowed.ts).
-    if (!origin || typeof method !== 'string') return { origin: false };
-    const common = { exposedHeaders: EXPOSED_HEADERS, maxAge: PREFLIGHT_MAX_AGE, credentials: false };
-    if (allowed.has(origin)) return { ...common, origin, methods: FULL_METHODS, allowedHeaders: FULL_HEADERS };
-    if (policy.anyOriginReads && READ_METHODS.includes(method.toUpperCase()))
-      return { ...common, origin: '*', methods: READ_METHODS, allowedHeaders: READ_HEADERS };
-    return { origin: false };
-  };
-  // A delegator rather than an origin function: what is allowed depends on the method, not only the origin.
-  app.enableCors({ delegator: (request, callback) => callback(null, options(request)) });
+    // OPTIONS without Access-Control-Request-Method is not a preflight: answered with Allow (405 hook).
+    const grant = typeof method === 'string' ? grantOf(origin, method) : undefined;
+    if (!grant) return done();
+    void reply.header('access-control-allow-origin', grant.origin ?? origin);
+    void reply.header('access-control-expose-headers', exposed);
+    if (!preflight) return done();
+    void reply
+      .header('access-control-allow-methods', grant.methods)
+      .header('access-control-allow-headers', grant.allowedHeaders)
+      .header('access-control-max-age', String(PREFLIGHT_MAX_AGE))
+      .code(204)
+      .header('content-length', '0')
+      .send();
+  });
+  // Routes OPTIONS on every path, so that a preflight reaches the hooks rather than the router's 404.
+  fastify.options('*', (_request, reply) => void reply.callNotFound());
 }

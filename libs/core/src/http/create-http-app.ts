@@ -5,13 +5,14 @@ import { INestApplication, LoggerService, RequestMethod, Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 
 import { AppConfig, validateConfig } from '../config/app-config';
 import { ReadReplicas } from '../database/read-replicas';
 import { PUBLIC_ROWS, runWithRowScope } from '../database/row-scope';
 import { PROBLEM_PAGES_PATH } from '../errors/problem';
 import { ProblemExceptionFilter, setProblemBaseUrl } from '../errors/problem-exception.filter';
+import { logRequests } from '../logging/request-logging';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { enableHttpCaching, representationSalt } from './caching';
@@ -63,6 +64,8 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestId,
+    // No Nest middleware runs: request logging and CORS are Fastify hooks (logRequests, enableCors).
+    skipMiddie: true,
     // Read here as well as by AppConfigModule (the adapter exists before the app): the client address.
     trustProxy: validateConfig(process.env).trustProxy,
     ...httpLayerErrorHandlers(httpLayer),
@@ -86,7 +89,10 @@ export async function createHttpApp(
   app.useGlobalFilters(new ProblemExceptionFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
-  // First: every later hook and the handler run with the request's database rows (public until the
+  logRequests(fastify, app.get<Params>(PARAMS_PROVIDER_TOKEN));
+  // Before the URI and 405 hooks: a CORS preflight is answered first.
+  enableCors(fastify, corsPolicy(config.CORS_ORIGINS, config.NODE_ENV));
+  // Then: every later hook and the handler run with the request's database rows (public until the
   // access guard knows the caller) and, with read replicas, its read route.
   fastify.addHook('onRequest', (_request, _reply, done) => runWithRowScope(PUBLIC_ROWS, done));
   if (app.get(ReadReplicas).enabled)
@@ -98,7 +104,6 @@ export async function createHttpApp(
   addSecurityHeaders(fastify, config.HSTS_MAX_AGE, DOCS_PATH);
   refuseUnreadableUris(fastify);
   answerMethodNotAllowed(fastify);
-  enableCors(app, corsPolicy(config.CORS_ORIGINS, config.NODE_ENV));
   limitJsonDepth(fastify);
   instrumentHttp(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {

@@ -1,4 +1,4 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AppConfig } from '../config/app-config';
@@ -15,7 +15,9 @@ import { processLogger } from './process-logger';
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        // No Nest middleware: createHttpApp logs requests with these settings from a Fastify hook
+        // (logRequests), and creates its adapter without the middleware engine.
+        forRoutes: [],
         pinoHttp: {
           logger: processLogger(config.LOG_LEVEL),
           serializers: {
