@@ -8,11 +8,11 @@
  * is the schema owner's login to the same database (README, "Database roles"): the bench's own
  * statements (discovery, bench accounts, EXPLAIN) and the floor use it, since the application's
  * role sees no private row without the scope the app sets, and the app then runs under row-level
- * security as it does in production. Unset, everything uses DATABASE_URL. `--seed-scale S` runs the seeder at that scale first
- * (when scripts/seed-province exists; skipped with a message otherwise). `--sample N` fills an
- * EMPTY database with the smaller sample of bench/sample-data.ts (migrations, Liaoning's regions,
- * N published disclosures and a year of finances for 和平区) for a quick run where no seeded
- * database exists. On an empty database without `--sample` it says so and exits with 2.
+ * security as it does in production. Unset, everything uses DATABASE_URL. `--seed-scale S` runs
+ * the seeder at that scale first (when scripts/seed-province exists; skipped with a message
+ * otherwise). `--sample N` fills an EMPTY database with the smaller sample of
+ * bench/sample-data.ts (migrations, Liaoning's regions, N published disclosures and a year of
+ * finances for 和平区) for a quick run where no seeded database exists. On an empty database without `--sample` it says so and exits with 2.
  *
  * Two servers, each its own child process, alternate under load in one run:
  * - the app: createHttpApp(AppModule) (bench/province-app.ts) with MIGRATIONS_RUN=false,
