@@ -18,13 +18,19 @@ export enum IdTag {
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
+const TAGS: Record<number, string> = Object.fromEntries(
+  Object.values(IdTag)
+    .filter((tag): tag is IdTag => typeof tag === 'number')
+    .map((tag) => [tag, hex(tag, 8)]),
+);
+
 /** The UUID of row `index` (0 … 2^52) of the table `tag`. */
 export function seedId(tag: IdTag, index: number): string {
   const high = Math.floor(index / 0x1000000000); // above the low 36 bits
   const low = index % 0x1000000000;
   const h = hex(high, 4);
   const l = hex(low, 9);
-  return `${hex(tag, 8)}-${h}-4${l.slice(0, 3)}-8${l.slice(3, 6)}-000000${l.slice(6)}000`;
+  return `${TAGS[tag]}-${h}-4${l.slice(0, 3)}-8${l.slice(3, 6)}-000000${l.slice(6)}000`;
 }
 
 /** The revision of a disclosure: revisions are numbered 1, 2, 3 under the disclosure's index. */
