@@ -27,7 +27,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
-import { createHttpApp, DatabaseServer, dataSourceOptions, ensureDatabase, validateConfig } from '@sunshine/core';
+import { createHttpApp, DatabaseServer, dataSourceOptions, validateConfig } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
@@ -35,6 +35,7 @@ import { AppModule } from '../apps/api/src/app.module';
 import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting, runMain } from './harness';
 import type { LoadOptions, LoadReply, LoadResult, RawLoadResult } from './load.types';
+import { throwawayDatabase } from './throwaway-database';
 
 const DISCLOSURES = Math.round(numberSetting('BENCH_DISCLOSURES', 200_000, 1));
 const SECONDS = numberSetting('BENCH_SECONDS', 6, 1);
@@ -139,21 +140,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const maintenance = new URL(server.url);
-  maintenance.pathname = '/postgres';
-  const dropDatabase = async () => {
-    const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
-    await admin.initialize();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    } finally {
-      await admin.destroy();
-    }
-  };
+  const { ownerUrl: url, appUrl, drop: dropDatabase } = await throwawayDatabase(server, DATABASE);
   const closing: (() => Promise<unknown>)[] = [];
   try {
-    await dropDatabase();
-    const url = await ensureDatabase(maintenance.toString(), DATABASE);
     console.log(`throwaway database ${DATABASE}: migrating and loading…`);
     const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
     await db.initialize();
@@ -165,7 +154,8 @@ async function main(): Promise<void> {
     }
 
     Object.assign(process.env, {
-      DATABASE_URL: url,
+      DATABASE_URL: appUrl,
+      DATABASE_OWNER_URL: url,
       MIGRATIONS_RUN: 'false',
       BUILTIN_REGIONS_FILE: 'none',
       DEMO_DATA: 'false',

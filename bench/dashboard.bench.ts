@@ -33,15 +33,7 @@ import { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 
 import { PasswordHasher } from '@sunshine/access';
-import {
-  AppConfig,
-  Clock,
-  createHttpApp,
-  DatabaseServer,
-  dataSourceOptions,
-  ensureDatabase,
-  validateConfig,
-} from '@sunshine/core';
+import { AppConfig, Clock, createHttpApp, DatabaseServer, dataSourceOptions, validateConfig } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
 import { StatisticsRollupJob } from '@sunshine/statistics';
 import { obligationsSql } from '@sunshine/supervision';
@@ -54,6 +46,7 @@ import { statisticsParams, statisticsReply, StatisticsRow, statisticsSql } from 
 import { LoadGenerator, numberSetting, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
 import { loadSupervisionData } from './supervision-data';
+import { throwawayDatabase } from './throwaway-database';
 
 const N = Math.round(numberSetting('BENCH_DISCLOSURES', 20_000, 1));
 const LINES = Math.round(numberSetting('BENCH_LINES', 10, 0));
@@ -110,16 +103,7 @@ async function main(): Promise<void> {
   benchCommandLine(__filename, 'bench:dashboard');
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const maintenance = new URL(server.url);
-  maintenance.pathname = '/postgres';
-  const drop = async () => {
-    const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
-    await admin.initialize();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.destroy();
-  };
-  await drop();
-  const url = await ensureDatabase(maintenance.toString(), DATABASE);
+  const { ownerUrl: url, appUrl, drop } = await throwawayDatabase(server, DATABASE);
   try {
     const ds = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
     await ds.initialize();
@@ -140,7 +124,8 @@ async function main(): Promise<void> {
     }
 
     Object.assign(process.env, {
-      DATABASE_URL: url,
+      DATABASE_URL: appUrl,
+      DATABASE_OWNER_URL: url,
       MIGRATIONS_RUN: 'false',
       BUILTIN_REGIONS_FILE: 'none',
       DEMO_DATA: 'false',

@@ -18,12 +18,13 @@ import 'reflect-metadata';
 
 import { readFile } from 'node:fs/promises';
 
-import { DatabaseServer, dataSourceOptions, Db, ensureDatabase, validateConfig } from '@sunshine/core';
+import { DatabaseServer, dataSourceOptions, Db, validateConfig } from '@sunshine/core';
 import { ListFilter, publicListSql, PublicRepository } from '@sunshine/disclosures';
 import { RegionImportService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
 import { benchCommandLine } from '../scripts/command-line';
+import { throwawayDatabase } from './throwaway-database';
 
 const N = Number(process.env.BENCH_DISCLOSURES ?? 3_680_000);
 const RUNS = Number(process.env.BENCH_EXPLAIN_RUNS ?? 30);
@@ -55,14 +56,8 @@ async function main(): Promise<void> {
   benchCommandLine(__filename, 'bench:disclosures'); // --help, and no arguments
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const maintenance = new URL(server.url);
-  maintenance.pathname = '/postgres';
-  const name = `sunshine_bench_disclosures`;
-  const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
-  await admin.initialize();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.destroy();
-  const url = await ensureDatabase(maintenance.toString(), name);
+  // The queries as the schema's owner: what the plans cost, not row-level security's share.
+  const { ownerUrl: url, drop } = await throwawayDatabase(server, 'sunshine_bench_disclosures');
   const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
   await db.initialize();
   try {
@@ -124,10 +119,7 @@ async function main(): Promise<void> {
     await benchSearch(db, url);
   } finally {
     await db.destroy();
-    const cleanup = new DataSource({ type: 'postgres', url: maintenance.toString() });
-    await cleanup.initialize();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.destroy();
+    await drop();
     await server.stop();
   }
 }

@@ -18,13 +18,14 @@ import 'reflect-metadata';
 
 import { readFile } from 'node:fs/promises';
 
-import { DatabaseServer, dataSourceOptions, Db, ensureDatabase, validateConfig } from '@sunshine/core';
+import { DatabaseServer, dataSourceOptions, Db, validateConfig } from '@sunshine/core';
 import { RegionImportService } from '@sunshine/regions';
 import { RULES, RulesRepository } from '@sunshine/supervision';
 import { DataSource } from 'typeorm';
 
 import { benchCommandLine } from '../scripts/command-line';
 import { loadSupervisionData } from './supervision-data';
+import { throwawayDatabase } from './throwaway-database';
 
 const N = Number(process.env.BENCH_DISCLOSURES ?? 20_000);
 const LINES = Number(process.env.BENCH_LINES ?? 10);
@@ -33,14 +34,9 @@ async function main(): Promise<void> {
   benchCommandLine(__filename, 'bench:rules');
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const maintenance = new URL(server.url);
-  maintenance.pathname = '/postgres';
   const name = process.env.BENCH_DATABASE || 'sunshine_bench_rules';
-  const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
-  await admin.initialize();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.destroy();
-  const url = await ensureDatabase(maintenance.toString(), name);
+  // The scan's statements as the schema's owner: what they cost, not row-level security's share.
+  const { ownerUrl: url, drop } = await throwawayDatabase(server, name);
   const ds = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
   await ds.initialize();
   try {
@@ -74,10 +70,7 @@ async function main(): Promise<void> {
     console.log(`\npeak RSS of the scanning process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     await ds.destroy();
-    const cleanup = new DataSource({ type: 'postgres', url: maintenance.toString() });
-    await cleanup.initialize();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.destroy();
+    await drop();
     await server.stop();
   }
 }

@@ -30,12 +30,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { Logger } from '@nestjs/common';
-import { createHttpApp, DatabaseServer, ensureDatabase, validateConfig } from '@sunshine/core';
-import { DataSource } from 'typeorm';
+import { createHttpApp, DatabaseServer, validateConfig } from '@sunshine/core';
 
 import { AppModule } from '../apps/api/src/app.module';
 import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting, runMain } from './harness';
+import { throwawayDatabase } from './throwaway-database';
 
 const RUNS = Math.round(numberSetting('BENCH_WEB_RUNS', 1, 1));
 const WARMUP = Math.round(numberSetting('BENCH_WEB_WARMUP', 1, 0));
@@ -226,24 +226,13 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const maintenance = new URL(server.url);
-  maintenance.pathname = '/postgres';
-  const dropDatabase = async () => {
-    const admin = new DataSource({ type: 'postgres', url: maintenance.toString() });
-    await admin.initialize();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    } finally {
-      await admin.destroy();
-    }
-  };
+  const { ownerUrl, appUrl, drop: dropDatabase } = await throwawayDatabase(server, DATABASE);
   const closing: (() => Promise<unknown>)[] = [];
   try {
-    await dropDatabase();
-    const url = await ensureDatabase(maintenance.toString(), DATABASE);
     console.log(`throwaway database ${DATABASE}: migrations, Liaoning's regions and the demo data at the app's start…`);
     Object.assign(process.env, {
-      DATABASE_URL: url,
+      DATABASE_URL: appUrl,
+      DATABASE_OWNER_URL: ownerUrl,
       MIGRATIONS_RUN: 'true',
       DEMO_DATA: 'true',
       JOBS_IN_API: 'false',
