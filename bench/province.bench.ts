@@ -53,6 +53,7 @@ import { signIn as signInAs, upsertAccount } from './bench-accounts';
 import { LoadGenerator, numberSetting, summarise } from './harness';
 import type { LoadOptions, RawLoadResult } from './load.types';
 import { loadSampleData } from './sample-data';
+import { roleOf, ServerCpu } from './server-cpu';
 
 const SECONDS = numberSetting('BENCH_SECONDS', 10, 1);
 const ROUNDS = Math.round(numberSetting('BENCH_ROUNDS', 3, 1));
@@ -342,6 +343,8 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU per request of the server's own process and of its PostgreSQL backends, in µs (null: not measurable here). */
+  cpuUs: { process: number; database: number } | null;
 }
 
 interface Outcome {
@@ -496,6 +499,12 @@ function verdictOf(o: Omit<Outcome, 'verdict'>, byName: Map<string, Outcome>): s
       return '—';
   }
 }
+
+/** CPU µs per request: the total, then the process's and the database's shares. */
+const us = (cpu: Figures['cpuUs']): string =>
+  cpu === null
+    ? '—'
+    : `${(cpu.process + cpu.database).toFixed(0)} (${cpu.process.toFixed(0)} + ${cpu.database.toFixed(0)})`;
 
 const TARGETS: Record<Target['kind'], string> = {
   public: '≥ 0.6× floor, p99 ≤ 50 ms',
@@ -670,6 +679,14 @@ async function main(): Promise<void> {
       );
     }
 
+    // CPU per request (the process and its backends, from /proc): steadier than req/s on a shared machine.
+    const cpuOf = {
+      app: await ServerCpu.of(pool, app.pid, roleOf(url)),
+      floor: await ServerCpu.of(pool, floor.pid, roleOf(ownerUrl), 'sunshine-bench-floor'),
+    };
+    if (!cpuOf.app || !cpuOf.floor)
+      console.log('CPU per request: not measurable here (the database is not on this machine)');
+
     console.log(`\nmain statements alone: EXPLAIN (ANALYZE), median of ${EXPLAIN_RUNS} runs…`);
     const dbMs = new Map<Case, number | null>();
     for (const c of chosen) {
@@ -722,9 +739,24 @@ async function main(): Promise<void> {
         await run(floor, WARMUP);
         await run(app, WARMUP);
       }
+      const cpu = {
+        app: { process: 0, database: 0, requests: 0 },
+        floor: { process: 0, database: 0, requests: 0 },
+      };
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? [floor, app] : [app, floor];
-        for (const s of order) runs[s.name].push(await run(s, SECONDS));
+        for (const s of order) {
+          const counter = cpuOf[s.name];
+          const before = await counter?.sample();
+          const result = await run(s, SECONDS);
+          const after = await counter?.sample();
+          runs[s.name].push(result);
+          if (!counter || !before || !after) continue;
+          const spent = counter.spentApart(before, after);
+          cpu[s.name].process += spent.process;
+          cpu[s.name].database += spent.database;
+          cpu[s.name].requests += result.totalCompletedRequests;
+        }
       }
       const figures = (s: Server): Figures => {
         const each = runs[s.name].map((r) => summarise(s.url + c.path, [r]));
@@ -734,6 +766,13 @@ async function main(): Promise<void> {
           p50: median(each.map((e) => e.p50)),
           p99: median(each.map((e) => e.p99)),
           errors,
+          cpuUs:
+            cpu[s.name].requests > 0
+              ? {
+                  process: (cpu[s.name].process / cpu[s.name].requests) * 1e6,
+                  database: (cpu[s.name].database / cpu[s.name].requests) * 1e6,
+                }
+              : null,
         };
       };
       const partial = {
@@ -748,7 +787,8 @@ async function main(): Promise<void> {
       byName.set(c.name, outcome);
       console.log(
         `  ${c.name}: app ${outcome.app.rps.toFixed(0)} req/s p99 ${outcome.app.p99} ms, floor ${outcome.floor.rps.toFixed(0)} req/s; ` +
-          `errors ${outcome.app.errors}/${outcome.floor.errors}; app RSS ${outcome.rssMb.toFixed(0)} MB; ${outcome.verdict}`,
+          `errors ${outcome.app.errors}/${outcome.floor.errors}; CPU µs/request app ${us(outcome.app.cpuUs)}, floor ${us(outcome.floor.cpuUs)}; ` +
+          `app RSS ${outcome.rssMb.toFixed(0)} MB; ${outcome.verdict}`,
       );
     }
 
@@ -765,6 +805,8 @@ async function main(): Promise<void> {
         'floor req/s',
         'floor p99 ms',
         'app ÷ floor',
+        'app CPU µs/req (process + DB)',
+        'floor CPU µs/req (process + DB)',
         'DB ms (main query)',
         'target',
         'result',
@@ -778,6 +820,8 @@ async function main(): Promise<void> {
         o.floor.rps.toFixed(0),
         String(o.floor.p99),
         o.floor.rps > 0 ? (o.app.rps / o.floor.rps).toFixed(2) : '—',
+        us(o.app.cpuUs),
+        us(o.floor.cpuUs),
         o.dbMs === null ? '—' : o.dbMs.toFixed(3),
         TARGETS[o.c.target.kind],
         o.verdict,
@@ -790,10 +834,11 @@ async function main(): Promise<void> {
         `Machine: ${machine}.`,
         `Scale: ${scale}.`,
         `Run: ${CONNECTIONS} connections over loopback, ${SECONDS} s per server per round, median of ${ROUNDS} rounds (app and floor alternating), ` +
-          `pool ${config.DATABASE_POOL_SIZE}; DB ms: the main statement alone, EXPLAIN (ANALYZE) planning + execution, median of ${EXPLAIN_RUNS}.`,
+          `pool ${config.DATABASE_POOL_SIZE}; CPU µs/req: the server process's and its PostgreSQL backends' CPU (/proc) over all its rounds, per completed request; ` +
+          `DB ms: the main statement alone, EXPLAIN (ANALYZE) planning + execution, median of ${EXPLAIN_RUNS}.`,
         '',
         md(rows[0]),
-        md(rows[0].map((_, i) => (i === 0 || i >= 9 ? '---' : '---:'))),
+        md(rows[0].map((_, i) => (i === 0 || i >= 11 ? '---' : '---:'))),
         ...rows.slice(1).map(md),
         '',
         rssLine,

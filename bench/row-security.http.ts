@@ -20,7 +20,7 @@ import { AppProcess, serverEnv } from './app-process';
 import { signIn, upsertAccount } from './bench-accounts';
 import { LoadGenerator, numberSetting, selected, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
-import { ServerCpu } from './server-cpu';
+import { roleOf, ServerCpu } from './server-cpu';
 
 const SECONDS = numberSetting('BENCH_SECONDS', 24, 1);
 const ROUNDS = Math.round(numberSetting('BENCH_HTTP_ROUNDS', 8, 2));
@@ -140,11 +140,6 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
     await load.close();
     await Promise.all([servers.floor.stop(), servers.app.stop()]);
   }
-}
-
-/** The database role a connection string logs in as. */
-function roleOf(url: string): string {
-  return decodeURIComponent(new URL(url).username);
 }
 
 /** The three accounts: a resident, the village's clerk and the township's reviewer; the resident's id. */

@@ -16,12 +16,22 @@ export class ServerCpu {
     private readonly owner: Pool,
     private readonly pid: number,
     private readonly role: string,
+    private readonly applicationName: string,
   ) {}
 
-  /** For the server process `pid` whose pool logs in as `role`; undefined where /proc or the backends are not readable here. */
-  static async of(owner: Pool, pid: number | undefined, role: string): Promise<ServerCpu | undefined> {
+  /**
+   * For the server process `pid` whose pool logs in as `role` with application names LIKE
+   * `applicationName` (the app's are 'sunshine-api…'); undefined where /proc or the backends are
+   * not readable here.
+   */
+  static async of(
+    owner: Pool,
+    pid: number | undefined,
+    role: string,
+    applicationName = 'sunshine-api%',
+  ): Promise<ServerCpu | undefined> {
     if (pid === undefined || cpuSeconds(pid) === undefined) return undefined;
-    const cpu = new ServerCpu(owner, pid, role);
+    const cpu = new ServerCpu(owner, pid, role, applicationName);
     const backends = await cpu.backends();
     return backends.length > 0 && backends.every((b) => isPostgres(b)) ? cpu : undefined;
   }
@@ -43,14 +53,25 @@ export class ServerCpu {
     return total;
   }
 
+  /** CPU seconds spent between two samples by the server's own process and by its backends. */
+  spentApart(before: Map<number, number>, after: Map<number, number>): { process: number; database: number } {
+    const process = (after.get(this.pid) ?? 0) - (before.get(this.pid) ?? 0);
+    return { process, database: ServerCpu.spent(before, after) - process };
+  }
+
   private async backends(): Promise<number[]> {
     const { rows } = await this.owner.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity
-       WHERE datname = current_database() AND usename = $1 AND application_name LIKE 'sunshine-api%'`,
-      [this.role],
+       WHERE datname = current_database() AND usename = $1 AND application_name LIKE $2`,
+      [this.role, this.applicationName],
     );
     return rows.map((r) => r.pid);
   }
+}
+
+/** The database role a connection string logs in as. */
+export function roleOf(url: string): string {
+  return decodeURIComponent(new URL(url).username);
 }
 
 /** utime + stime of `pid` in seconds; undefined if there is no such process here. */
