@@ -140,9 +140,11 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const { ownerUrl: url, appUrl, drop: dropDatabase } = await throwawayDatabase(server, DATABASE);
+  // Closed in order: what later steps open goes first (unshift), the database last.
   const closing: (() => Promise<unknown>)[] = [];
   try {
+    const { ownerUrl: url, appUrl, drop } = await throwawayDatabase(server, DATABASE);
+    closing.push(drop);
     console.log(`throwaway database ${DATABASE}: migrating and loading…`);
     const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
     await db.initialize();
@@ -216,7 +218,6 @@ async function main(): Promise<void> {
     if (missed) process.exitCode = 1;
   } finally {
     for (const close of closing) await close().catch((error: unknown) => console.error('closing:', error));
-    await dropDatabase().catch((error: unknown) => console.error('dropping the database:', error));
     await server.stop();
     console.log(`total ${seconds(started)}`);
   }

@@ -226,9 +226,11 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const { ownerUrl, appUrl, drop: dropDatabase } = await throwawayDatabase(server, DATABASE);
+  // Closed in order: what later steps open goes first (unshift), the database and the profile last.
   const closing: (() => Promise<unknown>)[] = [];
   try {
+    const { ownerUrl, appUrl, drop } = await throwawayDatabase(server, DATABASE);
+    closing.push(drop);
     console.log(`throwaway database ${DATABASE}: migrations, Liaoning's regions and the demo data at the app's start…`);
     Object.assign(process.env, {
       DATABASE_URL: appUrl,
@@ -352,7 +354,6 @@ async function main(): Promise<void> {
     console.log(`\n${verdicts.join('\n')}`);
   } finally {
     for (const close of closing) await close().catch((error: unknown) => console.error('closing:', error));
-    await dropDatabase().catch((error: unknown) => console.error('dropping the database:', error));
     await server.stop();
     console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
