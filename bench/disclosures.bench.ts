@@ -18,8 +18,8 @@ import 'reflect-metadata';
 
 import { readFile } from 'node:fs/promises';
 
-import { DatabaseServer, dataSourceOptions, Db, validateConfig } from '@sunshine/core';
-import { ListFilter, publicListSql, PublicRepository } from '@sunshine/disclosures';
+import { Clock, DatabaseServer, dataSourceOptions, Db, validateConfig } from '@sunshine/core';
+import { ListFilter, publicListSql, PublicRepository, TitleStatistics } from '@sunshine/disclosures';
 import { RegionImportService } from '@sunshine/regions';
 import { DataSource } from 'typeorm';
 
@@ -129,7 +129,8 @@ async function benchSearch(db: DataSource, url: string): Promise<void> {
   const search = new DataSource(dataSourceOptions(url, { poolSize: SEARCH_CLIENTS, applicationName: 'bench-search' }));
   await search.initialize();
   try {
-    const repository = new PublicRepository(new Db(search));
+    const searchDb = new Db(search);
+    const repository = new PublicRepository(searchDb, new TitleStatistics(searchDb, new Clock()));
     const filter = (column: string, code: string, text: string): ListFilter => ({
       column: column as ListFilter['column'],
       regionCode: code,

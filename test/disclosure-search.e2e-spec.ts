@@ -1,5 +1,15 @@
 import { Role } from '@sunshine/access';
-import { ListFilter, publicListSql, SEARCH_CANDIDATES, SEARCH_WINDOW } from '@sunshine/disclosures';
+import { Clock } from '@sunshine/core';
+import {
+  ListFilter,
+  publicListSql,
+  SEARCH_CANDIDATES,
+  SEARCH_WINDOW,
+  searchTerms,
+  TITLE_STATISTICS_TTL_MS,
+  titleIndexFirst,
+  TitleStatistics,
+} from '@sunshine/disclosures';
 import { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -106,11 +116,85 @@ describe('Disclosure title search', () => {
     });
   });
 
+  it('asks the title index for the terms the database computes for a search', async () => {
+    for (const q of ['稀有事项', 'AbC项', '稀', '𠀋村', 'aa']) {
+      const [{ terms }]: { terms: string[] }[] = await db.query(
+        `SELECT disclosure_search_terms($1::bigint, $2) AS terms`,
+        [PROVINCE, q],
+      );
+      const { region, word } = searchTerms(PROVINCE, q);
+      expect([region, ...word].sort()).toEqual([...new Set(terms)].sort());
+    }
+  });
+
+  it('takes both first steps over these searches: the title index for a rare word, the newest rows for a common one', async () => {
+    const stats = await sut.app.get(TitleStatistics).get();
+    expect(stats).not.toBeNull();
+    const indexFirst = (q: string, limit: number) =>
+      titleIndexFirst(
+        stats!,
+        { regionCode: PROVINCE, text: q, limit },
+        { window: SEARCH_WINDOW, candidates: SEARCH_CANDIDATES },
+      );
+    expect(indexFirst('不存在的词', 101)).toBe(true);
+    expect(indexFirst('稀有', 101)).toBe(true); // one title in 97: about 10 among the 1,000 newest
+    expect(indexFirst('稀有', 8)).toBe(false);
+    expect(indexFirst('公开', 101)).toBe(false);
+    expect(indexFirst('旧词', 101)).toBe(false);
+  });
+
   it('has data in the shapes each path needs', async () => {
     expect((await bruteForce('province_code', PROVINCE, '旧词')).length).toBeGreaterThan(SEARCH_CANDIDATES);
     const newest = await bruteForce('province_code', PROVINCE, '公开');
     const old = new Set(await bruteForce('province_code', PROVINCE, '旧词'));
     expect(newest.slice(0, SEARCH_WINDOW).some((id) => old.has(id))).toBe(false);
+  });
+});
+
+describe('Title index statistics', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await createTestApp();
+    await sut.owner.query('ALTER TABLE disclosure SET (autovacuum_enabled = false)');
+    const clerk = await signedIn(sut, Role.VillageClerk, VILLAGE);
+    await loadDisclosures(sut.owner, clerk.id, 500);
+  });
+  afterAll(async () => {
+    sut.app.get(Clock).set(null);
+    await sut.close();
+  });
+
+  it('are read at the first search and again only once ten minutes have passed', async () => {
+    const clock = sut.app.get(Clock);
+    const statistics = sut.app.get(TitleStatistics);
+    const t0 = new Date('2026-06-01T00:00:00Z');
+    clock.set(t0);
+    // Never analysed: none, and a search still answers.
+    expect(await statistics.get()).toBeNull();
+    const before = await sut.http.get(`/api/v1/disclosures?region=${PROVINCE}&q=${encodeURIComponent('稀有')}`);
+    expect(before.status).toBe(200);
+    await sut.owner.query('ANALYZE disclosure');
+    clock.set(new Date(t0.getTime() + TITLE_STATISTICS_TTL_MS - 1));
+    expect(await statistics.get()).toBeNull();
+    clock.set(new Date(t0.getTime() + TITLE_STATISTICS_TTL_MS));
+    const stats = await statistics.get();
+    expect(stats?.rows).toBe(500);
+    expect(stats?.shares.get(`@${PROVINCE}`)).toBe(1);
+    expect(stats?.shares.get('公开')).toBe(1);
+    const after = await sut.http.get(`/api/v1/disclosures?region=${PROVINCE}&q=${encodeURIComponent('稀有')}`);
+    expect(after.body.items).toEqual(before.body.items);
+  });
+
+  it('reach the application’s role through the owner’s function only (pg_stats hides an index’s from others)', async () => {
+    await sut.owner.query('ANALYZE disclosure');
+    const statsOf = `SELECT most_common_elems IS NOT NULL AS listed FROM pg_stats WHERE tablename = 'disclosure_title_terms_idx'`;
+    expect(await sut.owner.query(statsOf)).toEqual([{ listed: true }]);
+    await withDataSource(sut.db.appUrl, async (app) => {
+      expect(await app.query(statsOf)).toEqual([]);
+      const [{ rows, terms }] = await app.query(`SELECT rows, terms FROM disclosure_title_term_statistics()`);
+      expect({ rows, holdsProvince: terms.includes(`@${PROVINCE}`) }).toEqual({ rows: 500, holdsProvince: true });
+    });
   });
 });
 

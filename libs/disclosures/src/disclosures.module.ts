@@ -18,6 +18,7 @@ import { OpenDataService } from './public/open-data.service';
 import { PublicController } from './public/public.controller';
 import { PublicRepository } from './public/public.repository';
 import { PublicDisclosuresService } from './public/public-disclosures.service';
+import { TitleStatistics } from './public/title-statistics';
 import { PublishedDisclosures } from './published-disclosures';
 import { RedactionController } from './redaction/redaction.controller';
 import { RedactionRepository } from './redaction/redaction.repository';
@@ -54,6 +55,7 @@ const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/o
     ReceiptVersion,
     RedactionService,
     ReviewService,
+    TitleStatistics,
     WorkingCopyService,
     PublishedDisclosures,
   ],

@@ -12,5 +12,6 @@ export { scanText } from './pii/pii-scanner';
 export * as PublicFields from './pii/public-fields';
 export { refusePersonalDataIn } from './pii/public-fields';
 export * from './public/public.repository';
+export * from './public/title-statistics';
 export * from './published-disclosures';
 export { ATTACHMENT_MAX_BYTES, sniffMediaType } from './workflow/attachment-type';

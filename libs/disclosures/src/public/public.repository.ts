@@ -3,6 +3,7 @@ import { Db, Queryable, timestampKeySql } from '@sunshine/core';
 
 import { ContentBundle, contentBundleColumns } from '../content.repository';
 import { D_COLUMNS, DisclosureRow, R_COLUMNS_APART, revisionOf, RevisionRow } from '../disclosures.repository';
+import { titleIndexFirst, TitleStatistics } from './title-statistics';
 
 export interface ListFilter {
   /** The ancestor column matching the region's level, and the region's code. */
@@ -249,18 +250,24 @@ export interface VersionedList {
  * title index for the subtree's rows holding the word's character pairs (a rare or missing word
  * costs a few page reads), and walks the region's index without a window only for a word with more
  * than SEARCH_CANDIDATES matches none of which is among the newest — the statement timeout bounds that.
+ * When the title index's statistics say the word is too rare for the window to fill the page, the
+ * search asks the index first and skips the window (`firstStep`).
  */
 @Injectable()
 export class PublicRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly titles: TitleStatistics,
+  ) {}
 
-  list(f: ListFilter): Promise<ListRow[]> {
+  async list(f: ListFilter): Promise<ListRow[]> {
     // The newest rows of a region without filters: an index scan that stops at `limit`, one statement.
     if (!filtered(f)) return run(this.db, publicListSql.walk(f));
     // Filters can make the walk long (a period with no rows reads the whole level): under the timeout.
-    return this.db.bounded(f.timeoutMs, (q) =>
-      f.text ? this.search(q, { ...f, text: f.text }) : run(q, publicListSql.walk(f)),
-    );
+    if (!f.text) return this.db.bounded(f.timeoutMs, (q) => run(q, publicListSql.walk(f)));
+    const search = { ...f, text: f.text };
+    const first = await this.firstStep(search);
+    return this.db.bounded(f.timeoutMs, async (q) => this.afterFirstStep(q, search, await run(q, first)));
   }
 
   /**
@@ -271,25 +278,32 @@ export class PublicRepository {
    */
   async listWithVersion(f: ListFilter): Promise<VersionedList> {
     if (!filtered(f)) return versioned(this.db, publicListSql.walk(f), f.regionCode);
+    if (!f.text) return this.db.bounded(f.timeoutMs, (q) => versioned(q, publicListSql.walk(f), f.regionCode));
+    const search = { ...f, text: f.text };
+    const first = await this.firstStep(search);
     return this.db.bounded(f.timeoutMs, async (q) => {
-      if (!f.text) return versioned(q, publicListSql.walk(f), f.regionCode);
-      const { rows, contentVersion } = await versioned<SearchRow>(
-        q,
-        publicListSql.search({ ...f, text: f.text }),
-        f.regionCode,
-      );
-      return { rows: await this.afterFirstStep(q, { ...f, text: f.text }, rows), contentVersion };
+      const { rows, contentVersion } = await versioned<SearchRow>(q, first, f.regionCode);
+      return { rows: await this.afterFirstStep(q, search, rows), contentVersion };
     });
   }
 
-  private async search(q: Queryable, f: ListFilter & { text: string }): Promise<ListRow[]> {
-    return this.afterFirstStep(q, f, await run(q, publicListSql.search(f)));
+  /**
+   * A title search's first statement: the title index alone (`titleIndex`) when its statistics say
+   * the word is too rare for the region's newest rows to fill the page and few enough in the region
+   * for the index, else the newest rows first (`search`). Both carry `candidates` on the index's rows.
+   */
+  private async firstStep(f: ListFilter & { text: string }): Promise<Statement> {
+    const stats = await this.titles.get();
+    const indexFirst =
+      stats !== null && titleIndexFirst(stats, f, { window: SEARCH_WINDOW, candidates: SEARCH_CANDIDATES });
+    return indexFirst ? publicListSql.titleIndex(f) : publicListSql.search(f);
   }
 
   /**
-   * The rows of a title search from its first step (`publicListSql.search`): the window's, the
-   * index's when it found at most SEARCH_CANDIDATES matches, else the region's whole walk (a word
-   * common in the subtree but absent from its newest rows: a second statement).
+   * The rows of a title search from its first step (`firstStep`): the window's, the index's when it
+   * found at most SEARCH_CANDIDATES matches, else the region's whole walk (a word common in the
+   * subtree but absent from its newest rows, or more common than the statistics said: a second
+   * statement).
    */
   private async afterFirstStep(q: Queryable, f: ListFilter & { text: string }, rows: SearchRow[]): Promise<ListRow[]> {
     const candidates = rows[0]?.candidates ?? null;
