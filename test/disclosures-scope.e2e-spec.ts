@@ -325,6 +325,26 @@ describe('Disclosures: the public sees only what is published; officials only th
       expect(after.body.revision.status).toBe('draft');
     });
 
+    it('keeps a disclosure in its village: the database refuses to move it, so the guard may hold its region', async () => {
+      const theirs = await create(siblingClerk, 'party', '邻村党务', [], SIBLING_VILLAGE);
+      // Read once by its own clerk and once by ours: the guard now holds its region.
+      await as(siblingClerk).get(`/api/v1/disclosures/${theirs}/working`).expect(200);
+      expect((await as(clerk).get(`/api/v1/disclosures/${theirs}/working`)).status).toBe(404);
+      for (const [column, to] of [
+        ['region_code', VILLAGE],
+        ['township_code', OTHER_TOWNSHIP],
+        ['province_code', '220000000000'],
+      ]) {
+        await expect(
+          sut.owner.query(`UPDATE disclosure SET ${column} = $2 WHERE id = $1`, [theirs, to]),
+        ).rejects.toThrow(/cannot move to another region/);
+      }
+      // The same value is no move: the other columns can still change.
+      await sut.owner.query(`UPDATE disclosure SET region_code = region_code, title = title WHERE id = $1`, [theirs]);
+      expect((await as(clerk).get(`/api/v1/disclosures/${theirs}/working`)).status).toBe(404);
+      await as(siblingClerk).get(`/api/v1/disclosures/${theirs}/working`).expect(200);
+    });
+
     it('hides our drafts and items under review from another village’s clerk (404)', async () => {
       for (const id of [...Object.values(hidden), ...Object.values(shown)]) {
         expect((await as(siblingClerk).get(`/api/v1/disclosures/${id}/working`)).status).toBe(404);

@@ -69,7 +69,8 @@ export class DisclosuresModule implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.targets.register('disclosure', (id) => this.disclosures.regionOf(id));
+    // A disclosure never moves (migrations/1764876000000-disclosure-region-fixed.ts): its region is read once per process.
+    this.targets.register('disclosure', (id) => this.disclosures.regionOf(id), { fixed: true });
     const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify && !fastify.hasContentTypeParser('application/pdf')) {
       fastify.addContentTypeParser(
