@@ -103,8 +103,11 @@ async function main(): Promise<void> {
   benchCommandLine(__filename, 'bench:dashboard');
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  const { ownerUrl: url, appUrl, drop } = await throwawayDatabase(server, DATABASE);
+  let drop: (() => Promise<void>) | undefined;
   try {
+    const made = await throwawayDatabase(server, DATABASE);
+    const { ownerUrl: url, appUrl } = made;
+    drop = made.drop;
     const ds = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
     await ds.initialize();
     let summary: string;
@@ -149,16 +152,17 @@ async function main(): Promise<void> {
         `rollup job: ${leafMonths.toLocaleString('en')} village-months recomputed, with their ancestors, in ${seconds(t)}`,
       );
 
-      // A province supervisor, signed in through the API.
-      const db = app.get(DataSource);
+      // A province supervisor, signed in through the API; made as the owner (the app's login is under row-level security).
       const password = 'Bench-dashboard-Pw1';
       const hash = await app.get(PasswordHasher).hash(password);
-      const [{ id }] = await db.query(
+      const {
+        rows: [{ id }],
+      } = await pool.query<{ id: string }>(
         `INSERT INTO app_user (kind, login, real_name, home_region_code, password_hash)
          VALUES ('official', 'bench-supervisor', 'bench', 210000000000, $1) RETURNING id`,
         [hash],
       );
-      await db.query(
+      await pool.query(
         `INSERT INTO role_assignment (user_id, role, region_code, region_level) VALUES ($1, 'supervisor', 210000000000, 1)`,
         [id],
       );
@@ -253,7 +257,7 @@ async function main(): Promise<void> {
       await app.close();
     }
   } finally {
-    await drop().catch((error: unknown) => console.error('dropping the database:', error));
+    await drop?.().catch((error: unknown) => console.error('dropping the database:', error));
     await server.stop();
   }
 }

@@ -57,10 +57,14 @@ async function main(): Promise<void> {
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
   // The queries as the schema's owner: what the plans cost, not row-level security's share.
-  const { ownerUrl: url, drop } = await throwawayDatabase(server, 'sunshine_bench_disclosures');
-  const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
-  await db.initialize();
+  // Closed in order: what later steps open goes first (unshift), the database last.
+  const closing: (() => Promise<unknown>)[] = [];
   try {
+    const { ownerUrl: url, drop } = await throwawayDatabase(server, 'sunshine_bench_disclosures');
+    closing.push(drop);
+    const db = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
+    await db.initialize();
+    closing.unshift(() => db.destroy());
     await db.runMigrations({ transaction: 'each' });
     await new RegionImportService(db).importCsv(await readFile('data/regions/liaoning.csv', 'utf8'));
     const [{ id: userId }]: { id: string }[] = await db.query(
@@ -118,8 +122,7 @@ async function main(): Promise<void> {
     }
     await benchSearch(db, url);
   } finally {
-    await db.destroy();
-    await drop();
+    for (const close of closing) await close().catch((error: unknown) => console.error('closing:', error));
     await server.stop();
   }
 }

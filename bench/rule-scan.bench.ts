@@ -36,10 +36,14 @@ async function main(): Promise<void> {
   const server = await DatabaseServer.resolve(config);
   const name = process.env.BENCH_DATABASE || 'sunshine_bench_rules';
   // The scan's statements as the schema's owner: what they cost, not row-level security's share.
-  const { ownerUrl: url, drop } = await throwawayDatabase(server, name);
-  const ds = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
-  await ds.initialize();
+  // Closed in order: what later steps open goes first (unshift), the database last.
+  const closing: (() => Promise<unknown>)[] = [];
   try {
+    const { ownerUrl: url, drop } = await throwawayDatabase(server, name);
+    closing.push(drop);
+    const ds = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
+    await ds.initialize();
+    closing.unshift(() => ds.destroy());
     await ds.runMigrations({ transaction: 'each' });
     await new RegionImportService(ds).importCsv(await readFile('data/regions/liaoning.csv', 'utf8'));
     const loaded = await loadSupervisionData(ds, { disclosures: N, lines: LINES });
@@ -69,8 +73,7 @@ async function main(): Promise<void> {
     }
     console.log(`\npeak RSS of the scanning process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
-    await ds.destroy();
-    await drop();
+    for (const close of closing) await close().catch((error: unknown) => console.error('closing:', error));
     await server.stop();
   }
 }
