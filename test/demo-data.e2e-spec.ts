@@ -146,7 +146,7 @@ describe('Demo data', () => {
       manual: expect.objectContaining({ total: 1, open: 1 }),
     });
     expect(stats.totals.issues.bySource.rule.total).toBeGreaterThan(0);
-  }, 180_000); // the first rollup builds 36 months of obligations for every village of the province
+  }, 300_000); // the first rollup builds 36 months of obligations for every village of the province
 
   it('is added once: a second start adds nothing', async () => {
     const db = sut.app.get(Db);

@@ -51,7 +51,7 @@ describe('Statistics per region subtree, from the rollups', () => {
     await make.issues(TOWNSHIP, 7, 'verified', at('2026-03-02'), batch);
     await make.issues(TOWNSHIP, 3, 'in_progress', at('2026-03-02'), batch);
     await make.runRollup();
-  }, 120_000);
+  }, 300_000); // the first rollup builds 36 months of obligations for every village of the province (50-110 s on 2 cores)
   afterAll(async () => {
     sut.app.get(Clock).set(null);
     await sut.close();

@@ -38,6 +38,8 @@ const PATH = [
   { code: '210102001002', name: '水源地社区' },
 ];
 const TIMEOUT = 120_000;
+/** The first rollup builds 36 months of obligations for every village of the province (50-110 s on 2 cores). */
+const SETUP_TIMEOUT = 300_000;
 
 const password = (login: string): string => {
   const account = DEMO_ACCOUNTS.find((a) => a.login === login);
@@ -87,7 +89,7 @@ describe('Supervision dashboard and report in a browser', () => {
     apiReplies = new ApiReplies((reply) => sut.contract.observe(reply));
     browser = await launchChromium();
     context = await newContext(browser, url, consoleErrors, undefined, apiReplies);
-  }, TIMEOUT);
+  }, SETUP_TIMEOUT);
 
   afterAll(async () => {
     await apiReplies?.settle();
