@@ -103,11 +103,11 @@ async function main(): Promise<void> {
   benchCommandLine(__filename, 'bench:dashboard');
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const server = await DatabaseServer.resolve(config);
-  let drop: (() => Promise<void>) | undefined;
+  // Closed in order: what later steps open goes first (unshift), the database last.
+  const closing: (() => Promise<unknown>)[] = [];
   try {
-    const made = await throwawayDatabase(server, DATABASE);
-    const { ownerUrl: url, appUrl } = made;
-    drop = made.drop;
+    const { ownerUrl: url, appUrl, drop } = await throwawayDatabase(server, DATABASE);
+    closing.push(drop);
     const ds = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), extra: { statement_timeout: 0 } });
     await ds.initialize();
     let summary: string;
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
       await app.close();
     }
   } finally {
-    await drop?.().catch((error: unknown) => console.error('dropping the database:', error));
+    for (const close of closing) await close().catch((error: unknown) => console.error('closing:', error));
     await server.stop();
   }
 }
