@@ -48,6 +48,7 @@ export const ROW_SECURED_TABLES = [
   'complaint',
   'complaint_attachment',
   'complaint_event',
+  'disclosure',
   'disclosure_revision',
   'finance_line',
   'notification',
