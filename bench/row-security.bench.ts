@@ -11,8 +11,9 @@
  *   trip, as `Db#query` sends them), a public read as it is (nothing set: the public scope).
  *
  * Cases: a resident's notification list (the page and the unread count), a township reviewer's
- * complaints and a draft's finance lines in their subtree, and two public reads of content under
- * row-level security: a published disclosure's 18 lines, and a village's finance totals for a year.
+ * complaints and a draft's finance lines in their subtree, and three public reads of tables under
+ * row-level security: a village's newest disclosures (the headers), a published disclosure's 18
+ * lines, and a village's finance totals for a year.
  * Each prints the median and p99 latency of both sides, their ratio against the target of issue 14
  * (at most 10 % more latency), and the server's time for the first statement alone on each side
  * (serverMicros: parsed, rewritten, planned and run, BENCH_SERVER_RUNS times, default 2,000): what
@@ -40,6 +41,7 @@ import {
   SET_ROW_SCOPE,
   validateConfig,
 } from '@sunshine/core';
+import { publicListSql } from '@sunshine/disclosures';
 import { Pool, PoolClient } from 'pg';
 
 import { benchCommandLine } from '../scripts/command-line';
@@ -236,6 +238,19 @@ async function prepare(owner: Pool): Promise<{ cases: Case[]; data: HttpData }> 
       keys: await revisions('draft'),
       scope: reviewer,
       statements: (r) => [[LINES, [r]]],
+    },
+    {
+      name: 'public: a village’s newest 21 disclosures (the header)',
+      keys: villages,
+      statements: (village) => {
+        const { sql, params } = publicListSql.walk({
+          column: 'region_code',
+          regionCode: village,
+          limit: 21,
+          timeoutMs: 0,
+        });
+        return [[sql, params]];
+      },
     },
     {
       name: 'public: a published disclosure’s 18 lines',

@@ -57,9 +57,10 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
   const routes: Route[] = [
     // Reads no table under row-level security: its ratio is the two processes' difference alone (noise).
     {
-      name: 'control: public list of a village (no table under row-level security)',
-      path: `/api/v1/disclosures?region=${data.village}`,
+      name: 'control: region search (no table under row-level security)',
+      path: `/api/v1/regions/search?q=${encodeURIComponent('和平')}&limit=20`,
     },
+    { name: 'public: a village’s newest disclosures', path: `/api/v1/disclosures?region=${data.village}` },
     { name: 'a resident’s notifications', path: '/api/v1/me/notifications', as: 'resident' },
     {
       name: 'a township reviewer’s complaints of a village',

@@ -49,8 +49,9 @@ describe('reference data from memory', () => {
   beforeAll(async () => {
     sut = await createTestApp();
     const clerk = await createAccount(sut, Role.VillageClerk, VILLAGE);
-    // One published disclosure in the village, so that every level's list has a row.
-    await sut.app.get(DataSource).query(
+    // One published disclosure in the village, so that every level's list has a row (as the owner:
+    // the application's role adds a header only in its village's scope).
+    await sut.owner.query(
       `INSERT INTO disclosure (region_code, township_code, county_code, city_code, province_code, category, period,
          period_start, period_end, status, published_revision, published_at, title, created_by)
        VALUES ($1, $1::bigint / 1000 * 1000, $1::bigint / 1000000 * 1000000, $1::bigint / 100000000 * 100000000,

@@ -46,6 +46,24 @@ describe('Row-level security on private tables (the application’s database rol
       ? who.transaction((m) => m.query(`SELECT user_id FROM ${table} ORDER BY user_id`), { scope })
       : who.query(`SELECT user_id FROM ${table} ORDER BY user_id`);
 
+  /** Whether `write` succeeds in `scope`; what it wrote is rolled back either way. */
+  const writesThenRollsBack = async (
+    write: (m: { query: DataSource['query'] }) => Promise<unknown>,
+    scope: RowScope,
+  ) => {
+    const done = new Error('roll back');
+    const outcome = await db
+      .transaction(
+        async (m) => {
+          await write(m);
+          throw done;
+        },
+        { scope },
+      )
+      .catch((e: unknown) => e);
+    return outcome === done;
+  };
+
   beforeAll(async () => {
     sut = await createTestApp();
     db = sut.app.get(Db);
@@ -425,16 +443,7 @@ describe('Row-level security on private tables (the application’s database rol
         await expect(db.transaction(header, { scope })).rejects.toThrow(/row-level security policy/);
       await expect(header(app)).rejects.toThrow(/row-level security policy/);
       // The village's own officials may (rolled back: the cases above read the fixtures as they were).
-      const added = await db
-        .transaction(
-          async (m) => {
-            await header(m);
-            throw new Error('roll back');
-          },
-          { scope: homeReviewer },
-        )
-        .catch((e: Error) => e.message);
-      expect(added).toBe('roll back');
+      await expect(writesThenRollsBack(header, homeReviewer)).resolves.toBe(true);
     });
 
     it('treats a malformed region setting as an error, never as a wider scope', async () => {
@@ -507,6 +516,144 @@ describe('Row-level security on private tables (the application’s database rol
       expect(await rows(PUBLIC_ROWS)).toHaveLength(before);
       for (const table of ['finance_line', 'attachment', 'review_step', 'revision_maker'])
         expect((await scopeColumns(table, homeDraft)).map((r: { published: boolean }) => r.published)).toEqual([true]);
+    });
+  });
+
+  describe('supervision’s tables, scoped by region, never public', () => {
+    const SUPERVISION_TABLES = ['supervision_issue', 'supervision_issue_event', 'supervision_batch', 'rule_finding'];
+    /** The column that names the row's region: an event's is its issue's. */
+    const regionOf: Record<string, string> = {
+      supervision_issue: 'region_code::text',
+      supervision_issue_event: '(SELECT i.region_code::text FROM supervision_issue i WHERE i.id = issue_id)',
+      supervision_batch: 'region_code::text',
+      rule_finding: 'region_code::text',
+    };
+    const keyOf = (table: string) => (table === 'supervision_issue_event' ? 'issue_id' : 'id');
+    let home: RowScope;
+    let foreign: RowScope;
+    /** Each table's rows as the owner sees them: key and region. */
+    const rowsOf = async (table: string, who: { query: DataSource['query'] } = owner) =>
+      (
+        (await who.query(
+          `SELECT DISTINCT ${keyOf(table)}::text AS k, ${regionOf[table]} AS region FROM ${table}
+           WHERE ${keyOf(table)} = ANY($1) ORDER BY 1`,
+          [keys],
+        )) as { k: string; region: string }[]
+      ).map((r) => r.k);
+    let keys: string[] = [];
+    let byRegion: Map<string, string>;
+    const visible = (table: string, scope?: RowScope) =>
+      scope ? db.transaction((m) => rowsOf(table, m), { scope }) : rowsOf(table, app);
+    const expected = (table: string, within: (region: string) => boolean) =>
+      ownerRows.get(table)?.filter((k) => within(byRegion.get(k) as string)) ?? [];
+    let ownerRows: Map<string, string[]>;
+    const inTownship = (township: string) => (region: string) => region.slice(0, 9) === township.slice(0, 9);
+
+    beforeAll(async () => {
+      const by = alice.id; // any account (a foreign key)
+      const places: [string, string][] = [];
+      for (const [township, village] of [
+        [TOWNSHIP, VILLAGE],
+        [OTHER_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE],
+      ]) {
+        const [{ id: batch }] = await owner.query(
+          `INSERT INTO supervision_batch (region_code, name, issued_on, deadline, created_by)
+           VALUES ($1, '行级安全批次', '2026-11-01', '2026-11-30', $2) RETURNING id`,
+          [township, by],
+        );
+        const [{ id: issue }] = await owner.query(
+          `INSERT INTO supervision_issue (source, region_code, assigned_by_region_code, title, due_on, status, batch_id,
+             created_at, updated_at)
+           VALUES ('batch', $1, $1::bigint / 1000000 * 1000000, '行级安全问题', '2026-12-31', 'open', $2, now(), now())
+           RETURNING id`,
+          [township, batch],
+        );
+        await owner.query(
+          `INSERT INTO supervision_issue_event (issue_id, kind, status, at) VALUES ($1, 'created', 'open', now())`,
+          [issue],
+        );
+        const [{ id: finding }] = await owner.query(
+          `INSERT INTO rule_finding (rule_id, key, region_code, township_code, explanation, found_at, last_seen_at)
+           VALUES ('cash-payment', 'rls:' || gen_random_uuid(), $1, $1::bigint / 1000 * 1000, '行级安全', now(), now())
+           RETURNING id`,
+          [village],
+        );
+        places.push([batch, township], [issue, township], [finding, village]);
+      }
+      keys = places.map(([k]) => k);
+      byRegion = new Map(places);
+      ownerRows = new Map();
+      for (const table of SUPERVISION_TABLES) ownerRows.set(table, await rowsOf(table));
+      home = officialRows(randomUUID(), [subtreeOf(TOWNSHIP, 4)]);
+      foreign = officialRows(randomUUID(), [subtreeOf(OTHER_TOWNSHIP, 4)]);
+    });
+
+    it.each(SUPERVISION_TABLES)('has rows of both townships in %s (what the cases below read)', (table) => {
+      expect(expected(table, inTownship(TOWNSHIP))).toHaveLength(1);
+      expect(expected(table, inTownship(OTHER_TOWNSHIP))).toHaveLength(1);
+    });
+
+    it.each(SUPERVISION_TABLES)('fails closed on %s: no row without a scope, nor to a resident', async (table) => {
+      expect(await visible(table)).toEqual([]);
+      expect(await visible(table, PUBLIC_ROWS)).toEqual([]);
+      expect(await visible(table, ownRows(alice.id))).toEqual([]);
+      expect(await visible(table, SYSTEM_ROWS)).toEqual(expected(table, () => true));
+    });
+
+    it.each(SUPERVISION_TABLES)('shows an official only the rows of %s in their subtrees', async (table) => {
+      expect(await visible(table, home)).toEqual(expected(table, inTownship(TOWNSHIP)));
+      expect(await visible(table, foreign)).toEqual(expected(table, inTownship(OTHER_TOWNSHIP)));
+      const county = officialRows(randomUUID(), [subtreeOf(TOWNSHIP.slice(0, 6) + '000000', 3)]);
+      expect(await visible(table, county)).toEqual(expected(table, () => true));
+    });
+
+    it.each(SUPERVISION_TABLES)('lets no scope but the region’s change or remove rows of %s', async (table) => {
+      const [key] = expected(table, inTownship(TOWNSHIP));
+      const column = keyOf(table);
+      const touch = `UPDATE ${table} SET ${column} = ${column} WHERE ${column} = $1 RETURNING 1`;
+      const remove = `DELETE FROM ${table} WHERE ${column} = $1 RETURNING 1`;
+      for (const scope of [foreign, ownRows(alice.id), PUBLIC_ROWS]) {
+        expect(await db.transaction((m) => updatedRows(m, touch, [key]), { scope })).toEqual([]);
+        expect(await db.transaction((m) => updatedRows(m, remove, [key]), { scope })).toEqual([]);
+      }
+      const lock = `SELECT 1 FROM ${table} WHERE ${column} = $1 FOR UPDATE`;
+      expect(await db.transaction((m) => m.query(lock, [key]), { scope: home })).toHaveLength(1);
+    });
+
+    it('adds an issue, its timeline entry, a batch or a finding only in the scope of its region', async () => {
+      const [homeIssue] = expected('supervision_issue', inTownship(TOWNSHIP));
+      const writes = [
+        (m: { query: DataSource['query'] }) =>
+          m.query(
+            `INSERT INTO supervision_issue (source, region_code, assigned_by_region_code, title, due_on, created_at, updated_at)
+             VALUES ('manual', $1, $1, '越权', '2026-12-31', now(), now())`,
+            [TOWNSHIP],
+          ),
+        (m: { query: DataSource['query'] }) =>
+          m.query(
+            `INSERT INTO supervision_issue_event (issue_id, kind, status, at) VALUES ($1, 'note', 'open', now())`,
+            [homeIssue],
+          ),
+        (m: { query: DataSource['query'] }) =>
+          m.query(
+            `INSERT INTO supervision_batch (region_code, name, issued_on, deadline, created_by)
+             VALUES ($1, '越权', '2026-11-01', '2026-11-30', $2)`,
+            [TOWNSHIP, alice.id],
+          ),
+        (m: { query: DataSource['query'] }) =>
+          m.query(
+            `INSERT INTO rule_finding (rule_id, key, region_code, township_code, explanation, found_at, last_seen_at)
+             VALUES ('cash-payment', 'rls:forged', $1, $2, '越权', now(), now())`,
+            [VILLAGE, TOWNSHIP],
+          ),
+      ];
+      for (const write of writes) {
+        for (const scope of [foreign, ownRows(alice.id)])
+          await expect(db.transaction(write, { scope })).rejects.toThrow(/row-level security policy/);
+        await expect(write(app)).rejects.toThrow(/row-level security policy/);
+        // The region's own scope may (rolled back).
+        await expect(writesThenRollsBack(write, home)).resolves.toBe(true);
+      }
     });
   });
 });

@@ -58,7 +58,11 @@ export const ROW_SECURED_TABLES = [
   'revision_maker',
   'revision_redaction',
   'role_assignment',
+  'rule_finding',
   'subsidy_entry',
+  'supervision_batch',
+  'supervision_issue',
+  'supervision_issue_event',
 ] as const;
 
 const NAMES_ROW_SECURED_TABLE = new RegExp(`\\b(${ROW_SECURED_TABLES.join('|')})\\b`, 'i');

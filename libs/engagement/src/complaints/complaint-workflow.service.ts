@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditService, Permission, Principal, ROLE_PERMISSIONS, scopeCovers, scopeOf } from '@sunshine/access';
-import { addDays, Clock, Db } from '@sunshine/core';
+import { addDays, Clock, Db, SYSTEM_ROWS } from '@sunshine/core';
 import { refusePersonalDataIn } from '@sunshine/disclosures';
 import { RegionsService } from '@sunshine/regions';
 import { IssueIntake } from '@sunshine/supervision';
@@ -154,7 +154,10 @@ export class ComplaintWorkflowService {
         };
       }
       await this.apply(c, step, principal.userId, now, actor, m, { level, resolved });
-      if (step.kind === 'escalated') await this.openIssue(c, step, now, m);
+      // The issue is the system's, not the complainant's (row-level security on supervision's
+      // tables): the system scope holds from here to the end of this transaction, its last step.
+      if (step.kind === 'escalated')
+        await this.db.transaction((system) => this.openIssue(c, step, now, system), { scope: SYSTEM_ROWS });
     });
   }
 

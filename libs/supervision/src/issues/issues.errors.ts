@@ -6,6 +6,7 @@ export enum IssueErrorCode {
   RegionNotFound = 'REGION_NOT_FOUND',
   WrongState = 'ISSUE_WRONG_STATE',
   NotTheAssigningLevel = 'ISSUE_NOT_THE_ASSIGNING_LEVEL',
+  NoAssigningSeat = 'ISSUE_NO_ASSIGNING_SEAT',
   DisclosureNotFound = 'ISSUE_DISCLOSURE_NOT_FOUND',
   DisclosureOutsideRegion = 'ISSUE_DISCLOSURE_OUTSIDE_REGION',
 }
@@ -17,6 +18,10 @@ export const issueError = defineErrors<IssueErrorCode>({
   [IssueErrorCode.NotTheAssigningLevel]: {
     status: 403,
     title: 'Only the level that assigned the issue (or one above it) verifies or reopens it',
+  },
+  [IssueErrorCode.NoAssigningSeat]: {
+    status: 403,
+    title: 'Only an office whose subtree holds the region assigns an issue there',
   },
   [IssueErrorCode.DisclosureNotFound]: { status: 404, title: 'No published disclosure with that id' },
   [IssueErrorCode.DisclosureOutsideRegion]: {

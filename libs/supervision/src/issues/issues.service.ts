@@ -151,6 +151,8 @@ export function assigningLevelOf(principal: Principal, regionCode: string): stri
     })
     .sort((a, b) => b.regionLevel - a.regionLevel);
   const seat = seats[0];
-  if (!seat) throw new Error('no issue.assign seat covers the region (the guard should have refused)');
+  // The guard refuses such a caller first; should it not, the refusal is still a 403, never a 500.
+  if (!seat)
+    throw issueError(IssueErrorCode.NoAssigningSeat, `You hold no office that assigns issues in ${regionCode}.`);
   return seat.regionCode;
 }
