@@ -42,6 +42,7 @@ import {
   validateConfig,
 } from '@sunshine/core';
 import { publicListSql } from '@sunshine/disclosures';
+import { NOTIFICATION_PAGE_SQL } from '@sunshine/engagement';
 import { Pool, PoolClient } from 'pg';
 
 import { benchCommandLine } from '../scripts/command-line';
@@ -203,14 +204,7 @@ async function prepare(owner: Pool): Promise<{ cases: Case[]; data: HttpData }> 
       statements: (user) => [
         [
           // As the API reads the first page (NotificationsService#list).
-          `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
-                  d.title AS disclosure_title
-           FROM notification n
-           LEFT JOIN disclosure d ON d.id = CASE
-             WHEN n.subject_type = 'disclosure' AND n.subject_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
-             THEN n.subject_id::uuid END
-           WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
-           ORDER BY n.id DESC LIMIT $3`,
+          NOTIFICATION_PAGE_SQL,
           [user, null, 21],
         ],
         [

@@ -45,6 +45,25 @@ export function toNotificationDto(row: NotificationRow): NotificationDto {
 }
 
 /**
+ * The page first, then its disclosures' titles by primary key: disclosure is under row-level
+ * security, where a condition with a cast or a regular expression (not leakproof) cannot use
+ * an index, so the subject's id is computed in the page (subject_id is text: cast only what
+ * reads as a UUID, so no stored row can fail the list) and the title looked up by it.
+ * Parameters: the account, the cursor's id (or null), the page size plus one.
+ */
+export const NOTIFICATION_PAGE_SQL = `SELECT p.id, p.kind, p.region_code, p.subject_type, p.subject_id, p.payload, p.created_at, p.read_at,
+          (SELECT d.title FROM disclosure d WHERE d.id = p.disclosure_id) AS disclosure_title
+     FROM (SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
+                  CASE
+                    WHEN n.subject_type = 'disclosure' AND n.subject_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
+                    THEN n.subject_id::uuid
+                  END AS disclosure_id
+             FROM notification n
+            WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
+            ORDER BY n.id DESC LIMIT $3) p
+    ORDER BY p.id DESC`;
+
+/**
  * A user's own notifications (listed: not held for a digest) and preferences. Each statement runs
  * in the request's row scope, the caller's (row-level security: the database shows and takes no
  * other account's rows, whatever a query says).
@@ -58,20 +77,11 @@ export class NotificationsService {
 
   async list(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
     const after = keyset.decode(cursor);
-    const rows = await this.db.query<NotificationRow[]>(
-      `SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
-              d.title AS disclosure_title
-         FROM notification n
-         LEFT JOIN disclosure d
-           -- subject_id is text: cast only what reads as a UUID, so no stored row can fail the list
-           ON d.id = CASE
-                       WHEN n.subject_type = 'disclosure' AND n.subject_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
-                       THEN n.subject_id::uuid
-                     END
-        WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
-        ORDER BY n.id DESC LIMIT $3`,
-      [userId, after ? after[0] : null, limit + 1],
-    );
+    const rows = await this.db.query<NotificationRow[]>(NOTIFICATION_PAGE_SQL, [
+      userId,
+      after ? after[0] : null,
+      limit + 1,
+    ]);
     const page: Page<NotificationDto> = keyset.page(rows, limit, (r) => [Number(r.id)], toNotificationDto);
     return { ...page, unreadCount: await this.unreadCount(userId) };
   }
