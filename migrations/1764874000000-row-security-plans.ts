@@ -1,6 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { createPolicies, dropPolicies, OWN_ROW_TABLES, Rows, SCOPE_USER_BY_PATTERN } from './shared/row-policies';
+import {
+  createPolicies,
+  dropPolicies,
+  estimatedTrue,
+  OWN_ROW_TABLES,
+  Rows,
+  SCOPE_USER_BY_PATTERN,
+} from './shared/row-policies';
 import {
   ACCOUNT_TABLES,
   CALL_TABLES,
@@ -9,14 +16,6 @@ import {
   SEES_COMPLAINT_OF,
   SEES_SESSION,
 } from './shared/row-policies-by-call';
-
-/**
- * `test`, a boolean, as a comparison that the planner estimates as true for all but 0.5 % of rows
- * (`<>` with no statistics to go on). It estimates a boolean function call as true for a third of
- * the rows and a boolean InitPlan for half; under a policy, that cut the row estimate of the
- * statement's own conditions.
- */
-const estimatedTrue = (test: string) => `(${test})::int <> 0`;
 
 const estimated = ({ table, read, write, change }: Rows): Rows => ({
   table,

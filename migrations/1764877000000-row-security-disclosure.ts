@@ -1,9 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { createPolicies, dropPolicies } from './shared/row-policies';
+import { createPolicies, dropPolicies, estimatedTrue } from './shared/row-policies';
 
-/** As RowSecurityPlans1764874000000 writes a policy's test: estimated true for all but 0.5 % of rows. */
-const estimatedTrue = (test: string) => `(${test})::int <> 0`;
 const SEES = 'sunshine_sees_region(disclosure.region_code)';
 
 /**

@@ -1,9 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { createPolicies, dropPolicies, Rows } from './shared/row-policies';
+import { createPolicies, dropPolicies, estimatedTrue, Rows } from './shared/row-policies';
 
-/** As RowSecurityPlans1764874000000 writes a policy's test: estimated true for all but 0.5 % of rows. */
-const estimatedTrue = (test: string) => `(${test})::int <> 0`;
 /** Rows of a region in the scope's subtrees (every row for the owner and the system scope). */
 const inScope = (table: string): Rows => {
   const test = estimatedTrue(`sunshine_sees_region(${table}.region_code)`);

@@ -521,24 +521,16 @@ describe('Row-level security on private tables (the application’s database rol
 
   describe('supervision’s tables, scoped by region, never public', () => {
     const SUPERVISION_TABLES = ['supervision_issue', 'supervision_issue_event', 'supervision_batch', 'rule_finding'];
-    /** The column that names the row's region: an event's is its issue's. */
-    const regionOf: Record<string, string> = {
-      supervision_issue: 'region_code::text',
-      supervision_issue_event: '(SELECT i.region_code::text FROM supervision_issue i WHERE i.id = issue_id)',
-      supervision_batch: 'region_code::text',
-      rule_finding: 'region_code::text',
-    };
     const keyOf = (table: string) => (table === 'supervision_issue_event' ? 'issue_id' : 'id');
     let home: RowScope;
     let foreign: RowScope;
-    /** Each table's rows as the owner sees them: key and region. */
+    /** The keys of this block's rows of `table` that `who` sees (an event's key is its issue's). */
     const rowsOf = async (table: string, who: { query: DataSource['query'] } = owner) =>
       (
         (await who.query(
-          `SELECT DISTINCT ${keyOf(table)}::text AS k, ${regionOf[table]} AS region FROM ${table}
-           WHERE ${keyOf(table)} = ANY($1) ORDER BY 1`,
+          `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} WHERE ${keyOf(table)} = ANY($1) ORDER BY 1`,
           [keys],
-        )) as { k: string; region: string }[]
+        )) as { k: string }[]
       ).map((r) => r.k);
     let keys: string[] = [];
     let byRegion: Map<string, string>;
