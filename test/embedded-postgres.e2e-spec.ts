@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, Server } from 'node:net';
 import path from 'node:path';
+
+import { POSTGRES_MALLOC_ENV } from '@sunshine/core';
 
 import {
   ApiProcess,
@@ -21,6 +24,15 @@ import {
 } from './support/api-process';
 
 const APP_START_MS = 180_000;
+
+/** The glibc allocator settings (MALLOC_*) in the environment of process `pid` (its backends inherit it). */
+function allocatorSettings(pid: number): Record<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .filter((entry) => entry.startsWith('MALLOC_'))
+    .map((entry) => entry.split('=') as [string, string]);
+  return Object.fromEntries(entries);
+}
 
 /**
  * The built API with the embedded PostgreSQL of its own (EMBEDDED_PG_DIR and port under a temporary
@@ -48,6 +60,7 @@ describe('the embedded PostgreSQL of a running API', () => {
       const api = start();
       await untilStatus(api, '/health/ready', 200);
       const killed = postmasterPid(dataDir(setup))!;
+      expect(allocatorSettings(killed)).toEqual(POSTGRES_MALLOC_ENV);
 
       process.kill(killed, 'SIGKILL');
 
@@ -55,6 +68,8 @@ describe('the embedded PostgreSQL of a running API', () => {
       expect((await get(api.port, '/health/live')).status).toBe(200);
       await untilStatus(api, '/health/ready', 200);
       expect(postmasterPid(dataDir(setup))).not.toBe(killed);
+      // The restarted server keeps the allocator settings that keep large statements cheap.
+      expect(allocatorSettings(postmasterPid(dataDir(setup))!)).toEqual(POSTGRES_MALLOC_ENV);
       expect((await get(api.port, '/api/v1/regions')).status).toBe(200);
       expect(messages(api.logs())).toEqual(
         expect.arrayContaining([
