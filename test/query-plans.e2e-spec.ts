@@ -5,7 +5,13 @@ import { Client } from 'pg';
 import { Factory, MatrixCase, matrixCases, PLACES, SEATS } from './support/access-matrix';
 import { SignedIn, signedIn } from './support/accounts';
 import { CapturedStatement, QueryCapture } from './support/query-capture';
-import { largeTableScans, normaliseSql, seqScannedLargeTables, statementKind } from './support/query-plans';
+import {
+  LargeTableScans,
+  largeTableScans,
+  normaliseSql,
+  seqScannedLargeTables,
+  statementKind,
+} from './support/query-plans';
 import { listRoutes, routeKey } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -172,10 +178,15 @@ describe('Query plans', () => {
           // What row-level security alone makes it read whole: a table the owner's plan (no
           // policies) reads by an index condition, the application's role's not (a condition that
           // is not leakproof, a cast or a regular expression, cannot use an index under policies).
+          // The policies' extra cost can tip a join on the small test data to a whole tiny index,
+          // so such a table counts only if it is still read whole when joins must probe.
           const owners = await largeTableScans(ownerExplainer, runs[0].sql, params);
           const ownerWhole = new Set([...owners.seqScans, ...owners.fullIndexScans]);
-          for (const t of [...scans.seqScans, ...scans.fullIndexScans].filter((t) => !ownerWhole.has(t)))
-            policyWhole.add(`${t} by ${runs[0].route}: ${sql.slice(0, 300)}`);
+          const whole = (s: LargeTableScans) => [...s.seqScans, ...s.fullIndexScans].filter((t) => !ownerWhole.has(t));
+          if (whole(scans).length > 0) {
+            const probing = await largeTableScans(explainer, runs[0].sql, params, { nestedLoops: true });
+            for (const t of whole(probing)) policyWhole.add(`${t} by ${runs[0].route}: ${sql.slice(0, 300)}`);
+          }
           for (const t of scans.fullIndexScans) fullIndex.add(`${t} by ${runs[0].route}: ${sql.slice(0, 300)}`);
           explained++;
         } catch (error) {

@@ -66,13 +66,16 @@ export interface LargeTableScans {
  * are those of the tables' row-level security), when sequential scans are disabled
  * (`SET LOCAL enable_seqscan = off`, bitmap and index scans left on): the planner then keeps a Seq
  * Scan only where no index can serve the access, so on a small test database this shows what
- * would scan the whole table at full size. EXPLAIN without ANALYZE runs nothing, writes included,
- * and the transaction is rolled back anyway.
+ * would scan the whole table at full size. With `nestedLoops`, hash and merge joins are disabled
+ * too: a join then probes each table by an index wherever one can serve it, so what is still read
+ * whole has no usable index condition (rather than a whole tiny index the planner found cheaper).
+ * EXPLAIN without ANALYZE runs nothing, writes included, and the transaction is rolled back anyway.
  */
 export async function largeTableScans(
   client: Client,
   sql: string,
   params: readonly unknown[],
+  options: { nestedLoops?: boolean } = {},
 ): Promise<LargeTableScans> {
   await client.query('BEGIN');
   try {
@@ -82,6 +85,10 @@ export async function largeTableScans(
     await client.query(`SELECT set_config('sunshine.scope', 'system', true)`);
     await client.query('SET LOCAL enable_seqscan = off');
     await client.query('SET LOCAL enable_bitmapscan = on');
+    if (options.nestedLoops) {
+      await client.query('SET LOCAL enable_hashjoin = off');
+      await client.query('SET LOCAL enable_mergejoin = off');
+    }
     const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, [
       ...params,
     ]);
