@@ -168,7 +168,8 @@ function floorController(pool: Pool): Type {
         publicListSql.walk({ column: 'region_code', regionCode: region, limit: 21, timeoutMs: 0 }),
         region,
       );
-      const { rows } = await pool.query(sql, params);
+      // Prepared once per connection, as a careful handler on `pg` names its statement.
+      const { rows } = await pool.query({ name: 'floor_list', text: sql, values: params });
       return { items: rows.filter((r) => r.id !== null).slice(0, 20), nextCursor: null };
     }
   }

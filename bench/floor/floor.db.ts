@@ -30,6 +30,7 @@ export class FloorDb implements OnModuleInit, OnModuleDestroy {
     application_name: 'sunshine-bench-floor',
   });
   readonly regions = new Map<string, FloorRegion>();
+  private readonly names = new Map<string, string>();
 
   async onModuleInit(): Promise<void> {
     const { rows } = await this.pool.query<{ code: string; parent_code: string | null } & FloorRegion>(
@@ -42,7 +43,13 @@ export class FloorDb implements OnModuleInit, OnModuleDestroy {
     await this.pool.end();
   }
 
+  /**
+   * Each statement prepared once per connection, as a careful handler on `pg` names its few
+   * statements (the floor's texts are a fixed set).
+   */
   async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return (await this.pool.query(sql, params)).rows as T[];
+    let name = this.names.get(sql);
+    if (name === undefined) this.names.set(sql, (name = `floor_${this.names.size}`));
+    return (await this.pool.query({ name, text: sql, values: params })).rows as T[];
   }
 }

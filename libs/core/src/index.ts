@@ -12,6 +12,7 @@ export * from './database/db';
 export * from './database/embedded-postgres';
 export * from './database/large-tables';
 export * from './database/migrate';
+export * from './database/named-statements';
 export * from './database/purge-rows';
 export * from './database/read-replicas';
 export * from './database/replica-scope';

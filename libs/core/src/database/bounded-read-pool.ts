@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 
 import { AppConfig } from '../config/app-config';
-import { POOL_EXTRA } from './data-source.options';
+import { APPLICATION_POOL_EXTRA } from './data-source.options';
 import { DatabaseServer } from './database-server';
 
 /** What a read runs its statements on: a transaction's manager, the pool's, or BoundedReadPool. */
@@ -32,10 +32,11 @@ export class BoundedReadPool implements Queryable {
       connectionString: server.url,
       max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
       idleTimeoutMillis: 10_000,
-      connectionTimeoutMillis: POOL_EXTRA.connectionTimeoutMillis,
+      connectionTimeoutMillis: APPLICATION_POOL_EXTRA.connectionTimeoutMillis,
       application_name: 'sunshine-api-bounded',
       statement_timeout: this.timeoutMs,
-      options: POOL_EXTRA.options,
+      options: APPLICATION_POOL_EXTRA.options,
+      Client: APPLICATION_POOL_EXTRA.Client,
     });
     // An idle connection the server closed (a restart): the pool drops it and opens another.
     this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'idle bounded-read connection lost'));

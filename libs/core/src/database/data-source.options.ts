@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import type { DataSourceOptions } from 'typeorm';
 
+import { NamedStatementClient } from './named-statements';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 /** The project root in the sources, or `dist/` when compiled: both hold `libs/` and `migrations/`. */
@@ -16,10 +17,13 @@ export const MIGRATION_GLOB = path.join(ROOT, 'migrations/*.{ts,js}');
 /** Settings of every pooled connection (the primary's and the read replicas'). */
 export const POOL_EXTRA = { connectionTimeoutMillis: 5000, statement_timeout: 30000, options: '-c jit=off' } as const;
 
+/** The application's pools (the primary's, the replicas', the bounded reads'): named statements too. */
+export const APPLICATION_POOL_EXTRA = { ...POOL_EXTRA, Client: NamedStatementClient } as const;
+
 /** The one description of the database connection, shared by the app, the CLI scripts and the tests. */
 export function dataSourceOptions(
   url: string,
-  overrides: { poolSize?: number; applicationName?: string; replicated?: boolean } = {},
+  overrides: { poolSize?: number; applicationName?: string; replicated?: boolean; application?: boolean } = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -36,6 +40,6 @@ export function dataSourceOptions(
     synchronize: false,
     poolSize: overrides.poolSize ?? 10,
     applicationName: overrides.applicationName ?? 'sunshine',
-    extra: { ...POOL_EXTRA },
+    extra: { ...(overrides.application ? APPLICATION_POOL_EXTRA : POOL_EXTRA) },
   };
 }

@@ -84,6 +84,7 @@ class ApplicationRoleCheck implements OnModuleInit {
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'sunshine-api',
           replicated: config.replicaUrls.length > 0,
+          application: true,
         });
       },
     }),

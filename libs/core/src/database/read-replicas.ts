@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
 import { metricsRegistry } from '../metrics/http-metrics';
-import { POOL_EXTRA } from './data-source.options';
+import { APPLICATION_POOL_EXTRA } from './data-source.options';
 import { replicaFailure } from './replica-failure';
 import { currentReadRoute, setReplicaRouting } from './replica-scope';
 
@@ -162,7 +162,7 @@ export class ReadReplicas {
   ) {
     const timeoutMs = Math.max(1000, config.REPLICA_CHECK_INTERVAL_MS);
     const poolOptions = {
-      ...POOL_EXTRA,
+      ...APPLICATION_POOL_EXTRA,
       max: config.DATABASE_POOL_SIZE,
       application_name: 'sunshine-api-replica',
     };

@@ -1,5 +1,6 @@
 import { PoolClient, Query, QueryResult } from 'pg';
 
+import { closeEvicted, forgetStaleStatement, statementName } from './named-statements';
 import { SET_ROW_SCOPE } from './row-scope';
 
 /** The scope's statement, prepared once per connection under this name. */
@@ -27,12 +28,12 @@ class ScopedQuery extends Query {
   private scopeDone = false;
 
   constructor(
-    text: string,
+    private readonly sql: string,
     values: unknown[],
     private readonly settings: string[],
     callback: (error: Error | undefined, results: QueryResult | QueryResult[]) => void,
   ) {
-    super({ text, values }, callback as never);
+    super({ text: sql, values }, callback as never);
   }
 
   /** Always the extended protocol (a statement without parameters too). */
@@ -44,6 +45,13 @@ class ScopedQuery extends Query {
     if (!prepared.has(connection)) connection.parse({ text: SET_ROW_SCOPE, name: SCOPE_STATEMENT, types: [] });
     connection.bind({ portal: '', statement: SCOPE_STATEMENT, values: this.settings });
     connection.execute({ portal: '', rows: 0 });
+    // Named (NamedStatementClient) once the scope's statement is prepared: only one Parse then goes
+    // out, whose completion node-postgres takes for this statement's.
+    const named = prepared.has(connection) ? statementName(connection, this.sql) : undefined;
+    if (named) {
+      closeEvicted(connection, named);
+      (this as { name?: string }).name = named.name;
+    }
     (Query.prototype as unknown as { prepare(c: ProtocolConnection): void }).prepare.call(this, connection);
   }
 
@@ -69,18 +77,26 @@ export function reusableAfterFailure(client: PoolClient): boolean {
   return prepared.has((client as unknown as { connection: object }).connection);
 }
 
-/** Runs `sql` with `params` on `client` under the scope whose settings are `settings` (rowScopeParameters). */
+/**
+ * Runs `sql` with `params` on `client` under the scope whose settings are `settings`
+ * (rowScopeParameters). A statement refused for a stale prepared plan (forgetStaleStatement) ran
+ * in its own implicit transaction and changed nothing: it runs again once, named afresh.
+ */
 export function queryScoped(
   client: PoolClient,
   sql: string,
   params: unknown[],
   settings: [string, string, string],
+  retry = true,
 ): Promise<QueryResult> {
   return new Promise((resolve, reject) => {
     void client.query(
       new ScopedQuery(sql, params, settings, (error, results) => {
-        if (error) return reject(error);
-        resolve(Array.isArray(results) ? (results[results.length - 1] as QueryResult) : results);
+        if (!error) return resolve(Array.isArray(results) ? (results[results.length - 1] as QueryResult) : results);
+        const connection = (client as unknown as { connection: object }).connection;
+        if (forgetStaleStatement(connection, sql, error) && retry)
+          return resolve(queryScoped(client, sql, params, settings, false));
+        reject(error);
       }),
     );
   });

@@ -1,0 +1,150 @@
+import { Client, DatabaseError, Query, QueryResult } from 'pg';
+
+/**
+ * Named (prepared) statements for the application's connections: the first execution of a
+ * parameterised statement on a connection parses it under a name, and later ones only bind and
+ * execute it. PostgreSQL then keeps its parse tree, its rewriting (the tables' row-level security
+ * policies included) and, once its generic plan proves as cheap as the custom ones, its plan
+ * (plan_cache_mode `auto`), instead of doing all of it again for every request.
+ *
+ * Bounded: a connection keeps the NAMED_STATEMENTS_PER_CONNECTION texts it ran last (of at most
+ * NAMED_STATEMENT_MAX_LENGTH characters; longer ones run unnamed); naming another closes the one
+ * used longest ago on the server (a protocol Close before the new Parse). Only statements with
+ * parameters are named: node-postgres sends those by the extended protocol already (one statement
+ * per text), where a text without parameters goes by the simple protocol, which may hold several.
+ */
+export const NAMED_STATEMENTS_PER_CONNECTION = 100;
+export const NAMED_STATEMENT_MAX_LENGTH = 16_384;
+
+/** A connection's named texts, least recently used first (a Map keeps insertion order). */
+interface Names {
+  byText: Map<string, string>;
+  /** Names given so far: the next one's number. */
+  given: number;
+  /** Stale names (forgetStaleStatement) still prepared on the server, closed at the next naming. */
+  stale: string[];
+}
+
+/** By node-postgres' protocol connection of a client. */
+const names = new WeakMap<object, Names>();
+
+/** The name `text` runs under on `connection`, and the statements to close first (closeEvicted). */
+export interface StatementName {
+  name: string;
+  close: string[];
+}
+
+/**
+ * The name `text` runs under on `connection`, or undefined to run it unnamed. Each naming gives a
+ * new name (the connection's count of names given), so that a closed or stale name is never
+ * reused.
+ */
+export function statementName(connection: object, text: string): StatementName | undefined {
+  if (text.length > NAMED_STATEMENT_MAX_LENGTH) return undefined;
+  let own = names.get(connection);
+  if (!own) names.set(connection, (own = { byText: new Map(), given: 0, stale: [] }));
+  const known = own.byText.get(text);
+  if (known !== undefined) {
+    own.byText.delete(text);
+    own.byText.set(text, known);
+    return { name: known, close: [] };
+  }
+  const close = own.stale.splice(0);
+  if (own.byText.size >= NAMED_STATEMENTS_PER_CONNECTION) {
+    const [oldest, oldestName] = own.byText.entries().next().value as [string, string];
+    own.byText.delete(oldest);
+    close.push(oldestName);
+  }
+  const name = `sunshine_s${own.given++}`;
+  own.byText.set(text, name);
+  return { name, close };
+}
+
+/** What node-postgres' protocol connection has that its public type does not show. */
+interface ProtocolConnection {
+  close(config: { type: 'S'; name: string }): void;
+  parsedStatements: Record<string, string>;
+}
+
+/**
+ * Closes the statements `named` makes room by, on the server (a Close message in the pipeline of
+ * the statement about to be parsed) and in node-postgres' record of what the connection holds.
+ */
+export function closeEvicted(connection: object, named: StatementName): void {
+  const protocol = connection as ProtocolConnection;
+  for (const name of named.close) {
+    protocol.close({ type: 'S', name });
+    delete protocol.parsedStatements[name];
+  }
+}
+
+/**
+ * After `error` from a named statement: a plan PostgreSQL can no longer use as prepared (a
+ * migration changed a table under it: "cached plan must not change result type", SQLSTATE 0A000)
+ * is forgotten (and closed at the connection's next naming), so that the text's next execution
+ * parses it anew under another name. True when it was such an error.
+ */
+export function forgetStaleStatement(connection: object, text: string, error: unknown): boolean {
+  const stale = error instanceof DatabaseError && error.code === '0A000' && /cached plan/.test(error.message);
+  const own = names.get(connection);
+  const name = own?.byText.get(text);
+  if (stale && own && name !== undefined) {
+    own.byText.delete(text);
+    own.stale.push(name);
+  }
+  return stale;
+}
+
+/**
+ * node-postgres' Client, naming the parameterised statements passed as text and values (how
+ * TypeORM and pg's Pool call it). Given to pools as their `Client` (APPLICATION_POOL_EXTRA). A
+ * statement refused for a stale plan outside a transaction (it changed nothing) runs again once,
+ * named afresh; inside one, the transaction has failed and the error goes to its caller.
+ */
+export class NamedStatementClient extends Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads, passed through
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0)
+      return super.query(config, values, callback);
+    const result = this.named(config, values, true);
+    if (typeof callback !== 'function') return result;
+    result.then(
+      (r) => callback(null, r),
+      (e: unknown) => callback(e),
+    );
+  }
+
+  private named(text: string, values: unknown[], retry: boolean): Promise<QueryResult> {
+    const connection = (this as unknown as { connection: object }).connection;
+    const named = statementName(connection, text);
+    if (named === undefined) return super.query(text, values);
+    return new Promise((resolve, reject) => {
+      const query = new NamedQuery(named, text, values, (error: Error | null, result: QueryResult) => {
+        if (!error) return resolve(result);
+        // Called before the statement's own ReadyForQuery: the status is the one it started in.
+        const idle = (this as unknown as { getTransactionStatus(): string | null }).getTransactionStatus() === 'I';
+        if (forgetStaleStatement(connection, text, error) && idle && retry)
+          return resolve(this.named(text, values, false));
+        reject(error);
+      });
+      void super.query(query);
+    });
+  }
+}
+
+/** A named statement that first closes those it makes room by (statementName). */
+class NamedQuery extends Query {
+  constructor(
+    private readonly named: StatementName,
+    text: string,
+    values: unknown[],
+    callback: (error: Error | null, result: QueryResult) => void,
+  ) {
+    super({ name: named.name, text, values }, callback as never);
+  }
+
+  prepare(connection: object): void {
+    closeEvicted(connection, this.named);
+    (Query.prototype as unknown as { prepare(c: object): void }).prepare.call(this, connection);
+  }
+}
