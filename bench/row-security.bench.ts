@@ -32,6 +32,7 @@ import 'reflect-metadata';
 import { subtreeOf } from '@sunshine/access';
 import {
   DatabaseServer,
+  NamedStatementClient,
   officialRows,
   ownRows,
   queryScoped,
@@ -72,8 +73,9 @@ async function main(): Promise<void> {
   const config = validateConfig({ ...process.env, LOG_LEVEL: 'warn', MIGRATIONS_RUN: 'false' });
   const server = await DatabaseServer.resolve(config);
   await runMigrations(server.ownerUrl, 'bench:rls');
-  const owner = new Pool({ connectionString: server.ownerUrl, max: 2 });
-  const app = new Pool({ connectionString: server.url, max: 2 });
+  // Both sides prepare their statements, as the API's pools do (NamedStatementClient).
+  const owner = new Pool({ connectionString: server.ownerUrl, max: 2, Client: NamedStatementClient });
+  const app = new Pool({ connectionString: server.url, max: 2, Client: NamedStatementClient });
   try {
     const { cases, data } = await prepare(owner);
     console.log(`${READS} sequential reads per side per round, ${ROUNDS} alternating rounds; ${VILLAGES} villages\n`);
