@@ -1,5 +1,7 @@
 import {
   APPLICATION_POOL_EXTRA,
+  BoundedReadPool,
+  Db,
   NAMED_STATEMENTS_PER_CONNECTION,
   queryScoped,
   rowScopeParameters,
@@ -7,6 +9,7 @@ import {
 } from '@sunshine/core';
 import { Client, Pool, PoolClient } from 'pg';
 
+import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
@@ -158,5 +161,39 @@ describe('Named statements on the application’s connections', () => {
         client.release();
       }
     });
+  });
+});
+
+/**
+ * The API's own pools name their statements: a statement that counts itself among the connection's
+ * prepared statements finds itself only when it was sent under a name (an unnamed one is not listed).
+ */
+describe('The API’s pools prepare their statements', () => {
+  const probe = `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  it('an unnamed statement does not find itself (a plain connection)', async () => {
+    const plain = new Client({ connectionString: sut.db.appUrl });
+    await plain.connect();
+    try {
+      await expect(plain.query(probe, [probe])).resolves.toMatchObject({ rows: [{ n: 0 }] });
+    } finally {
+      await plain.end();
+    }
+  });
+
+  it('on the primary’s pool, in and out of a transaction, and on the bounded reads’ pool', async () => {
+    const db = sut.app.get(Db);
+    await expect(db.query(probe, [probe])).resolves.toEqual([{ n: 1 }]);
+    await expect(db.transaction((m) => m.query(probe, [probe]))).resolves.toEqual([{ n: 1 }]);
+    await expect(sut.app.get(BoundedReadPool).query(probe, [probe])).resolves.toEqual([{ n: 1 }]);
   });
 });

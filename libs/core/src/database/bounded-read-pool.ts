@@ -29,14 +29,12 @@ export class BoundedReadPool implements Queryable {
   constructor(server: DatabaseServer, config: AppConfig) {
     this.timeoutMs = config.PUBLIC_STATEMENT_TIMEOUT_MS;
     this.pool = new Pool({
+      ...APPLICATION_POOL_EXTRA,
       connectionString: server.url,
       max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
       idleTimeoutMillis: 10_000,
-      connectionTimeoutMillis: APPLICATION_POOL_EXTRA.connectionTimeoutMillis,
       application_name: 'sunshine-api-bounded',
       statement_timeout: this.timeoutMs,
-      options: APPLICATION_POOL_EXTRA.options,
-      Client: APPLICATION_POOL_EXTRA.Client,
     });
     // An idle connection the server closed (a restart): the pool drops it and opens another.
     this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'idle bounded-read connection lost'));
