@@ -26,7 +26,8 @@ export class AuthThrottleRepository {
   /**
    * Counts an attempt before its password is checked, in one statement (concurrent attempts
    * serialise on the row), so a burst of parallel guesses gets no more checks than the threshold.
-   * Refused while locked (not counted then). A right password clears the count (`clear`).
+   * Refused while locked (not counted then). A right password clears the count (`clear`); a check
+   * that reaches no verdict gives its attempt back (`judge`).
    */
   async reserve(kind: ThrottleKind, subject: string, client: string, policy: ThrottlePolicy): Promise<Reservation> {
     const next = `CASE WHEN t.last_failure_at < now() - make_interval(hours => ${THROTTLE_FORGET_HOURS}) THEN 1 ELSE t.failures + 1 END`;
@@ -51,6 +52,39 @@ export class AuthThrottleRepository {
       [kind, subject, client],
     );
     return { allowed: false, retryAfterSeconds: Math.max(1, lock?.seconds ?? 1) };
+  }
+
+  /**
+   * Runs the check of a reserved attempt. A check that ends without a verdict on the credentials
+   * (the password hasher too busy, the database failing) gives the attempt back: only a checked
+   * password counts, so an overloaded server locks no one out. A refused reservation counted
+   * nothing and gives nothing back.
+   */
+  async judge<T>(
+    kind: ThrottleKind,
+    subject: string,
+    client: string,
+    reservation: Reservation,
+    check: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (reservation.allowed)
+        // The check's own error is the one to answer with; an attempt not given back stays counted.
+        await this.giveBack(kind, subject, client, reservation.locksIfFailed).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Uncounts one reserved attempt, and lifts the lock that it set (if it set one). */
+  private async giveBack(kind: ThrottleKind, subject: string, client: string, setLock: boolean): Promise<void> {
+    await this.db.query(
+      `UPDATE auth_throttle SET failures = greatest(failures - 1, 0),
+         locked_until = CASE WHEN $4::boolean THEN NULL ELSE locked_until END
+       WHERE kind = $1 AND subject = $2 AND client = $3`,
+      [kind, subject, client, setLock],
+    );
   }
 
   /** Forgets the attempts of one subject from one client (the right password was given). */

@@ -52,15 +52,25 @@ export class AuthService {
    * checked: after five in a row that client is locked out of that login (423, Retry-After) for a
    * time that doubles with each further failure, while the owner signs in from anywhere else; the
    * account itself is never locked, so knowing a login is not enough to shut its owner out. Unknown
-   * logins are counted alike. An enrolled second factor needs a code not used before.
+   * logins are counted alike; an attempt whose password went unchecked (the hasher busy) is not. An
+   * enrolled second factor needs a code not used before.
    */
   checkCredentials(login: string, password: string, totp: string | undefined, actor: Actor): Promise<UserRow> {
     return asAuthentication(() => this.check(login, password, totp, actor));
   }
 
   private async check(login: string, password: string, totp: string | undefined, actor: Actor): Promise<UserRow> {
-    const attempt = await this.throttle.reserve('sign_in', login, clientKey(actor.ip), SIGN_IN_THROTTLE);
-    const user = await this.accounts.findByLogin(login);
+    const client = clientKey(actor.ip);
+    const attempt = await this.throttle.reserve('sign_in', login, client, SIGN_IN_THROTTLE);
+    const { user, passwordRight } = await this.throttle.judge('sign_in', login, client, attempt, async () => {
+      const user = await this.accounts.findByLogin(login);
+      if (!attempt.allowed) return { user, passwordRight: false };
+      if (!user) {
+        await this.hasher.verify(password, await this.dummyHash, 'sign_in');
+        return { user, passwordRight: false };
+      }
+      return { user, passwordRight: await this.hasher.verify(password, user.password_hash, 'sign_in') };
+    });
     const failure = async (code: AccessErrorCode, detail: Record<string, unknown> = {}) => {
       if (attempt.allowed && attempt.locksIfFailed) {
         await this.audit.record(
@@ -89,12 +99,7 @@ export class AuthService {
       throw (await failure(AccessErrorCode.AccountLocked)).withHeaders({
         'retry-after': String(attempt.retryAfterSeconds),
       });
-    if (!user) {
-      await this.hasher.verify(password, await this.dummyHash, 'sign_in');
-      throw await failure(AccessErrorCode.InvalidCredentials);
-    }
-    if (!(await this.hasher.verify(password, user.password_hash, 'sign_in')))
-      throw await failure(AccessErrorCode.InvalidCredentials);
+    if (!user || !passwordRight) throw await failure(AccessErrorCode.InvalidCredentials);
     if (user.disabled_at) throw await failure(AccessErrorCode.AccountDisabled);
     if (user.totp_enabled_at && user.totp_secret_cipher) {
       if (!totp)
@@ -143,7 +148,10 @@ export class AuthService {
       throw accessError(AccessErrorCode.TooManyPasswordAttempts).withHeaders({
         'retry-after': String(attempt.retryAfterSeconds),
       });
-    if (!(await this.hasher.verify(current, user.password_hash, 'account'))) {
+    const right = await this.throttle.judge('password_change', user.id, '*', attempt, () =>
+      this.hasher.verify(current, user.password_hash, 'account'),
+    );
+    if (!right) {
       await this.audit.record(actor, {
         action: 'auth.password_change',
         result: 'failure',
