@@ -6,8 +6,9 @@ import {
   SEARCH_CANDIDATES,
   SEARCH_WINDOW,
   searchTerms,
+  SEARCH_PROBE,
   TITLE_STATISTICS_TTL_MS,
-  titleIndexFirst,
+  titleSearchStart,
   TitleStatistics,
 } from '@sunshine/disclosures';
 import { Client } from 'pg';
@@ -131,17 +132,38 @@ describe('Disclosure title search', () => {
   it('takes both first steps over these searches: the title index for a rare word, the newest rows for a common one', async () => {
     const stats = await sut.app.get(TitleStatistics).get();
     expect(stats).not.toBeNull();
-    const indexFirst = (q: string, limit: number) =>
-      titleIndexFirst(
+    const start = (q: string, limit: number) =>
+      titleSearchStart(
         stats!,
         { regionCode: PROVINCE, text: q, limit },
         { window: SEARCH_WINDOW, candidates: SEARCH_CANDIDATES },
       );
-    expect(indexFirst('不存在的词', 101)).toBe(true);
-    expect(indexFirst('稀有', 101)).toBe(true); // one title in 97: about 10 among the 1,000 newest
-    expect(indexFirst('稀有', 8)).toBe(false);
-    expect(indexFirst('公开', 101)).toBe(false);
-    expect(indexFirst('旧词', 101)).toBe(false);
+    expect(start('不存在的词', 101)).toBe('index');
+    expect(start('稀有', 101)).toBe('index'); // one title in 97: about 10 among the 1,000 newest
+    expect(start('稀有', 8)).toBe('window');
+    expect(start('公开', 101)).toBe('window');
+    expect(start('旧词', 101)).toBe('window');
+  });
+
+  describe('with statistics that list none of the words (a province of millions)', () => {
+    // Each word's bound, the rarest share of 10 M rows, is too many for the index alone: each search probes.
+    const unlisted = { rows: 10_000_000, shares: new Map([[`@${PROVINCE}`, 1]]), rarest: 0.001 };
+    beforeAll(() => jest.spyOn(sut.app.get(TitleStatistics), 'get').mockResolvedValue(unlisted));
+    afterAll(() => jest.restoreAllMocks());
+
+    it.each([
+      ['a word that matches nothing: the probe answers', '不存在的词', false],
+      ['a rare word: the probe answers', '稀有', false],
+      ['a common word: past the probe, the newest rows', '公开', true],
+      ['a word too common for the index, absent from the newest rows: probe, window, walk', '旧词', true],
+    ])('answers %s exactly like a scan of every title', async (_name, q, pastProbe) => {
+      const bounds = { window: SEARCH_WINDOW, candidates: SEARCH_CANDIDATES };
+      expect(titleSearchStart(unlisted, { regionCode: PROVINCE, text: q, limit: 21 }, bounds)).toBe('probe');
+      const expected = await bruteForce('province_code', PROVINCE, q);
+      expect(expected.length > SEARCH_PROBE).toBe(pastProbe);
+      expect(await search(PROVINCE, q, 100)).toEqual(expected);
+      expect(await search(PROVINCE, q, 7, '', 3)).toEqual(expected.slice(0, 21));
+    });
   });
 
   it('has data in the shapes each path needs', async () => {

@@ -3,7 +3,7 @@ import { Db, Queryable, timestampKeySql } from '@sunshine/core';
 
 import { ContentBundle, contentBundleColumns } from '../content.repository';
 import { D_COLUMNS, DisclosureRow, R_COLUMNS_APART, revisionOf, RevisionRow } from '../disclosures.repository';
-import { titleIndexFirst, TitleStatistics } from './title-statistics';
+import { TitleSearchStart, titleSearchStart, TitleStatistics } from './title-statistics';
 
 export interface ListFilter {
   /** The ancestor column matching the region's level, and the region's code. */
@@ -78,6 +78,8 @@ const COLUMNS = `d.id, d.region_code::text, d.category, d.period, d.title, d.pub
 export const SEARCH_WINDOW = 1000;
 /** Matches the title index path sorts at most; a word with more is common enough to walk the region's newest rows for. */
 export const SEARCH_CANDIDATES = 5000;
+/** Matches the title index is asked for at most before the newest rows, for a word the statistics do not list. */
+export const SEARCH_PROBE = 200;
 
 /** A statement and its parameters. */
 export interface Statement {
@@ -164,13 +166,13 @@ export const publicListSql = {
   /**
    * The subtree's rows whose title holds the word's character pairs, found in the GIN title index
    * (the region's term and the pairs together) by `disclosure_title_matches` (published rows only,
-   * up to SEARCH_CANDIDATES + 1), then checked and sorted; each row with `candidates`, the number of
-   * index matches before the checks. The index is asked through that function because `disclosure`
-   * is under row-level security and the index's operator is not leakproof (migration
-   * 1764877000000-row-security-disclosure). Past SEARCH_CANDIDATES matches, rows come back unchecked
-   * so that `candidates` reaches the caller, who turns to the region's walk.
+   * up to `cap` + 1), then checked and sorted; each row with `candidates`, the number of index
+   * matches before the checks. The index is asked through that function because `disclosure` is
+   * under row-level security and the index's operator is not leakproof (migration
+   * 1764877000000-row-security-disclosure). Past `cap` matches, rows come back unchecked so that
+   * `candidates` reaches the caller, who turns to another path.
    */
-  titleIndex(f: ListFilter & { text: string }, params: unknown[] = []): Statement {
+  titleIndex(f: ListFilter & { text: string }, params: unknown[] = [], cap = SEARCH_CANDIDATES): Statement {
     const c = new Conditions([...params]);
     const region = c.param(f.regionCode);
     const limit = c.param(f.limit);
@@ -180,8 +182,8 @@ export const publicListSql = {
     return {
       sql: `SELECT ${COLUMNS}, d.candidates
        FROM (SELECT m.*, count(*) OVER ()::int AS candidates
-             FROM disclosure_title_matches(${region}::bigint, ${query}, ${SEARCH_CANDIDATES + 1}) m) d
-       WHERE d.candidates > ${SEARCH_CANDIDATES} OR (${c.sql})
+             FROM disclosure_title_matches(${region}::bigint, ${query}, ${cap + 1}) m) d
+       WHERE d.candidates > ${cap} OR (${c.sql})
        ORDER BY d.published_at DESC, d.id DESC LIMIT ${limit}`,
       params: c.params,
     };
@@ -221,6 +223,16 @@ export function withContentVersion({ sql, params }: Statement, regionCode: strin
   };
 }
 
+/**
+ * A title search's first statement: the title index alone (`titleIndex`), capped at SEARCH_PROBE
+ * for a probe, or the newest rows first (`search`). Each carries `candidates` on the index's rows.
+ */
+function firstStep(f: ListFilter & { text: string }, start: TitleSearchStart): Statement {
+  if (start === 'index') return publicListSql.titleIndex(f);
+  if (start === 'probe') return publicListSql.titleIndex(f, [], SEARCH_PROBE);
+  return publicListSql.search(f);
+}
+
 /** Whether the list asks for more than a region's newest rows (its cost then depends on the filters). */
 const filtered = (f: ListFilter): boolean => Boolean(f.text || f.category || f.fromPeriodStart || f.toPeriodEnd);
 
@@ -254,7 +266,8 @@ export interface VersionedList {
  * costs a few page reads), and walks the region's index without a window only for a word with more
  * than SEARCH_CANDIDATES matches none of which is among the newest — the statement timeout bounds that.
  * When the title index's statistics say the word is too rare for the window to fill the page, the
- * search asks the index first and skips the window (`firstStep`).
+ * search asks the index first and skips the window; for a word they do not list, it asks the index
+ * for at most SEARCH_PROBE matches before the window (`titleSearchStart`).
  */
 @Injectable()
 export class PublicRepository {
@@ -269,8 +282,10 @@ export class PublicRepository {
     // Filters can make the walk long (a period with no rows reads the whole level): under the timeout.
     if (!f.text) return this.db.bounded(f.timeoutMs, (q) => run(q, publicListSql.walk(f)));
     const search = { ...f, text: f.text };
-    const first = await this.firstStep(search);
-    return this.db.bounded(f.timeoutMs, async (q) => this.afterFirstStep(q, search, await run(q, first)));
+    const start = await this.start(search);
+    return this.db.bounded(f.timeoutMs, async (q) =>
+      this.afterFirstStep(q, search, start, await run(q, firstStep(search, start))),
+    );
   }
 
   /**
@@ -283,33 +298,37 @@ export class PublicRepository {
     if (!filtered(f)) return versioned(this.db, publicListSql.walk(f), f.regionCode);
     if (!f.text) return this.db.bounded(f.timeoutMs, (q) => versioned(q, publicListSql.walk(f), f.regionCode));
     const search = { ...f, text: f.text };
-    const first = await this.firstStep(search);
+    const start = await this.start(search);
     return this.db.bounded(f.timeoutMs, async (q) => {
-      const { rows, contentVersion } = await versioned<SearchRow>(q, first, f.regionCode);
-      return { rows: await this.afterFirstStep(q, search, rows), contentVersion };
+      const { rows, contentVersion } = await versioned<SearchRow>(q, firstStep(search, start), f.regionCode);
+      return { rows: await this.afterFirstStep(q, search, start, rows), contentVersion };
     });
   }
 
-  /**
-   * A title search's first statement: the title index alone (`titleIndex`) when its statistics say
-   * the word is too rare for the region's newest rows to fill the page and few enough in the region
-   * for the index, else the newest rows first (`search`). Both carry `candidates` on the index's rows.
-   */
-  private async firstStep(f: ListFilter & { text: string }): Promise<Statement> {
+  /** How a title search starts, from the title index's statistics (the newest rows first without them). */
+  private async start(f: ListFilter & { text: string }): Promise<TitleSearchStart> {
     const stats = await this.titles.get();
-    const indexFirst =
-      stats !== null && titleIndexFirst(stats, f, { window: SEARCH_WINDOW, candidates: SEARCH_CANDIDATES });
-    return indexFirst ? publicListSql.titleIndex(f) : publicListSql.search(f);
+    return stats === null
+      ? 'window'
+      : titleSearchStart(stats, f, { window: SEARCH_WINDOW, candidates: SEARCH_CANDIDATES });
   }
 
   /**
-   * The rows of a title search from its first step (`firstStep`): the window's, the index's when it
-   * found at most SEARCH_CANDIDATES matches, else the region's whole walk (a word common in the
-   * subtree but absent from its newest rows, or more common than the statistics said: a second
-   * statement).
+   * The rows of a title search from its first step (`firstStep`): the probe's when it found at most
+   * SEARCH_PROBE matches, else the newest rows' (a second statement, `search`); the window's; the
+   * index's when it found at most SEARCH_CANDIDATES matches, else the region's whole walk (a word
+   * common in the subtree but absent from its newest rows, or more common than the statistics
+   * said: another statement).
    */
-  private async afterFirstStep(q: Queryable, f: ListFilter & { text: string }, rows: SearchRow[]): Promise<ListRow[]> {
+  private async afterFirstStep(
+    q: Queryable,
+    f: ListFilter & { text: string },
+    start: TitleSearchStart,
+    rows: SearchRow[],
+  ): Promise<ListRow[]> {
     const candidates = rows[0]?.candidates ?? null;
+    if (start === 'probe' && candidates !== null && candidates > SEARCH_PROBE)
+      return this.afterFirstStep(q, f, 'window', await run(q, publicListSql.search(f)));
     if (candidates !== null && candidates > SEARCH_CANDIDATES) return run(q, publicListSql.walk(f));
     return rows.map(({ candidates: _, ...row }) => row);
   }

@@ -1,4 +1,4 @@
-import { expectedMatches, searchTerms, titleIndexFirst, TitleTermStatistics } from './title-statistics';
+import { expectedMatches, searchTerms, titleSearchStart, TitleTermStatistics } from './title-statistics';
 
 const PROVINCE = '210000000000';
 const COUNTY = '210102000000';
@@ -39,36 +39,50 @@ describe(expectedMatches.name, () => {
       regionRows: 36_800,
       wordShare: 0.3,
       matches: 36_800 * 0.3,
+      listed: true,
     });
-    expect(expectedMatches(stats, PROVINCE, '不存在')).toMatchObject({ regionRows: 3_680_000, wordShare: 0.0001 });
+    expect(expectedMatches(stats, PROVINCE, '不存在')).toMatchObject({
+      regionRows: 3_680_000,
+      wordShare: 0.0001,
+      listed: false,
+    });
     // A township, too small to be listed: at most the rarest share of the rows.
     expect(expectedMatches(stats, '210102001000', '公开').regionRows).toBeCloseTo(368);
   });
 });
 
-describe(titleIndexFirst.name, () => {
+describe(titleSearchStart.name, () => {
   const search = (regionCode: string, text: string, limit = 21) => ({ regionCode, text, limit });
 
   it('asks the index first for a word too rare for the newest rows and few enough in the region', () => {
-    expect(titleIndexFirst(stats, search(PROVINCE, '不存在的词'), BOUNDS)).toBe(true); // 368 expected
-    expect(titleIndexFirst(stats, search(COUNTY, '李屯'), BOUNDS)).toBe(true);
+    expect(titleSearchStart(stats, search(PROVINCE, '不存在的词'), BOUNDS)).toBe('index'); // 368 expected
+    expect(titleSearchStart(stats, search(COUNTY, '李屯'), BOUNDS)).toBe('index');
   });
 
   it('reads the newest rows first for a word common enough to fill the page among them', () => {
-    expect(titleIndexFirst(stats, search(PROVINCE, '公开'), BOUNDS)).toBe(false);
-    expect(titleIndexFirst(stats, search(COUNTY, '财务'), BOUNDS)).toBe(false);
+    expect(titleSearchStart(stats, search(PROVINCE, '公开'), BOUNDS)).toBe('window');
+    expect(titleSearchStart(stats, search(COUNTY, '财务'), BOUNDS)).toBe('window');
   });
 
-  it('reads the newest rows first for a word too common in the region for the index to answer alone', () => {
+  it('reads the newest rows first for a listed word too common in the region for the index to answer alone', () => {
     const province = { ...stats, shares: new Map([...stats.shares, ['李屯', 0.005]]) };
     // 0.5 % of the newest 1,000 rows is 5 (too few for the page), but 18,400 in the province.
-    expect(titleIndexFirst(province, search(PROVINCE, '李屯'), BOUNDS)).toBe(false);
-    expect(titleIndexFirst(province, search(COUNTY, '李屯'), BOUNDS)).toBe(true);
+    expect(titleSearchStart(province, search(PROVINCE, '李屯'), BOUNDS)).toBe('window');
+    expect(titleSearchStart(province, search(COUNTY, '李屯'), BOUNDS)).toBe('index');
+  });
+
+  it('probes the index first for a word not listed whose bound is too many for the index alone', () => {
+    // Not listed: at most the rarest share, 0.2 %, of 3.68 M rows (7,360 > 5,000); likely far fewer.
+    const rarer = { ...stats, rarest: 0.002 };
+    expect(titleSearchStart(rarer, search(PROVINCE, '不存在的词'), BOUNDS)).toBe('probe');
+    // One of its pairs listed and common does not make it listed: its rarest pair is not.
+    expect(titleSearchStart(rarer, search(PROVINCE, '公开不存在'), BOUNDS)).toBe('probe');
+    expect(titleSearchStart(rarer, search(COUNTY, '不存在的词'), BOUNDS)).toBe('index');
   });
 
   it('weighs the page size: a larger page needs more matches than the window is expected to hold', () => {
     const common = { ...stats, shares: new Map([...stats.shares, ['稀有', 0.01]]) };
-    expect(titleIndexFirst(common, search(COUNTY, '稀有', 8), BOUNDS)).toBe(false); // 10 expected ≥ 8
-    expect(titleIndexFirst(common, search(COUNTY, '稀有', 101), BOUNDS)).toBe(true); // 10 expected < 101
+    expect(titleSearchStart(common, search(COUNTY, '稀有', 8), BOUNDS)).toBe('window'); // 10 expected ≥ 8
+    expect(titleSearchStart(common, search(COUNTY, '稀有', 101), BOUNDS)).toBe('index'); // 10 expected < 101
   });
 });

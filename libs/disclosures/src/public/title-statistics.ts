@@ -25,32 +25,41 @@ export function searchTerms(regionCode: string, text: string): { region: string;
 /**
  * The rows of the region and, of them, the expected matches of the word, from the statistics: a
  * term left out counts as the rarest one listed (an upper bound), a word as its rarest term, the
- * word as independent of the region.
+ * word as independent of the region. `listed`: whether every term of the word is listed (the
+ * expectation is a measure, not a bound).
  */
 export function expectedMatches(
   stats: TitleTermStatistics,
   regionCode: string,
   text: string,
-): { regionRows: number; wordShare: number; matches: number } {
+): { regionRows: number; wordShare: number; matches: number; listed: boolean } {
   const share = (term: string) => stats.shares.get(term) ?? stats.rarest;
   const { region, word } = searchTerms(regionCode, text);
   const regionRows = stats.rows * share(region);
   const wordShare = Math.min(...word.map(share));
-  return { regionRows, wordShare, matches: regionRows * wordShare };
+  return { regionRows, wordShare, matches: regionRows * wordShare, listed: word.every((t) => stats.shares.has(t)) };
 }
 
 /**
- * Whether a title search should ask the title index first, skipping the region's `window` newest
- * rows: when the word is expected to be too rare for that window to hold `limit` matches, and few
- * enough in the region (at most `candidates`) for the index to answer alone.
+ * How a title search starts:
+ * - `index`: the title index alone, when the word is expected to be too rare for the region's
+ *   `window` newest rows to hold `limit` matches, and few enough in the region (at most
+ *   `candidates`) for the index to answer alone;
+ * - `probe`: else, for a word with a term the statistics do not list (rarer than any listed when
+ *   they were taken, or new since), the title index capped at `probe` matches first: a missing or
+ *   rare word is answered at once, and a word past the cap goes on as `window`;
+ * - `window`: the region's newest rows first, then the index.
  */
-export function titleIndexFirst(
+export type TitleSearchStart = 'index' | 'probe' | 'window';
+
+export function titleSearchStart(
   stats: TitleTermStatistics,
   search: { regionCode: string; text: string; limit: number },
   bounds: { window: number; candidates: number },
-): boolean {
-  const { wordShare, matches } = expectedMatches(stats, search.regionCode, search.text);
-  return wordShare * bounds.window < search.limit && matches <= bounds.candidates;
+): TitleSearchStart {
+  const { wordShare, matches, listed } = expectedMatches(stats, search.regionCode, search.text);
+  if (wordShare * bounds.window < search.limit && matches <= bounds.candidates) return 'index';
+  return listed ? 'window' : 'probe';
 }
 
 /** How long statistics once read are used before they are read again (ANALYZE runs when autovacuum decides). */
