@@ -7,8 +7,9 @@
  * two servers alternating (ABBA) so that drift on a noisy machine hits both alike. The first route
  * reads no table under row-level security: its ratio shows how far two processes of the same app
  * differ on this machine. Next to the latency, the CPU per request that each server and its
- * PostgreSQL backends spent (from /proc, where the database runs on this machine: ServerCpu), which
- * the machine's other load moves less. BENCH_ONLY keeps the routes whose names contain it.
+ * PostgreSQL backends spent, and the backends' share of it (from /proc, where the database runs on
+ * this machine: ServerCpu), which the machine's other load moves less. BENCH_ONLY keeps the routes
+ * whose names contain it.
  */
 import path from 'node:path';
 
@@ -99,13 +100,13 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
         `autocannon, ${SECONDS} s per server per route in ${ROUNDS} alternating rounds\n`,
     );
     console.log(
-      '| route | none: req/s, p50 / p99 ms | row-level security: req/s, p50 / p99 ms | latency ratio (mean) | CPU per request (app and its backends), none → RLS µs | target ≤ 1.10 |',
+      '| route | none: req/s, p50 / p99 ms | row-level security: req/s, p50 / p99 ms | latency ratio (mean) | CPU per request (app and its backends), none → RLS µs | of which the backends | target ≤ 1.10 |',
     );
-    console.log('| --- | --- | --- | ---: | --- | --- |');
+    console.log('| --- | --- | --- | ---: | --- | --- | --- |');
     for (const route of selected(routes)) {
       const headers = route.as ? headersOf[route.as] : undefined;
       const runs = { floor: [] as RawLoadResult[], app: [] as RawLoadResult[] };
-      const cpu = { floor: 0, app: 0 };
+      const cpu = { floor: { process: 0, database: 0 }, app: { process: 0, database: 0 } };
       for (const who of ['floor', 'app'] as const) {
         const res = await fetch(servers[who].url + route.path, { headers });
         if (res.status !== 200) throw new Error(`${route.name}: ${who} replied ${res.status} ${await res.text()}`);
@@ -117,7 +118,11 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
           const before = await cpuOf[who]?.sample();
           runs[who].push(await load.run(servers[who].url + route.path, SECONDS / ROUNDS, headers));
           const after = await cpuOf[who]?.sample();
-          if (before && after) cpu[who] += ServerCpu.spent(before, after);
+          const spent = before && after ? cpuOf[who]?.spentApart(before, after) : undefined;
+          if (spent) {
+            cpu[who].process += spent.process;
+            cpu[who].database += spent.database;
+          }
         }
       }
       const floor = summarise(servers.floor.url + route.path, runs.floor);
@@ -127,14 +132,18 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
       // At a fixed number of connections, the mean latency is their number over the throughput.
       const ratio = floor.rps / app.rps;
       const figures = (m: typeof app) => `${m.rps.toFixed(0)}, ${m.p50} / ${m.p99}`;
-      const perRequest = (who: 'floor' | 'app') =>
-        (cpu[who] * 1e6) / runs[who].reduce((n, r) => n + r.totalCompletedRequests, 0);
-      const cpuFigures =
-        cpuOf.floor && cpuOf.app
-          ? `${perRequest('floor').toFixed(0)} → ${perRequest('app').toFixed(0)} (${(perRequest('app') / perRequest('floor')).toFixed(2)}×)`
-          : 'n/a (no backend of this server found on this machine)';
+      const perRequest = (who: 'floor' | 'app', part?: 'database') =>
+        ((part ? cpu[who][part] : cpu[who].process + cpu[who].database) * 1e6) /
+        runs[who].reduce((n, r) => n + r.totalCompletedRequests, 0);
+      const measured = cpuOf.floor && cpuOf.app;
+      const cpuFigures = measured
+        ? `${perRequest('floor').toFixed(0)} → ${perRequest('app').toFixed(0)} (${(perRequest('app') / perRequest('floor')).toFixed(2)}×)`
+        : 'n/a (no backend of this server found on this machine)';
+      const backends = measured
+        ? `${perRequest('floor', 'database').toFixed(0)} → ${perRequest('app', 'database').toFixed(0)}`
+        : 'n/a';
       console.log(
-        `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${cpuFigures} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
+        `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${cpuFigures} | ${backends} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
       );
     }
   } finally {
