@@ -141,7 +141,7 @@ export class LoadGenerator {
     url: string,
     seconds: number,
     headers?: Record<string, string>,
-    request?: Pick<LoadOptions, 'method' | 'body' | 'flow'>,
+    request?: Pick<LoadOptions, 'method' | 'body' | 'flow'> & Partial<Pick<LoadOptions, 'connections'>>,
   ): Promise<RawLoadResult> {
     const id = this.nextId++;
     const options: LoadOptions = {

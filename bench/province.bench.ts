@@ -22,7 +22,8 @@
  *   (bench/floor/), no guards, interceptors or ORM, each handler the fewest statements a careful
  *   hand-written one needs (one for a read; regions held in memory).
  * Before loading, every read is checked to reply the same JSON on both. Load: autocannon in a
- * worker thread, BENCH_CONNECTIONS (16) connections over loopback, BENCH_SECONDS (10) per server
+ * worker thread, BENCH_CONNECTIONS (16) connections over loopback (sign-in: as many as the app
+ * checks passwords at once, 2), BENCH_SECONDS (10) per server
  * per round, BENCH_ROUNDS (3) rounds alternating app and floor (ABBA), after BENCH_WARMUP (1) s
  * each; figures are medians of the rounds. Each case also times its main statement alone with
  * EXPLAIN (ANALYZE), median of BENCH_EXPLAIN_RUNS (20). Writes create bench accounts
@@ -42,7 +43,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
-import { PasswordHasher } from '@sunshine/access';
+import { PASSWORD_LANES, PasswordHasher } from '@sunshine/access';
 import { dataSourceOptions, validateConfig } from '@sunshine/core';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -51,7 +52,7 @@ import { parseCommandLine } from '../scripts/command-line';
 import { AppProcess, serverEnv } from './app-process';
 import { signIn as signInAs, upsertAccount } from './bench-accounts';
 import { LoadGenerator, numberSetting, summarise } from './harness';
-import type { LoadOptions, RawLoadResult } from './load.types';
+import type { RawLoadResult } from './load.types';
 import { loadSampleData } from './sample-data';
 import { roleOf, ServerCpu } from './server-cpu';
 
@@ -704,7 +705,7 @@ async function main(): Promise<void> {
       const runs: Record<'app' | 'floor', RawLoadResult[]> = { app: [], floor: [] };
       const requestOf = async (s: Server, seconds: number) => {
         const headers: Record<string, string> = c.as ? await signIn(app, c.as) : {};
-        let request: Pick<LoadOptions, 'method' | 'body' | 'flow'> | undefined;
+        let request: Parameters<LoadGenerator['run']>[3];
         if (c.ifNoneMatch) {
           const res = await fetch(s.url + c.path);
           await res.arrayBuffer();
@@ -713,7 +714,12 @@ async function main(): Promise<void> {
           const bodies = Array.from({ length: SIGN_IN_ACCOUNTS }, (_, i) =>
             JSON.stringify({ login: `bench-province-signin-${i + 1}`, password: PASSWORD }),
           );
-          request = { flow: { kind: 'each-body', path: c.path, bodies } };
+          // As many connections as sign-in checks passwords at once: more only queue for scrypt (a
+          // full queue answers 503) and outlast autocannon's timeout, on both sides.
+          request = {
+            flow: { kind: 'each-body', path: c.path, bodies },
+            connections: PASSWORD_LANES.sign_in.concurrency,
+          };
         } else if (c.draftAndSubmit) {
           request = {
             flow: {
