@@ -140,6 +140,20 @@ describe('Query plans', () => {
     expect(routes.size).toBeGreaterThanOrEqual(MIN_ROUTES);
   });
 
+  it('no request path reads the region table alone: regions are reference data, answered from memory', () => {
+    // A statement whose only table is `region` looks regions up per request; joined to other tables
+    // (a set of child regions with their rollups, say) it is part of the request's one read. The name
+    // search is the one exception: it asks the names' trigram index, which the tree in memory has not.
+    const lookups = capture.statements
+      .filter((s) => s.route !== 'GET /api/v1/regions/search')
+      .filter((s) => {
+        const tables = new Set([...s.sql.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)/gi)].map((m) => m[1].toLowerCase()));
+        return tables.size === 1 && tables.has('region');
+      })
+      .map((s) => `${s.route}: ${normaliseSql(s.sql).slice(0, 120)}`);
+    expect([...new Set(lookups)]).toEqual([]);
+  });
+
   it('flags a planted query that no index serves, and passes its indexed twin', async () => {
     const planted = `SELECT id, title FROM disclosure WHERE lower(title) = $1`;
     await expect(seqScannedLargeTables(explainer, planted, ['村务公开'])).resolves.toEqual(['disclosure']);

@@ -4,6 +4,7 @@ import { Clock } from '@sunshine/core';
 import { SignedIn, signedIn } from './support/accounts';
 import { COUNTY, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE } from './support/disclosures';
 import { authed, expectProblem } from './support/http';
+import { QueryCapture } from './support/query-capture';
 import { StatsFactory } from './support/statistics';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -136,6 +137,24 @@ describe('Statistics per region subtree, from the rollups', () => {
       400,
       'VALIDATION_FAILED',
     );
+  });
+
+  it('reads the region from memory: a dashboard is the session check and one read of the rollup rows', async () => {
+    await stats(provincial, PROVINCE).expect(200); // the tree is in memory from here on
+    const capture = QueryCapture.install(sut.app);
+    try {
+      for (const code of [PROVINCE, COUNTY, VILLAGE]) {
+        await stats(provincial, code).expect(200);
+        const sql = capture.statements.splice(0).map((s) => s.sql);
+        expect(sql).toHaveLength(2);
+        expect(sql[1]).toMatch(/FROM stats_(village|region)_month/);
+        expect(sql.filter((text) => /\b(FROM|JOIN) region\b/.test(text))).toEqual([]);
+      }
+      expectProblem(await stats(provincial, '210102001999'), 404, 'REGION_NOT_FOUND');
+      expect(capture.statements.splice(0)).toHaveLength(1); // the session check
+    } finally {
+      capture.uninstall();
+    }
   });
 
   it('follows later writes after the next rollup run', async () => {

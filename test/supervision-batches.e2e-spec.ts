@@ -132,6 +132,7 @@ describe('Supervision batches', () => {
       [OTHER_CITY_TOWNSHIP, '不在本县', '', '中', ''],
       [VILLAGE, '', '', '紧急', '2026-13-01'],
       [SIBLING_VILLAGE, '含个人信息', '联系人手机13912345678', '', ''],
+      [`${COUNTY.slice(0, 6)}001999`, '本县没有的村', '', '', ''],
     ]);
     const refused = await upload(supervisor, bad);
     expectProblem(refused, 422, 'BATCH_UPLOAD_REJECTED');
@@ -144,6 +145,7 @@ describe('Supervision batches', () => {
         'row 5 severity',
         'row 5 dueOn',
         'row 6 description',
+        'row 7 regionCode',
       ]),
     );
     expect(fields.some((f) => f.startsWith('row 2 '))).toBe(false);

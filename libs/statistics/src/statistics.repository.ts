@@ -20,11 +20,6 @@ const source = (level: number) =>
 export class StatisticsRepository {
   constructor(private readonly db: Db) {}
 
-  async region(code: string): Promise<{ code: string; name: string; level: number } | null> {
-    const [row] = await this.db.query(`SELECT code::text, name, level FROM region WHERE code = $1`, [code]);
-    return row ?? null;
-  }
-
   /**
    * The region's rollup rows of the months `from`..`to` (`YYYY-MM-01`), one per month that has one:
    * a primary-key range, no aggregation (the service adds them up).

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RegionTreeStore } from '@sunshine/regions';
 
 import { ChildrenStatisticsDto, RegionStatisticsDto } from './dto/statistics.dto';
 import { shiftMonth } from './rollup/statistics-rollup.repository';
@@ -31,7 +32,10 @@ export function sumCounters(rows: readonly CountersRow[]): CountersRow {
 /** Statistics of a region subtree, read from the rollups (see README "Statistics"). */
 @Injectable()
 export class StatisticsService {
-  constructor(private readonly stats: StatisticsRepository) {}
+  constructor(
+    private readonly stats: StatisticsRepository,
+    private readonly regions: RegionTreeStore,
+  ) {}
 
   async forRegion(code: string, from: string, to: string): Promise<RegionStatisticsDto> {
     const months = this.range(from, to);
@@ -76,8 +80,9 @@ export class StatisticsService {
     };
   }
 
+  /** The region from the tree in memory (reference data: no statement). */
   private async findRegion(code: string) {
-    const region = await this.stats.region(code);
+    const region = (await this.regions.tree()).find(code);
     if (!region) throw statisticsError(StatisticsErrorCode.RegionNotFound, `No region ${code}.`);
     return region;
   }

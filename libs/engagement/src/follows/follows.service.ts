@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '@sunshine/access';
 import { Clock, Db } from '@sunshine/core';
+import { RegionsService } from '@sunshine/regions';
 
 import { FollowsDto } from './dto/follow.dto';
 import { followError, FollowErrorCode, MAX_FOLLOWS } from './follows.errors';
@@ -23,6 +24,7 @@ export class FollowsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly regions: RegionsService,
   ) {}
 
   async list(principal: Principal): Promise<FollowsDto> {
@@ -47,10 +49,9 @@ export class FollowsService {
   }
 
   async followRegion(principal: Principal, code: string): Promise<void> {
+    await this.mustExist(code);
     await this.db.transaction(async () => {
       await this.lockUser(principal.userId);
-      const [region] = await this.db.query<unknown[]>(`SELECT 1 FROM region WHERE code = $1`, [code]);
-      if (!region) throw followError(FollowErrorCode.RegionNotFound);
       if (this.isHome(principal, code)) {
         await this.db.query(`DELETE FROM region_follow WHERE user_id = $1 AND region_code = $2`, [
           principal.userId,
@@ -72,10 +73,9 @@ export class FollowsService {
   }
 
   async unfollowRegion(principal: Principal, code: string): Promise<void> {
+    await this.mustExist(code);
     await this.db.transaction(async () => {
       await this.lockUser(principal.userId);
-      const [region] = await this.db.query<unknown[]>(`SELECT 1 FROM region WHERE code = $1`, [code]);
-      if (!region) throw followError(FollowErrorCode.RegionNotFound);
       if (this.isHome(principal, code)) {
         await this.db.query(
           `INSERT INTO region_follow (user_id, region_code, following, created_at) VALUES ($1, $2, false, $3)
@@ -119,6 +119,11 @@ export class FollowsService {
       principal.userId,
       complaintId,
     ]);
+  }
+
+  /** A region from the tree in memory (reference data: no statement). */
+  private async mustExist(code: string): Promise<void> {
+    if (!(await this.regions.exists(code))) throw followError(FollowErrorCode.RegionNotFound);
   }
 
   private isHome(principal: Principal, code: string): boolean {

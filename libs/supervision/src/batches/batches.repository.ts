@@ -120,13 +120,4 @@ export class BatchesRepository {
       params,
     );
   }
-
-  /** Which of `codes` are regions inside `within` (one query for a whole upload). */
-  async regionsInside(codes: string[], within: RegionRange): Promise<Set<string>> {
-    const rows: { code: string }[] = await this.db.query(
-      `SELECT code::text FROM region WHERE code = ANY ($1::bigint[]) AND code BETWEEN $2::bigint AND $3::bigint`,
-      [codes, within.from, within.to],
-    );
-    return new Set(rows.map((r) => r.code));
-  }
 }
