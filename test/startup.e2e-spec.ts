@@ -104,6 +104,9 @@ describe('API process start', () => {
   it(
     'reports a port in use as a start failure: one plain fatal line, no "started" or "listening" line, the embedded PostgreSQL stopped, exit 1',
     async () => {
+      // An API of an earlier test that failed before stopping it would hold the port (and its cluster).
+      for (const api of apis) api.child.kill('SIGTERM');
+      await Promise.all(apis.map((api) => api.exited));
       const holder = await hold(setup.port);
       try {
         const api = start();
