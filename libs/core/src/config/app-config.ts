@@ -170,6 +170,17 @@ export class AppConfig {
   @IsInt()
   PUBLIC_STATEMENT_TIMEOUT_MS = 3000;
 
+  /**
+   * Rows of a region, newest first, that a filtered public list (category, period, or a title word
+   * too common for the title index) reads at most for one page: a page that found fewer than its
+   * limit in them ends there, with a cursor to go on from.
+   */
+  @Transform(toInt)
+  @Min(10)
+  @Max(1000000)
+  @IsInt()
+  PUBLIC_LIST_SCAN_ROWS = 20000;
+
   /** Open-data exports streaming at once, each on a connection of their own pool; beyond: 503 with Retry-After. */
   @Transform(toInt)
   @Min(1)

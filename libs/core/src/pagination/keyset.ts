@@ -1,4 +1,4 @@
-import { CursorKey, CursorValues, decodeCursor, fitsCursorShape } from './cursor';
+import { CursorKey, CursorValues, decodeCursor, encodeCursor, fitsCursorShape } from './cursor';
 import { Page, toPage } from './page';
 
 /**
@@ -15,18 +15,19 @@ export class Keyset<V extends CursorValues> {
     return cursor ? (decodeCursor(cursor, this.shape) as V) : undefined;
   }
 
-  /** A page from `limit + 1` rows ordered by the keyset; `keyOf` gives a row's position. */
-  page<R, T>(rows: R[], limit: number, keyOf: (row: R) => V, map: (row: R) => T): Page<T> {
-    return toPage(
-      rows,
-      limit,
-      (row) => {
-        const key = keyOf(row);
-        if (!fitsCursorShape(key, this.shape))
-          throw new Error(`keyset position ${JSON.stringify(key)} does not fit its declared shape`);
-        return key;
-      },
-      map,
-    );
+  /**
+   * A page from `limit + 1` rows ordered by the keyset; `keyOf` gives a row's position. `resume`:
+   * where the reading stopped when it stopped before the end with fewer rows than the limit (the
+   * page then ends early, with a cursor from there).
+   */
+  page<R, T>(rows: R[], limit: number, keyOf: (row: R) => V, map: (row: R) => T, resume?: V): Page<T> {
+    const page = toPage(rows, limit, (row) => this.checked(keyOf(row)), map);
+    return resume && page.nextCursor === null ? { ...page, nextCursor: encodeCursor(this.checked(resume)) } : page;
+  }
+
+  private checked(key: V): V {
+    if (!fitsCursorShape(key, this.shape))
+      throw new Error(`keyset position ${JSON.stringify(key)} does not fit its declared shape`);
+    return key;
   }
 }

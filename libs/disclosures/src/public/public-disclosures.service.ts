@@ -56,14 +56,15 @@ export class PublicDisclosuresService {
   /**
    * A page of the region's published disclosures, newest first: the region's level from memory,
    * then one statement (without filters) that also reads the content version, reported to
-   * `onVersion` for the reply's ETag.
+   * `onVersion` for the reply's ETag. A filtered page reads at most PUBLIC_LIST_SCAN_ROWS rows and
+   * may end before its limit, even empty, with a cursor from where it stopped.
    */
   async list(query: ListQuery, onVersion: (version: string) => void = () => undefined): Promise<PublicListPageDto> {
     const level = await this.regions.levelOf(query.region);
     if (level === null)
       throw disclosureError(DisclosureErrorCode.RegionNotFound, `There is no region ${query.region}.`);
     const before = LIST_KEYSET.decode(query.cursor);
-    const { rows, contentVersion } = await this.reads.listWithVersion({
+    const { rows, contentVersion, resume } = await this.reads.listWithVersion({
       column: LEVEL_COLUMN[level],
       regionCode: query.region,
       category: query.category,
@@ -73,9 +74,10 @@ export class PublicDisclosuresService {
       before,
       limit: query.limit + 1,
       timeoutMs: this.config.PUBLIC_STATEMENT_TIMEOUT_MS,
+      scanRows: this.config.PUBLIC_LIST_SCAN_ROWS,
     });
     onVersion(await this.regions.contentVersion(contentVersion));
-    return LIST_KEYSET.page(rows, query.limit, (r) => [r.published_key, r.id], publicListItem);
+    return LIST_KEYSET.page(rows, query.limit, (r) => [r.published_key, r.id], publicListItem, resume);
   }
 
   /** A published or withdrawn disclosure with its current revision and the list of its revisions. */

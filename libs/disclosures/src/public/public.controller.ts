@@ -50,7 +50,14 @@ export class PublicController {
 
   @Get('disclosures')
   @CachedRead(RegionContentVersion, CacheControl.short, { versionFromHandler: true })
-  @ApiOperation({ summary: 'Published disclosures of a region subtree (village … province), newest first' })
+  @ApiOperation({
+    summary: 'Published disclosures of a region subtree (village … province), newest first',
+    description:
+      'With a category, a period or a title word (`q`), a page reads a bounded stretch of the subtree’s newest ' +
+      'disclosures (PUBLIC_LIST_SCAN_ROWS): when fewer than `limit` of them match, the page ends early — with ' +
+      'fewer items, or none — and its `nextCursor` goes on from where the reading stopped. The list is at its ' +
+      'end only when `nextCursor` is null.',
+  })
   @ApiOkResponse({ type: PublicListPageDto })
   @ApiProblems(400, 404, 503)
   list(@Query() query: DisclosureListQueryDto, @ReadVersion() version: VersionSink): Promise<PublicListPageDto> {

@@ -18,6 +18,8 @@ export interface ListFilter {
   limit: number;
   /** Statement timeout of the read, in ms: past it the query is cancelled (SQLSTATE 57014, a 503). */
   timeoutMs: number;
+  /** Rows a filtered list reads at most (PUBLIC_LIST_SCAN_ROWS); unset, it reads until its page is full. */
+  scanRows?: number;
 }
 
 export interface ListRow {
@@ -143,10 +145,10 @@ export const publicListSql = {
   },
 
   /**
-   * The first `limit` matches among the region's SEARCH_WINDOW newest rows after the cursor: the
-   * newest rows are read one by one and the reading stops at the `limit`-th match.
+   * The first `limit` matches among the region's `window` (SEARCH_WINDOW) newest rows after the
+   * cursor: the newest rows are read one by one and the reading stops at the `limit`-th match.
    */
-  newest(f: ListFilter, params: unknown[] = []): Statement {
+  newest(f: ListFilter, params: unknown[] = [], window = SEARCH_WINDOW): Statement {
     const c = new Conditions([...params]);
     const region = c.param(f.regionCode);
     const limit = c.param(f.limit);
@@ -157,7 +159,7 @@ export const publicListSql = {
     return {
       sql: `SELECT w.id, w.region_code, w.category, w.period, w.title, w.published_at, w.published_revision, w.published_key
        FROM (SELECT ${COLUMNS}, d.period_start, d.period_end FROM disclosure d WHERE ${c.sql}
-             ORDER BY d.published_at DESC, d.id DESC LIMIT ${SEARCH_WINDOW}) w
+             ORDER BY d.published_at DESC, d.id DESC LIMIT ${window}) w
        WHERE ${hits.sql} ORDER BY w.published_at DESC, w.id DESC LIMIT ${limit}`,
       params: hits.params,
     };
@@ -186,6 +188,42 @@ export const publicListSql = {
        WHERE d.candidates > ${cap} OR (${c.sql})
        ORDER BY d.published_at DESC, d.id DESC LIMIT ${limit}`,
       params: c.params,
+    };
+  },
+
+  /**
+   * The position (published key, id) of the region's `rows`-th newest row after the cursor: where a
+   * filtered list that read that many rows stopped. No row when the region has fewer.
+   */
+  stretchEnd(f: ListFilter, rows: number, params: unknown[] = []): Statement {
+    const c = new Conditions([...params]);
+    c.add(`d.status = 'published'`).add(`d.${f.column} = ${c.param(f.regionCode)}`);
+    addKeyset(c, f);
+    return {
+      sql: `SELECT ${timestampKeySql('e.published_at')} AS published_key, e.id FROM (
+         SELECT d.published_at, d.id FROM disclosure d WHERE ${c.sql}
+         ORDER BY d.published_at DESC, d.id DESC OFFSET ${rows - 1} LIMIT 1) e`,
+      params: c.params,
+    };
+  },
+
+  /**
+   * A filtered list that reads at most `scanRows` of the region's newest rows (`newest`) and, only
+   * when fewer than `limit` of them match, where it stopped (`stretchEnd`, gated by a one-time filter
+   * on the page's count): one statement. The row with a null id carries that position
+   * (`stretch_end_key`, `stretch_end_id`).
+   */
+  stretch(f: ListFilter, scanRows: number): Statement {
+    const page = publicListSql.newest(f, [], scanRows);
+    const end = publicListSql.stretchEnd(f, scanRows, page.params);
+    const limit = `$${end.params.length + 1}`;
+    return {
+      sql: `WITH p AS MATERIALIZED (${page.sql})
+       SELECT p.*, NULL::text AS stretch_end_key, NULL::uuid AS stretch_end_id FROM p
+       UNION ALL
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.published_key, e.id
+       FROM (${end.sql}) e WHERE (SELECT count(*) FROM p) < ${limit}`,
+      params: [...end.params, f.limit],
     };
   },
 
@@ -233,6 +271,21 @@ function firstStep(f: ListFilter & { text: string }, start: TitleSearchStart): S
   return publicListSql.search(f);
 }
 
+/** A filtered list's walk of the region's newest rows: at most `scanRows` of them when set (`stretch`). */
+const filteredWalk = (f: ListFilter): Statement =>
+  f.scanRows ? publicListSql.stretch(f, f.scanRows) : publicListSql.walk(f);
+
+type StretchRow = ListRow & { stretch_end_key?: string | null; stretch_end_id?: string | null };
+
+/** The rows of a filtered walk (`filteredWalk`), and where it stopped early if it did. */
+function stretchRows(rows: StretchRow[]): ListRows {
+  const end = rows.find((r) => r.stretch_end_id);
+  return {
+    rows: rows.filter((r) => r.id !== null).map(({ stretch_end_key: _, stretch_end_id: __, ...row }) => row as ListRow),
+    resume: end ? [end.stretch_end_key as string, end.stretch_end_id as string] : undefined,
+  };
+}
+
 /** Whether the list asks for more than a region's newest rows (its cost then depends on the filters). */
 const filtered = (f: ListFilter): boolean => Boolean(f.text || f.category || f.fromPeriodStart || f.toPeriodEnd);
 
@@ -252,9 +305,15 @@ async function versioned<R extends ListRow = ListRow>(
   };
 }
 
-/** A list and the content version of its region, read together (the version labels the reply's ETag). */
-export interface VersionedList {
+/** A list's rows, and where a filtered list that found fewer than its limit stopped reading (`scanRows`). */
+export interface ListRows {
   rows: ListRow[];
+  /** The last row read (published key, id) when the reading stopped before the region's end. */
+  resume?: [string, string];
+}
+
+/** A list and the content version of its region, read together (the version labels the reply's ETag). */
+export interface VersionedList extends ListRows {
   contentVersion: string;
 }
 
@@ -263,8 +322,11 @@ export interface VersionedList {
  * first; with filters or a search it runs under a statement timeout (PUBLIC_STATEMENT_TIMEOUT_MS). A title search is bounded whatever the level and the word:
  * it reads the region's SEARCH_WINDOW newest rows (enough for a common word), else asks the GIN
  * title index for the subtree's rows holding the word's character pairs (a rare or missing word
- * costs a few page reads), and walks the region's index without a window only for a word with more
- * than SEARCH_CANDIDATES matches none of which is among the newest — the statement timeout bounds that.
+ * costs a few page reads), and walks the region's index for a word with more than
+ * SEARCH_CANDIDATES matches none of which is among the newest. Such a walk, and a list with a
+ * category or a period, reads at most `scanRows` (PUBLIC_LIST_SCAN_ROWS) of the region's rows for a
+ * page: a page that found fewer than its limit there ends early, with the position it reached
+ * (`resume`), so that no content makes a read run into the statement timeout.
  * When the title index's statistics say the word is too rare for the window to fill the page, the
  * search asks the index first and skips the window; for a word they do not list, it asks the index
  * for at most SEARCH_PROBE matches before the window (`titleSearchStart`).
@@ -283,8 +345,9 @@ export class PublicRepository {
     if (!f.text) return this.db.bounded(f.timeoutMs, (q) => run(q, publicListSql.walk(f)));
     const search = { ...f, text: f.text };
     const start = await this.start(search);
-    return this.db.bounded(f.timeoutMs, async (q) =>
-      this.afterFirstStep(q, search, start, await run(q, firstStep(search, start))),
+    return this.db.bounded(
+      f.timeoutMs,
+      async (q) => (await this.afterFirstStep(q, search, start, await run(q, firstStep(search, start)))).rows,
     );
   }
 
@@ -296,12 +359,20 @@ export class PublicRepository {
    */
   async listWithVersion(f: ListFilter): Promise<VersionedList> {
     if (!filtered(f)) return versioned(this.db, publicListSql.walk(f), f.regionCode);
-    if (!f.text) return this.db.bounded(f.timeoutMs, (q) => versioned(q, publicListSql.walk(f), f.regionCode));
+    if (!f.text)
+      return this.db.bounded(f.timeoutMs, async (q) => {
+        const rows: (StretchRow & { content_version: string })[] = await run(
+          q,
+          withContentVersion(filteredWalk(f), f.regionCode),
+        );
+        const contentVersion = rows[0]?.content_version ?? '0';
+        return { ...stretchRows(rows.map(({ content_version: _, ...row }) => row)), contentVersion };
+      });
     const search = { ...f, text: f.text };
     const start = await this.start(search);
     return this.db.bounded(f.timeoutMs, async (q) => {
       const { rows, contentVersion } = await versioned<SearchRow>(q, firstStep(search, start), f.regionCode);
-      return { rows: await this.afterFirstStep(q, search, start, rows), contentVersion };
+      return { ...(await this.afterFirstStep(q, search, start, rows)), contentVersion };
     });
   }
 
@@ -316,21 +387,21 @@ export class PublicRepository {
   /**
    * The rows of a title search from its first step (`firstStep`): the probe's when it found at most
    * SEARCH_PROBE matches, else the newest rows' (a second statement, `search`); the window's; the
-   * index's when it found at most SEARCH_CANDIDATES matches, else the region's whole walk (a word
-   * common in the subtree but absent from its newest rows, or more common than the statistics
-   * said: another statement).
+   * index's when it found at most SEARCH_CANDIDATES matches, else a walk of the region's newest
+   * rows (`filteredWalk`; a word common in the subtree but absent from its newest rows, or more
+   * common than the statistics said: another statement).
    */
   private async afterFirstStep(
     q: Queryable,
     f: ListFilter & { text: string },
     start: TitleSearchStart,
     rows: SearchRow[],
-  ): Promise<ListRow[]> {
+  ): Promise<ListRows> {
     const candidates = rows[0]?.candidates ?? null;
     if (start === 'probe' && candidates !== null && candidates > SEARCH_PROBE)
       return this.afterFirstStep(q, f, 'window', await run(q, publicListSql.search(f)));
-    if (candidates !== null && candidates > SEARCH_CANDIDATES) return run(q, publicListSql.walk(f));
-    return rows.map(({ candidates: _, ...row }) => row);
+    if (candidates !== null && candidates > SEARCH_CANDIDATES) return stretchRows(await run(q, filteredWalk(f)));
+    return { rows: rows.map(({ candidates: _, ...row }) => row) };
   }
 
   /**
