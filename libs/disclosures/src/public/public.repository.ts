@@ -275,13 +275,14 @@ function firstStep(f: ListFilter & { text: string }, start: TitleSearchStart): S
 const filteredWalk = (f: ListFilter): Statement =>
   f.scanRows ? publicListSql.stretch(f, f.scanRows) : publicListSql.walk(f);
 
-type StretchRow = ListRow & { stretch_end_key?: string | null; stretch_end_id?: string | null };
+/** The position a filtered walk (`stretch`) carries on its row with a null id when it stopped early. */
+type StretchEnd = { stretch_end_key?: string | null; stretch_end_id?: string | null };
 
-/** The rows of a filtered walk (`filteredWalk`), and where it stopped early if it did. */
-function stretchRows(rows: StretchRow[]): ListRows {
+/** A list statement's rows (any statement of `publicListSql`), and where it stopped early if it did. */
+function stretchRows<R extends ListRow>(rows: (R & StretchEnd)[]): { rows: R[]; resume?: [string, string] } {
   const end = rows.find((r) => r.stretch_end_id);
   return {
-    rows: rows.filter((r) => r.id !== null).map(({ stretch_end_key: _, stretch_end_id: __, ...row }) => row as ListRow),
+    rows: rows.filter((r) => r.id !== null).map(({ stretch_end_key: _, stretch_end_id: __, ...row }) => row as R),
     resume: end ? [end.stretch_end_key as string, end.stretch_end_id as string] : undefined,
   };
 }
@@ -297,11 +298,14 @@ async function versioned<R extends ListRow = ListRow>(
   q: Queryable,
   statement: Statement,
   regionCode: string,
-): Promise<{ rows: R[]; contentVersion: string }> {
-  const rows: (R & { content_version: string })[] = await run(q, withContentVersion(statement, regionCode));
+): Promise<{ rows: R[]; resume?: [string, string]; contentVersion: string }> {
+  const rows: (R & StretchEnd & { content_version: string })[] = await run(
+    q,
+    withContentVersion(statement, regionCode),
+  );
   return {
+    ...stretchRows<R>(rows.map(({ content_version: _, ...row }) => row as unknown as R & StretchEnd)),
     contentVersion: rows[0]?.content_version ?? '0',
-    rows: rows.filter((r) => r.id !== null).map(({ content_version: _, ...row }) => row as unknown as R),
   };
 }
 
@@ -359,15 +363,7 @@ export class PublicRepository {
    */
   async listWithVersion(f: ListFilter): Promise<VersionedList> {
     if (!filtered(f)) return versioned(this.db, publicListSql.walk(f), f.regionCode);
-    if (!f.text)
-      return this.db.bounded(f.timeoutMs, async (q) => {
-        const rows: (StretchRow & { content_version: string })[] = await run(
-          q,
-          withContentVersion(filteredWalk(f), f.regionCode),
-        );
-        const contentVersion = rows[0]?.content_version ?? '0';
-        return { ...stretchRows(rows.map(({ content_version: _, ...row }) => row)), contentVersion };
-      });
+    if (!f.text) return this.db.bounded(f.timeoutMs, (q) => versioned(q, filteredWalk(f), f.regionCode));
     const search = { ...f, text: f.text };
     const start = await this.start(search);
     return this.db.bounded(f.timeoutMs, async (q) => {
