@@ -54,6 +54,7 @@ export * from './pagination/page';
 export * from './redis/redis-connection';
 export * from './reference';
 export * from './spreadsheet';
+export * from './validation/fast-accept';
 export * from './validation/parse-int.pipe';
 export * from './validation/transforms';
 export * from './validation/validation.pipe';

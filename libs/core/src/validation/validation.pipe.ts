@@ -1,7 +1,9 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ValidatorOptions } from 'class-validator';
 
 import { coreError, CoreErrorCode } from '../errors/core.errors';
 import { FieldError } from '../errors/problem';
+import { FastAccept } from './fast-accept';
 
 /**
  * The constraints that say what a field is, checked before those that say how big or which
@@ -33,18 +35,33 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+/** Nest's pipe, which asks FastAccept first and class-validator only for what that does not accept. */
+class FastAcceptValidationPipe extends ValidationPipe {
+  private readonly fast = new FastAccept();
+
+  protected override validate(
+    object: object,
+    options: ValidatorOptions = {},
+  ): Promise<ValidationError[]> | ValidationError[] {
+    return this.fast.accepts(object, options) ? [] : super.validate(object, options);
+  }
+}
+
 /**
  * Rejects unknown fields and converts nothing implicitly: a DTO declares each conversion it accepts
  * (e.g. `@ToInt()` on a query parameter).
  */
+export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) =>
+    coreError(CoreErrorCode.ValidationFailed, 'One or more fields are not valid.', flatten(errors)),
+};
+
+/** The application's validation pipe: VALIDATION_OPTIONS, valid objects recognised by FastAccept. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      coreError(CoreErrorCode.ValidationFailed, 'One or more fields are not valid.', flatten(errors)),
-  });
+  return new FastAcceptValidationPipe(VALIDATION_OPTIONS);
 }
