@@ -278,11 +278,15 @@ const filteredWalk = (f: ListFilter): Statement =>
 /** The position a filtered walk (`stretch`) carries on its row with a null id when it stopped early. */
 type StretchEnd = { stretch_end_key?: string | null; stretch_end_id?: string | null };
 
-/** A list statement's rows (any statement of `publicListSql`), and where it stopped early if it did. */
+/**
+ * A list statement's rows (any statement of `publicListSql`), and where it stopped early if it did.
+ * The rows keep the statement's helper columns (the stretch's end, the content version): they are
+ * not copied without them, as every reply picks its own fields from a row.
+ */
 function stretchRows<R extends ListRow>(rows: (R & StretchEnd)[]): { rows: R[]; resume?: [string, string] } {
   const end = rows.find((r) => r.stretch_end_id);
   return {
-    rows: rows.filter((r) => r.id !== null).map(({ stretch_end_key: _, stretch_end_id: __, ...row }) => row as R),
+    rows: rows.filter((r) => r.id !== null),
     resume: end ? [end.stretch_end_key as string, end.stretch_end_id as string] : undefined,
   };
 }
@@ -304,7 +308,7 @@ async function versioned<R extends ListRow = ListRow>(
     withContentVersion(statement, regionCode),
   );
   return {
-    ...stretchRows<R>(rows.map(({ content_version: _, ...row }) => row as unknown as R & StretchEnd)),
+    ...stretchRows<R>(rows),
     contentVersion: rows[0]?.content_version ?? '0',
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * `*`, or the opaque tags (quoted, without `W/`) of an `If-None-Match` header (RFC 9110 §13.1.2),
@@ -43,6 +43,6 @@ export function readEtag(version: string, url: string, salt: string): string {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : normalizedQuery(url.slice(q + 1));
-  const hash = createHash('sha256').update(salt).update('\n').update(path).update('?').update(query).digest('hex');
-  return `"v${version}-${hash.slice(0, 16)}"`;
+  const digest = hash('sha256', `${salt}\n${path}?${query}`, 'hex');
+  return `"v${version}-${digest.slice(0, 16)}"`;
 }
