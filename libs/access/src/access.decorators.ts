@@ -75,6 +75,7 @@ export function Allow(permission: Permission, target: TargetSpec, options: { hid
 
 export interface AccessRequest extends FastifyRequest {
   principal?: Principal;
+  /** The account passport-local checked (the sign-in route). */
   user?: unknown;
 }
 

@@ -15,8 +15,8 @@ import { AccessRequest, actorOf, openDuring, Posture, TargetSpec } from './acces
 import { accessError, AccessErrorCode } from './access.errors';
 import { AccessTargets } from './access-targets';
 import { AuditService } from './audit/audit.service';
-import { JwtAuthGuard } from './auth/jwt.strategy';
-import { Principal, Restriction, rowsOf, scopeCovers, scopeOf } from './principal';
+import { TokenAuthentication } from './auth/token-authentication';
+import { Restriction, rowsOf, scopeCovers, scopeOf } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -38,7 +38,7 @@ const RESTRICTION_ERRORS: Record<Restriction, AccessErrorCode> = {
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtAuthGuard,
+    private readonly authentication: TokenAuthentication,
     private readonly targets: AccessTargets,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -53,8 +53,7 @@ export class AccessGuard implements CanActivate {
     if (posture.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<AccessRequest>();
-    await this.jwt.canActivate(context);
-    const principal = request.user as Principal;
+    const principal = await this.authentication.principalOf(request);
     request.principal = principal;
     setRequestRowScope(rowsOf(principal));
 

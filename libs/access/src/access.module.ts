@@ -24,11 +24,11 @@ import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { AuthPurgeModule } from './auth/auth-purge';
 import { AuthThrottleRepository } from './auth/auth-throttle.repository';
-import { JwtAuthGuard, JwtStrategy } from './auth/jwt.strategy';
 import { LocalStrategy } from './auth/local.strategy';
 import { SessionsRepository } from './auth/sessions.repository';
 import { SessionsService } from './auth/sessions.service';
 import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
+import { TokenAuthentication } from './auth/token-authentication';
 import { DataCipher } from './crypto/data-cipher';
 import { PasswordHasher } from './crypto/password-hasher';
 import { DemoDataSeeder } from './demo/demo-data.seeder';
@@ -67,8 +67,7 @@ import { DemoDataSeeder } from './demo/demo-data.seeder';
     AuthThrottleRepository,
     DataCipher,
     DemoDataSeeder,
-    JwtAuthGuard,
-    JwtStrategy,
+    TokenAuthentication,
     LocalStrategy,
     PasswordHasher,
     RolesService,
