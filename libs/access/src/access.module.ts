@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
-import { JwtModule, JwtService } from '@nestjs/jwt';
+import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, RedisConnection } from '@sunshine/core';
@@ -83,13 +83,13 @@ export class AccessModule implements OnModuleInit {
     private readonly accounts: AccountsService,
     private readonly roles: RolesService,
     private readonly http: HttpAdapterHost,
-    private readonly jwt: JwtService,
+    private readonly authentication: TokenAuthentication,
   ) {}
 
   onModuleInit(): void {
     this.targets.register('user', (id) => this.accounts.regionsOf(id));
     this.targets.register('assignment', (id) => this.roles.regionOf(id));
     const fastify = this.http.httpAdapter?.getInstance<FastifyInstance>();
-    if (fastify) refuseLargeAnonymousBodies(fastify, this.jwt);
+    if (fastify) refuseLargeAnonymousBodies(fastify, this.authentication);
   }
 }

@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify';
 
 import { accessError, AccessErrorCode } from '../access.errors';
 import { Principal } from '../principal';
-import { AccessTokenVerifier, bearerToken } from './access-token';
-import { SessionsService } from './sessions.service';
+import { AccessTokenVerifier, bearerToken, TokenRefusal } from './access-token';
+import { AccessClaims, SessionsService } from './sessions.service';
 
 /**
  * Who sends a request: its bearer access token (AccessTokenVerifier), then the token's session,
@@ -23,8 +23,13 @@ export class TokenAuthentication {
     this.tokens = new AccessTokenVerifier(config.JWT_SECRET);
   }
 
+  /** The claims of the request's bearer token, or why it is refused (no database). */
+  claimsOf(request: FastifyRequest): AccessClaims | TokenRefusal {
+    return this.tokens.verify(bearerToken(request.headers.authorization));
+  }
+
   async principalOf(request: FastifyRequest): Promise<Principal> {
-    const claims = this.tokens.verify(bearerToken(request.headers.authorization));
+    const claims = this.claimsOf(request);
     if (claims === 'expired')
       throw accessError(AccessErrorCode.Unauthenticated, 'The access token has expired; refresh it.');
     if (claims === 'invalid')
