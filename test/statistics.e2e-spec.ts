@@ -1,5 +1,5 @@
 import { Role } from '@sunshine/access';
-import { Clock } from '@sunshine/core';
+import { Clock, ReferenceData } from '@sunshine/core';
 
 import { SignedIn, signedIn } from './support/accounts';
 import { COUNTY, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE } from './support/disclosures';
@@ -139,22 +139,51 @@ describe('Statistics per region subtree, from the rollups', () => {
     );
   });
 
-  it('reads the region from memory: a dashboard is the session check and one read of the rollup rows', async () => {
+  it('reads the region from memory and holds each reply until the rollups change: the session check alone, after the first read', async () => {
     await stats(provincial, PROVINCE).expect(200); // the tree is in memory from here on
     const capture = QueryCapture.install(sut.app);
     try {
-      for (const code of [PROVINCE, COUNTY, VILLAGE]) {
-        await stats(provincial, code).expect(200);
-        const sql = capture.statements.splice(0).map((s) => s.sql);
-        expect(sql).toHaveLength(2);
-        expect(sql[1]).toMatch(/FROM stats_(village|region)_month/);
-        expect(sql.filter((text) => /\b(FROM|JOIN) region\b/.test(text))).toEqual([]);
-      }
+      for (const code of [PROVINCE, COUNTY, VILLAGE])
+        for (const children of [false, true]) {
+          const first = await stats(provincial, code, '2025-10', '2026-03', children).expect(200);
+          const sql = capture.statements.splice(0).map((s) => s.sql);
+          expect(sql).toHaveLength(code === VILLAGE && children ? 1 : 2); // a village has no children to read
+          if (sql.length === 2) expect(sql[1]).toMatch(/FROM stats_(village|region)_month/);
+          expect(sql.filter((text) => /\b(FROM|JOIN) region\b/.test(text) && !/stats_/.test(text))).toEqual([]);
+          const again = await stats(provincial, code, '2025-10', '2026-03', children).expect(200);
+          expect(again.body).toEqual(first.body);
+          expect(capture.statements.splice(0)).toHaveLength(1); // the session check
+        }
       expectProblem(await stats(provincial, '210102001999'), 404, 'REGION_NOT_FOUND');
       expect(capture.statements.splice(0)).toHaveLength(1); // the session check
     } finally {
       capture.uninstall();
     }
+
+    // Any write to a rollup table (here plain SQL, as the worker's job or an operator would) is
+    // announced and drops the held replies of every process.
+    const filedIn = async (children: boolean) => {
+      const res = await stats(provincial, PROVINCE, '2025-10', '2026-03', children).expect(200);
+      return children
+        ? res.body.items.find((c: { regionCode: string }) => c.regionCode === CITY).totals.complaints.filed
+        : res.body.series.find((m: { month: string }) => m.month === '2026-01').complaints.filed;
+    };
+    const before = [await filedIn(false), await filedIn(true)];
+    const bump = (n: number) =>
+      sut.owner.query(
+        `UPDATE stats_region_month SET complaints_filed = complaints_filed + $1
+         WHERE region_code IN ($2, $3) AND month = '2026-01-01'`,
+        [n, PROVINCE, CITY],
+      );
+    await bump(100);
+    await sut.app.get(ReferenceData).sync();
+    try {
+      expect([await filedIn(false), await filedIn(true)]).toEqual([before[0] + 100, before[1] + 100]);
+    } finally {
+      await bump(-100);
+      await sut.app.get(ReferenceData).sync();
+    }
+    expect([await filedIn(false), await filedIn(true)]).toEqual(before);
   });
 
   it('follows later writes after the next rollup run', async () => {

@@ -1,4 +1,4 @@
-import { JobRunner } from '@sunshine/core';
+import { JobRunner, ReferenceData } from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
 import { TestApp } from './test-app';
@@ -15,8 +15,10 @@ export class StatsFactory {
     return this.sut.owner;
   }
 
-  runRollup(): Promise<void> {
-    return this.sut.app.get(JobRunner).runNow('statistics.rollup');
+  /** Runs the rollup job, then waits for its announcement (the app's held dashboard replies dropped). */
+  async runRollup(): Promise<void> {
+    await this.sut.app.get(JobRunner).runNow('statistics.rollup');
+    await this.sut.app.get(ReferenceData).sync();
   }
 
   /** `count` residents of `village` registered at `at` (verified at `verifiedAt`); their ids. */

@@ -6,6 +6,7 @@ import { StatisticsRollupModule } from './rollup/statistics-rollup.module';
 import { StatisticsController } from './statistics.controller';
 import { StatisticsRepository } from './statistics.repository';
 import { StatisticsService } from './statistics.service';
+import { StatisticsReplies } from './statistics-replies';
 
 /**
  * Statistics per region subtree, read from rollups per village and month kept by the worker (a
@@ -14,7 +15,7 @@ import { StatisticsService } from './statistics.service';
 @Module({
   imports: [RegionsModule, AccessModule, StatisticsRollupModule],
   controllers: [StatisticsController],
-  providers: [StatisticsRepository, StatisticsService],
+  providers: [StatisticsRepository, StatisticsReplies, StatisticsService],
   exports: [],
 })
 export class StatisticsModule {}
