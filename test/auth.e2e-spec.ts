@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { PASSWORD_LANES, PasswordHasher, PasswordLane, Role } from '@sunshine/access';
-import { DEV_DEFAULTS } from '@sunshine/core';
+import { AppConfig, DEV_DEFAULTS } from '@sunshine/core';
 import { authenticator } from 'otplib';
 import { DataSource } from 'typeorm';
 
@@ -216,6 +216,44 @@ describe('Sign-in and sessions', () => {
       await login(sut, resident).expect(200);
       for (let i = 0; i < 4; i++) await login(sut, { ...resident, password: 'wrong-password' }).expect(401);
       await login(sut, resident).expect(200);
+    });
+  });
+
+  describe('password hash cost', () => {
+    const storedHash = async (id: string) =>
+      ((await db.query(`SELECT password_hash FROM app_user WHERE id = $1`, [id])) as { password_hash: string }[])[0]
+        ?.password_hash as string;
+
+    it('stores a hash of another cost again at the configured one when its owner signs in, and only then', async () => {
+      const account = await createAccount(sut, Role.Resident, VILLAGE);
+      const older = new PasswordHasher({ PASSWORD_SCRYPT_LOG_N: 10, PASSWORD_SCRYPT_P: 2 } as AppConfig);
+      const olderHash = await older.hash(account.password);
+      await db.query(`UPDATE app_user SET password_hash = $2 WHERE id = $1`, [account.id, olderHash]);
+
+      expectProblem(
+        await login(sut, { login: account.login, password: 'not-the-password' }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+      expect(await storedHash(account.id)).toBe(olderHash);
+
+      expect((await login(sut, account)).status).toBe(200);
+      const upgraded = await storedHash(account.id);
+      expect(upgraded).not.toBe(olderHash);
+      expect(upgraded).toMatch(/^scrypt\$12\$8\$1\$/); // the test app's cost (PASSWORD_SCRYPT_LOG_N 12, P 1)
+      expect(sut.app.get(PasswordHasher).needsRehash(upgraded)).toBe(false);
+      expect((await login(sut, account)).status).toBe(200);
+      expect(await storedHash(account.id)).toBe(upgraded); // nothing more to do
+    });
+
+    it('refuses a stored hash whose cost is out of bounds, without deriving it', async () => {
+      const account = await createAccount(sut, Role.Resident, VILLAGE);
+      const [, , r, , salt, key] = (await storedHash(account.id)).split('$');
+      await db.query(`UPDATE app_user SET password_hash = $2 WHERE id = $1`, [
+        account.id,
+        ['scrypt', 30, r, 1, salt, key].join('$'), // 2^30: 128 GiB, were it tried
+      ]);
+      expectProblem(await login(sut, account), 401, 'INVALID_CREDENTIALS');
     });
   });
 

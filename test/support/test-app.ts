@@ -39,6 +39,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'silent',
     DATABASE_POOL_SIZE: '4',
     PASSWORD_SCRYPT_LOG_N: '12',
+    PASSWORD_SCRYPT_P: '1',
     AUTH_RATE_LIMIT: '1000',
     DEMO_DATA: 'false',
     ...env,

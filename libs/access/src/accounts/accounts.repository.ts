@@ -103,6 +103,18 @@ export class AccountsRepository {
     );
   }
 
+  /**
+   * Stores the same password's hash at another cost (not a password change), unless the stored
+   * hash is no longer `previous` (the password was changed meanwhile). Whether it was stored.
+   */
+  async rehashPassword(id: string, previous: string, passwordHash: string): Promise<boolean> {
+    const [, updated]: [unknown, number] = await this.db.query(
+      `UPDATE app_user SET password_hash = $3 WHERE id = $1 AND password_hash = $2`,
+      [id, previous, passwordHash],
+    );
+    return updated === 1;
+  }
+
   async setPassword(id: string, passwordHash: string, m: EntityManager): Promise<void> {
     await m.query(
       `UPDATE app_user SET password_hash = $2, password_changed_at = now(), password_change_required = false WHERE id = $1`,

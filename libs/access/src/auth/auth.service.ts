@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Db } from '@sunshine/core';
 import { authenticator } from 'otplib';
 
@@ -46,6 +46,7 @@ export class AuthService {
 
   /** Checked when the login does not exist, at the same cost as a real check: no probing logins by timing. */
   private readonly dummyHash: Promise<string>;
+  private readonly logger = new Logger(AuthService.name);
 
   /**
    * Checks a login. Attempts are counted per (login, client address) before the password is
@@ -108,7 +109,21 @@ export class AuthService {
       if (step === null) throw await failure(AccessErrorCode.TotpCodeInvalid);
       if (!(await this.accounts.takeTotpStep(user.id, step))) throw await failure(AccessErrorCode.TotpCodeReused);
     }
+    if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, password);
     return user;
+  }
+
+  /**
+   * Stores a signed-in account's hash again at the configured cost (an older default, or a changed
+   * setting). Best effort: a full sign-in lane or a concurrent password change leaves it for the
+   * next sign-in, and the sign-in goes on.
+   */
+  private async rehash(user: UserRow, password: string): Promise<void> {
+    try {
+      await this.accounts.rehashPassword(user.id, user.password_hash, await this.hasher.hash(password, 'sign_in'));
+    } catch (error) {
+      this.logger.warn(`password hash of ${user.id} not upgraded: ${(error as Error).message}`);
+    }
   }
 
   signIn(user: UserRow, actor: Actor): Promise<TokenPair> {

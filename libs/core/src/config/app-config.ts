@@ -144,12 +144,22 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DATA_HMAC_KEY must be 32 bytes in base64' })
   DATA_HMAC_KEY = DEV_DEFAULTS.DATA_HMAC_KEY;
 
-  /** scrypt cost: N = 2^value (OWASP: 17, i.e. 128 MiB per hash with r=8). */
+  /**
+   * scrypt cost: N = 2^value, 128 · N · 8 bytes of memory per hash (15: 32 MiB). With
+   * PASSWORD_SCRYPT_P, one of OWASP's configurations: 17/1, 16/2, 15/3 (the default), 14/5, 13/10.
+   */
   @Transform(toInt)
   @Min(10)
   @Max(20)
   @IsInt()
-  PASSWORD_SCRYPT_LOG_N = 17;
+  PASSWORD_SCRYPT_LOG_N = 15;
+
+  /** scrypt parallelisation p: passes over the same memory, each adding the cost of one (see PASSWORD_SCRYPT_LOG_N). */
+  @Transform(toInt)
+  @Min(1)
+  @Max(16)
+  @IsInt()
+  PASSWORD_SCRYPT_P = 3;
 
   /** Officials and admins must enrol a TOTP second factor before doing anything else. */
   @Transform(toBool)
