@@ -45,7 +45,8 @@ An interrupted run continues where it stopped when started again with the same s
   --seed N       generator seed, a non-negative integer (default 1)
   --as-of M      the history ends before month M, YYYY-MM (default: the current month; a run that
                  continues an interrupted one keeps its month)
-  --jobs J       tables loaded in parallel, 1-4 (default 2: one per core of a 2-core machine)
+  --jobs J       tables loaded in parallel, 1-4 (default 4: a job's generator and its server
+                 backend take turns, and the disclosures' index build holds one job for most of the load)
   --force        seed a database that holds other data (it is deleted first)
   --restart      delete what an earlier run seeded and start over
   --no-rollup    leave the statistics rollup to the worker (the dirty queue is filled)
@@ -82,7 +83,7 @@ function commandLine(): Args {
     usageError(HELP, `--seed must be a non-negative integer, not '${values.seed}'`);
   const asOf = values['as-of'] ?? monthText(shanghaiMonth(new Date()));
   if (!/^(19|20)\d\d-(0[1-9]|1[0-2])$/.test(asOf)) usageError(HELP, `--as-of must be YYYY-MM, not '${asOf}'`);
-  const jobs = Number(values.jobs ?? '2');
+  const jobs = Number(values.jobs ?? '4');
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 4) usageError(HELP, `--jobs must be 1-4, not '${values.jobs}'`);
   return {
     options: { scale, seed, asOf },
