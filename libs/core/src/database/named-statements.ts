@@ -140,7 +140,10 @@ class NamedQuery extends Query {
     values: unknown[],
     callback: (error: Error | null, result: QueryResult) => void,
   ) {
-    super({ name: named.name, text, values }, callback as never);
+    // Text and values, not a config object, which node-postgres copies property by property
+    // (descriptors) on every query; the name is what its constructor would have taken from one.
+    super(text, values, callback as never);
+    (this as { name?: string }).name = named.name;
   }
 
   prepare(connection: object): void {

@@ -33,7 +33,7 @@ class ScopedQuery extends Query {
     private readonly settings: string[],
     callback: (error: Error | undefined, results: QueryResult | QueryResult[]) => void,
   ) {
-    super({ text: sql, values }, callback as never);
+    super(sql, values, callback as never); // not a config object: see NamedQuery
   }
 
   /** Always the extended protocol (a statement without parameters too). */
