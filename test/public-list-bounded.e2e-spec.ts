@@ -1,4 +1,5 @@
 import { Role } from '@sunshine/access';
+import { AppConfig, Db, PUBLIC_ROWS, Queryable, runWithRowScope } from '@sunshine/core';
 import { SEARCH_CANDIDATES } from '@sunshine/disclosures';
 import { Response } from 'supertest';
 
@@ -94,6 +95,22 @@ describe('Public lists read a bounded stretch of rows a page', () => {
     const { ids, sizes } = await allPages('from=2019-01&to=2019-12', 20);
     expect(ids).toEqual([]);
     expect(sizes.length).toBe(Math.ceil((OLD_ROWS + NEW_ROWS) / SCAN));
+  });
+
+  it('runs its statements on generic plans, on its own connections and in a transaction alike', async () => {
+    // A filtered list's custom plan was made anew on every execution (BoundedReadPool): planned
+    // once per connection instead. Other statements keep PostgreSQL's own choice.
+    const db = sut.app.get(Db);
+    const timeout = sut.app.get(AppConfig).PUBLIC_STATEMENT_TIMEOUT_MS;
+    const mode = async (q: Queryable): Promise<string> =>
+      ((await q.query('SHOW plan_cache_mode')) as { plan_cache_mode: string }[])[0]!.plan_cache_mode;
+    const pooled = await runWithRowScope(PUBLIC_ROWS, () => db.bounded(timeout, mode));
+    const inTransaction = await db.transaction(() => db.bounded(timeout, mode));
+    expect({ pooled, inTransaction, otherwise: await mode(db) }).toEqual({
+      pooled: 'force_generic_plan',
+      inTransaction: 'force_generic_plan',
+      otherwise: 'auto',
+    });
   });
 
   it('a list without filters fills its page whatever the stretch', async () => {

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseError, PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
-import { BoundedReadPool, Queryable } from './bounded-read-pool';
+import { BoundedReadPool, GENERIC_PLANS, Queryable } from './bounded-read-pool';
 import { ReadReplicas } from './read-replicas';
 import { currentReadRoute } from './replica-scope';
 import { currentRowScope, namesRowSecuredTable, RowScope, rowScopeParameters, SET_ROW_SCOPE } from './row-scope';
@@ -89,16 +89,20 @@ export class Db {
 
   /**
    * Runs `work`, a read whose statements cost what the caller asks, with each statement cut off
-   * after `timeoutMs` (SQLSTATE 57014): on BoundedReadPool when its connections carry that limit,
-   * each statement alone; inside a transaction, on a replica or without that pool, in a (read)
-   * transaction that sets the limit for itself first.
+   * after `timeoutMs` (SQLSTATE 57014) and on generic plans (GENERIC_PLANS): on BoundedReadPool
+   * when its connections carry that limit, each statement alone; inside a transaction, on a replica
+   * or without that pool, in a (read) transaction that sets both for itself first.
    */
   bounded<T>(timeoutMs: number, work: (q: Queryable) => Promise<T>): Promise<T> {
     const pool = this.boundedPool;
     const unscoped = currentRowScope().kind === 'public';
     if (pool && pool.timeoutMs === timeoutMs && unscoped && !this.inTransaction && !this.routed) return work(pool);
     return this.transaction(async (m) => {
-      await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      await m.query(`SELECT set_config('statement_timeout', $1, true), set_config($2, $3, true)`, [
+        String(timeoutMs),
+        GENERIC_PLANS.name,
+        GENERIC_PLANS.value,
+      ]);
       return work(m);
     });
   }
