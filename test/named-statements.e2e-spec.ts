@@ -3,6 +3,7 @@ import {
   BoundedReadPool,
   Db,
   NAMED_STATEMENTS_PER_CONNECTION,
+  plannedForValues,
   queryScoped,
   rowScopeParameters,
   SET_ROW_SCOPE,
@@ -86,6 +87,22 @@ describe('Named statements on the application’s connections', () => {
         await expect(queryScoped(client, scoped, [2], system)).resolves.toMatchObject({ rows: [{ a: 2 }] });
       const held = (await prepared(client)).filter((t) => t !== SET_ROW_SCOPE);
       expect(new Set(held)).toEqual(new Set([...texts.slice(1), scoped]));
+    } finally {
+      client.release();
+    }
+  });
+
+  it('never prepares a text planned for its values, plain or scoped', async () => {
+    const page = plannedForValues(`SELECT a FROM named_probe WHERE a BETWEEN $1 AND $2 ORDER BY a LIMIT $3`);
+    const client = await pool.connect();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(client.query(page, [1, 2, 1])).resolves.toMatchObject({ rows: [{ a: 1 }] });
+        await expect(
+          queryScoped(client, page, [2, 2, 1], rowScopeParameters({ kind: 'system' })),
+        ).resolves.toMatchObject({ rows: [{ a: 2 }] });
+      }
+      expect((await prepared(client)).filter((t) => t !== SET_ROW_SCOPE)).toEqual([]);
     } finally {
       client.release();
     }

@@ -243,6 +243,39 @@ describe('Query plans', () => {
       readWholeUnderRowLevelSecurity: [],
     });
   });
+
+  it('every page of a large table comes in the order of an index, whatever the subtree', async () => {
+    // A list of a subtree ordered by time, served by an index on (region, time) alone, reads every
+    // row of the subtree before its first page: nothing for a village, the whole table for the
+    // province. With sorts disabled the planner sorts only where no index yields the order.
+    const offenders = new Map<string, Set<string>>();
+    let explained = 0;
+    for (const [sql, runs] of distinctStatements()) {
+      if (!/\bLIMIT\b/i.test(sql)) continue;
+      const paramSets = new Map(runs.map((r) => [JSON.stringify(r.params), r.params]));
+      for (const params of [...paramSets.values()].slice(0, PARAM_SETS_PER_STATEMENT)) {
+        const { sortedPages } = await largeTableScans(explainer, runs[0].sql, params, { sortsOff: true });
+        explained++;
+        for (const table of sortedPages) {
+          const key = `${table} by ${[...new Set(runs.map((r) => r.route))].join(', ')}: ${sql.slice(0, 300)}`;
+          offenders.set(key, (offenders.get(key) ?? new Set()).add(JSON.stringify(params).slice(0, 200)));
+        }
+      }
+    }
+    console.log(`query plans: ${explained} EXPLAINs of pages with sorts disabled`);
+    expect([...offenders.keys()]).toEqual([]);
+  });
+
+  /** The explainable statements captured, by their collapsed text, with every run of each. */
+  function distinctStatements(): Map<string, CapturedStatement[]> {
+    const byText = new Map<string, CapturedStatement[]>();
+    for (const s of capture.statements) {
+      if (statementKind(s.sql) !== 'explainable') continue;
+      const key = normaliseSql(s.sql);
+      byText.set(key, [...(byText.get(key) ?? []), s]);
+    }
+    return byText;
+  }
 });
 
 /**

@@ -47,6 +47,7 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Cond'?: string;
+  'Recheck Cond'?: string;
   Plans?: PlanNode[];
 }
 
@@ -59,6 +60,13 @@ export interface LargeTableScans {
    * its order, which is a full scan too.
    */
   fullIndexScans: string[];
+  /**
+   * With `sortsOff`: tables whose rows reach a Limit through a Sort even with sorts disabled, read
+   * by a range or by no index condition at all: no index yields the page's order, so a page reads
+   * every row of the range first (a whole province's, for a list of a subtree). Rows an equality
+   * picks (one village's, one disclosure's) are bounded by their key and may be sorted.
+   */
+  sortedPages: string[];
 }
 
 /**
@@ -75,7 +83,7 @@ export async function largeTableScans(
   client: Client,
   sql: string,
   params: readonly unknown[],
-  options: { nestedLoops?: boolean } = {},
+  options: { nestedLoops?: boolean; sortsOff?: boolean } = {},
 ): Promise<LargeTableScans> {
   await client.query('BEGIN');
   try {
@@ -89,6 +97,7 @@ export async function largeTableScans(
       await client.query('SET LOCAL enable_hashjoin = off');
       await client.query('SET LOCAL enable_mergejoin = off');
     }
+    if (options.sortsOff) await client.query('SET LOCAL enable_sort = off');
     const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, [
       ...params,
     ]);
@@ -107,7 +116,28 @@ export async function largeTableScans(
       node.Plans?.forEach((child) => walk(child, (limited && !blocking) || node['Node Type'] === 'Limit'));
     };
     rows[0]['QUERY PLAN'].forEach((p) => walk(p.Plan, false));
-    return { seqScans: [...seq].sort(), fullIndexScans: [...full].sort() };
+    const sorted = new Set<string>();
+    // What an equality picks (one village's rows, one disclosure's revisions) is bounded by its key;
+    // a range (a subtree's codes) or no condition at all is not.
+    const unbounded = (node: PlanNode): boolean => {
+      const condition = node['Index Cond'] ?? node['Recheck Cond'];
+      return !condition || /(>=|<=|[^<]>|<[^>=])/.test(condition);
+    };
+    const tablesBelow = (node: PlanNode, into: Set<string>): void => {
+      const table = node['Relation Name'];
+      if (table && isLargeTable(table) && unbounded(node)) into.add(table);
+      node.Plans?.forEach((child) => tablesBelow(child, into));
+    };
+    // A Limit, then (through nodes that pass rows on as they come) a Sort above a large table.
+    const pages = (node: PlanNode, underLimit: boolean): void => {
+      if (underLimit && node['Node Type'] === 'Sort') tablesBelow(node, sorted);
+      const passing = underLimit && !['Hash', 'Aggregate', 'SetOp', 'WindowAgg'].includes(node['Node Type']);
+      node.Plans?.forEach((child) =>
+        pages(child, node['Node Type'] === 'Limit' || (passing && node['Node Type'] !== 'Sort')),
+      );
+    };
+    if (options.sortsOff) rows[0]['QUERY PLAN'].forEach((p) => pages(p.Plan, false));
+    return { seqScans: [...seq].sort(), fullIndexScans: [...full].sort(), sortedPages: [...sorted].sort() };
   } finally {
     await client.query('ROLLBACK');
   }

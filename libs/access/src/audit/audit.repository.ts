@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '@sunshine/core';
+import { Db, plannedForValues } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { RegionRange } from '../principal';
@@ -89,8 +89,8 @@ export class AuditRepository {
     if (filter.beforeId) add('id < ?::bigint', filter.beforeId);
     params.push(filter.limit);
     return this.db.query(
-      `SELECT id, at, actor_id, action, result, target_type, target_id, region_code, ip, request_id, assisted, detail
-       FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      plannedForValues(`SELECT id, at, actor_id, action, result, target_type, target_id, region_code, ip, request_id, assisted, detail
+       FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`),
       params,
     );
   }

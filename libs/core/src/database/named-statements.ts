@@ -8,12 +8,26 @@ import { Client, DatabaseError, Query, QueryResult } from 'pg';
  * (plan_cache_mode `auto`), instead of doing all of it again for every request.
  *
  * Bounded: a connection keeps the NAMED_STATEMENTS_PER_CONNECTION texts it ran last (of at most
- * NAMED_STATEMENT_MAX_LENGTH characters; longer ones run unnamed); naming another closes the one
+ * NAMED_STATEMENT_MAX_LENGTH characters; longer ones run unnamed, as do plannedForValues); naming another closes the one
  * used longest ago on the server (a protocol Close before the new Parse). Only statements with
  * parameters are named: node-postgres sends those by the extended protocol already (one statement
  * per text), where a text without parameters goes by the simple protocol, which may hold several.
  */
 export const NAMED_STATEMENTS_PER_CONNECTION = 100;
+
+/** How a text that must be planned for its values begins (plannedForValues). */
+const PLANNED_FOR_VALUES = '/* planned for its values */ ';
+
+/**
+ * `sql`, marked to run unnamed: PostgreSQL plans an unnamed statement for the values it is given,
+ * every time. For a statement whose best plan depends on the size of what its values pick — a page
+ * of a subtree in time order: a village's rows by the region's index, a province's by walking the
+ * time index — where a prepared statement's generic plan would be one of them for every subtree.
+ */
+export function plannedForValues(sql: string): string {
+  return PLANNED_FOR_VALUES + sql;
+}
+
 export const NAMED_STATEMENT_MAX_LENGTH = 16_384;
 
 /** A connection's named texts, least recently used first (a Map keeps insertion order). */
@@ -40,7 +54,7 @@ export interface StatementName {
  * reused.
  */
 export function statementName(connection: object, text: string): StatementName | undefined {
-  if (text.length > NAMED_STATEMENT_MAX_LENGTH) return undefined;
+  if (text.length > NAMED_STATEMENT_MAX_LENGTH || text.startsWith(PLANNED_FOR_VALUES)) return undefined;
   let own = names.get(connection);
   if (!own) names.set(connection, (own = { byText: new Map(), given: 0, stale: [] }));
   const known = own.byText.get(text);

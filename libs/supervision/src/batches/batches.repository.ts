@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RegionRange, regionScopeSql } from '@sunshine/access';
-import { Db, timestampKeySql } from '@sunshine/core';
+import { Db, plannedForValues, timestampKeySql } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { overdueSql } from '../issues/issues.repository';
@@ -116,7 +116,9 @@ export class BatchesRepository {
     }
     params.push(limit);
     return this.db.query(
-      `${BATCH_SELECT} WHERE ${where.join(' AND ')} ORDER BY b.created_at DESC, b.id DESC LIMIT $${params.length}`,
+      plannedForValues(
+        `${BATCH_SELECT} WHERE ${where.join(' AND ')} ORDER BY b.created_at DESC, b.id DESC LIMIT $${params.length}`,
+      ),
       params,
     );
   }

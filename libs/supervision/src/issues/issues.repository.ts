@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RegionRange, regionScopeSql } from '@sunshine/access';
-import { Db, timestampKeySql } from '@sunshine/core';
+import { Db, plannedForValues, timestampKeySql } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { IssueEventKind, IssueSeverity, IssueSource, IssueStatus } from './dto/issue.dto';
@@ -253,8 +253,8 @@ export class IssuesRepository {
     }
     params.push(f.limit);
     return this.db.query(
-      `SELECT ${columns('$1')} FROM supervision_issue i WHERE ${where.join(' AND ')}
-        ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+      plannedForValues(`SELECT ${columns('$1')} FROM supervision_issue i WHERE ${where.join(' AND ')}
+        ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`),
       params,
     );
   }
