@@ -121,7 +121,7 @@ export async function largeTableScans(
     // a range (a subtree's codes) or no condition at all is not.
     const unbounded = (node: PlanNode): boolean => {
       const condition = node['Index Cond'] ?? node['Recheck Cond'];
-      return !condition || /(>=|<=|[^<]>|<[^>=])/.test(condition);
+      return !condition || / [<>]=? /.test(condition);
     };
     const tablesBelow = (node: PlanNode, into: Set<string>): void => {
       const table = node['Relation Name'];
