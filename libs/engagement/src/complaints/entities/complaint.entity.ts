@@ -8,6 +8,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Check('complaint_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 @Index('complaint_handler_region_code_status_idx', ['handlerRegionCode', 'status'])
 @Index('complaint_region_code_filed_at_idx', ['regionCode', 'filedAt'])
+// A wide subtree's page walks it (migrations/…-subtree-page-order.ts).
+@Index('complaint_filed_at_id_idx', ['filedAt', 'id'])
 @Index('complaint_complainant_id_filed_at_idx', ['complainantId', 'filedAt'])
 @Index('complaint_duplicate_of_idx', ['duplicateOf'])
 @Check('complaint_category_check', "category IN ('finance', 'party', 'village_affairs', 'other')")

@@ -8,6 +8,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Check('supervision_issue_province_code_check', 'province_code = region_code / 10000000000 * 10000000000')
 // (region_code, created_at DESC, id DESC): TypeORM cannot describe DESC.
 @Index('supervision_issue_region_code_created_at_idx', { synchronize: false })
+// (created_at DESC, id DESC): a wide subtree's page walks it (migrations/…-subtree-page-order.ts).
+@Index('supervision_issue_created_at_id_idx', { synchronize: false })
 @Index('supervision_issue_batch_id_region_code_idx', ['batchId', 'regionCode'], { where: 'batch_id IS NOT NULL' })
 @Index('supervision_issue_complaint_id_key', ['complaintId'], { unique: true, where: 'complaint_id IS NOT NULL' })
 @Index('supervision_issue_finding_id_key', ['findingId'], { unique: true, where: 'finding_id IS NOT NULL' })

@@ -9,6 +9,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 @Unique('rule_finding_rule_id_key_key', ['ruleId', 'key'])
 // (region_code, found_at DESC, id DESC): TypeORM cannot describe DESC.
 @Index('rule_finding_region_code_found_at_idx', { synchronize: false })
+// (found_at DESC, id DESC): a wide subtree's page walks it (migrations/…-subtree-page-order.ts).
+@Index('rule_finding_found_at_id_idx', { synchronize: false })
 @Check('rule_finding_review_check', "review IN ('pending', 'confirmed', 'dismissed')")
 @Check('rule_finding_dismissed_check', "(review = 'dismissed') = (dismiss_reason IS NOT NULL)")
 export class RuleFindingEntity {
