@@ -8,10 +8,11 @@ import { Client, DatabaseError, Query, QueryResult } from 'pg';
  * (plan_cache_mode `auto`), instead of doing all of it again for every request.
  *
  * Bounded: a connection keeps the NAMED_STATEMENTS_PER_CONNECTION texts it ran last (of at most
- * NAMED_STATEMENT_MAX_LENGTH characters; longer ones run unnamed, as do plannedForValues); naming another closes the one
- * used longest ago on the server (a protocol Close before the new Parse). Only statements with
- * parameters are named: node-postgres sends those by the extended protocol already (one statement
- * per text), where a text without parameters goes by the simple protocol, which may hold several.
+ * NAMED_STATEMENT_MAX_LENGTH characters; longer ones run unnamed, as do plannedForValues); naming
+ * another closes the one used longest ago on the server (a protocol Close before the new Parse).
+ * Only statements with parameters are named: node-postgres sends those by the extended protocol
+ * already (one statement per text), where a text without parameters goes by the simple protocol,
+ * which may hold several.
  */
 export const NAMED_STATEMENTS_PER_CONNECTION = 100;
 

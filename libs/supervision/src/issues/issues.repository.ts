@@ -238,7 +238,10 @@ export class IssuesRepository {
     );
   }
 
-  /** Newest first, keyset (created_at, id), inside `within` (an index range scan per subtree). */
+  /**
+   * Newest first, keyset (created_at, id), inside `within`: the region's index for a narrow subtree,
+   * the time index walked for a wide one, chosen for the values at hand (plannedForValues).
+   */
   async list(f: IssueFilter): Promise<IssueRow[]> {
     const params: unknown[] = [f.now];
     const where = [regionScopeSql('i.region_code', f.within, params)];
