@@ -1,5 +1,5 @@
 import { Role, subtreeOf } from '@sunshine/access';
-import { Db, officialRows, ownRows, RowScope } from '@sunshine/core';
+import { Db, officialRows, ownRows, RowScope, rowScopeParameters, SET_ROW_SCOPE, SYSTEM_ROWS } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { createAccount } from './support/accounts';
@@ -102,8 +102,7 @@ describe('Row-level security and the planner', () => {
   it('decides the rows a scope settles by itself without a function call per row', async () => {
     const clerk = (await createAccount(sut, Role.VillageClerk, VILLAGE)).id;
     const stranger = (await createAccount(sut, Role.VillageClerk, OTHER_TOWNSHIP_VILLAGE)).id;
-    const { from, to } = subtreeOf(TOWNSHIP, 4);
-    const official = ['official', reviewer, `{[${from},${to}]}`];
+    const official = officialRows(reviewer, [subtreeOf(TOWNSHIP, 4)]);
     // As the application's role, counting the calls of the policies' PL/pgSQL functions in this
     // transaction (track_functions is the superuser's to set, so the owner's connection runs it).
     const callsSoFar = async (m: EntityManager): Promise<number> => {
@@ -114,15 +113,11 @@ describe('Row-level security and the planner', () => {
       );
       return calls as number;
     };
-    const read = (scope: string[], sql: string, user: string) =>
+    const read = (scope: RowScope, sql: string, user: string) =>
       sut.owner.transaction(async (m) => {
         await m.query(`SET LOCAL track_functions = 'pl'`);
         await m.query('SET LOCAL ROLE sunshine_app');
-        await m.query(
-          `SELECT set_config('sunshine.scope', $1, true), set_config('sunshine.user', $2, true),
-             set_config('sunshine.regions', $3, true)`,
-          scope,
-        );
+        await m.query(SET_ROW_SCOPE, rowScopeParameters(scope));
         // Counts not yet reported to the statistics add up across a connection's transactions.
         const before = await callsSoFar(m);
         const rows: unknown[] = await m.query(sql, [user]);
@@ -141,6 +136,6 @@ describe('Row-level security and the planner', () => {
     await sut.owner.query(`INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + interval '1 hour')`, [
       stranger,
     ]);
-    expect(await read(['system', '', ''], session, stranger)).toEqual({ rows: 1, calls: 0 });
+    expect(await read(SYSTEM_ROWS, session, stranger)).toEqual({ rows: 1, calls: 0 });
   });
 });
