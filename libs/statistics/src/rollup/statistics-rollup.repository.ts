@@ -27,6 +27,11 @@ const LEAF_COLUMNS = [...SCALAR_COUNTERS.slice(0, 13), 'resolution_days', 'issue
   ', ',
 );
 const EXCLUDED = ALL_COUNTERS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+/**
+ * A leaf's province code, written with the row: the table's fill trigger would otherwise work it
+ * out per row with a dynamic statement (~10 µs a row, a third of the first run's obligations).
+ */
+const PROVINCE_OF = (code: string) => `${code} / 10000000000 * 10000000000`;
 /** A one-hot array with a 1 at `index` (1-based): summed by stats_hist_sum into a histogram. */
 const oneHot = (index: string) => `(array_fill(0, ARRAY[(${index}) - 1]) || 1)`;
 
@@ -128,8 +133,8 @@ export class StatisticsRollupRepository {
          FROM (${obligations}) o
          WHERE o.village_code = ANY ($1::bigint[])
          GROUP BY 1, 2)
-       INSERT INTO stats_village_month (village_code, month, ${LEAF_COLUMNS})
-       SELECT k.village_code, k.month,
+       INSERT INTO stats_village_month (village_code, month, province_code, ${LEAF_COLUMNS})
+       SELECT k.village_code, k.month, ${PROVINCE_OF('k.village_code')},
          u.registered, u.verified, d.party, d.village, d.finance,
          COALESCE(ob.due, 0), COALESCE(ob.on_time, 0), COALESCE(ob.late, 0), COALESCE(ob.missing, 0),
          c.filed, c.answered, c.answered_on_time, c.resolved, c.days, i.issues,
@@ -213,9 +218,9 @@ export class StatisticsRollupRepository {
     const $to = `$${params.push(`${to}-01`)}::date`;
     const others = ALL_COUNTERS.filter((c) => !c.startsWith('obligations_'));
     await this.db.query(
-      `INSERT INTO stats_village_month (village_code, month, ${others.join(', ')},
+      `INSERT INTO stats_village_month (village_code, month, province_code, ${others.join(', ')},
          obligations_due, obligations_on_time, obligations_late, obligations_missing)
-       SELECT o.village_code, date_trunc('month', o.due_on)::date, ${others.map((c) => (c === 'issues' || c === 'resolution_days' ? `'{}'::int[]` : '0')).join(', ')},
+       SELECT o.village_code, date_trunc('month', o.due_on)::date, ${PROVINCE_OF('o.village_code')}, ${others.map((c) => (c === 'issues' || c === 'resolution_days' ? `'{}'::int[]` : '0')).join(', ')},
          count(*) FILTER (WHERE o.status <> 'not_due')::int, count(*) FILTER (WHERE o.status = 'on_time')::int,
          count(*) FILTER (WHERE o.status = 'late')::int, count(*) FILTER (WHERE o.status = 'missing')::int
        FROM (${obligations}) o
