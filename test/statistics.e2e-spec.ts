@@ -204,4 +204,20 @@ describe('Statistics per region subtree, from the rollups', () => {
     });
     expect(res.body.totals.residentsRegistered).toBe(1001);
   });
+
+  it('sums histograms element-wise whatever their lengths and order, skipping missing and empty ones', async () => {
+    const sum = async (...rows: (number[] | null)[]) => {
+      const [{ s }] = await sut.owner.query(
+        `SELECT stats_hist_sum(h) AS s FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t (j, i),
+           LATERAL (SELECT CASE WHEN j = 'null' THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(j)::int) END AS h) x`,
+        [JSON.stringify(rows)],
+      );
+      return s;
+    };
+    expect(await sum([1, 2], [0, 0, 5], [3])).toEqual([4, 2, 5]);
+    expect(await sum([0, 0, 5], [1, 2])).toEqual([1, 2, 5]);
+    expect(await sum(null, [], [7], null, [], [0, 1])).toEqual([7, 1]);
+    expect(await sum([], null)).toEqual([]);
+    expect(await sum(null, null)).toBeNull();
+  });
 });
