@@ -4,8 +4,9 @@
  * default 3), each pair the floor's and the app's read of a random one of its parameters, back to
  * back:
  *
- * - floor: the case's statements on the schema owner's pool, plain (the owner is not confined: the
- *   policies' first check lets every row through before any other is evaluated);
+ * - floor: the case's statements, plain, on a login with the application's grants that bypasses
+ *   row-level security (policyFreeTwin: made for the run by the schema owner, a superuser), so that
+ *   the two sides differ by the policies alone;
  * - app: the same statements as the API sends them, on the application's role: a private read in
  *   its caller's scope through `queryScoped` (the scope's settings and the statement in one round
  *   trip, as `Db#query` sends them), a public read as it is (nothing set: the public scope).
@@ -48,7 +49,9 @@ import { Pool, PoolClient } from 'pg';
 
 import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting } from './harness';
+import { policyFreeTwin } from './policy-free-role';
 import { HttpData, httpTable } from './row-security.http';
+import { roleOf } from './server-cpu';
 
 const READS = Math.round(numberSetting('BENCH_READS', 1000, 10));
 const ROUNDS = Math.round(numberSetting('BENCH_ROUNDS', 3, 1));
@@ -76,7 +79,15 @@ async function main(): Promise<void> {
   // Both sides prepare their statements, as the API's pools do (NamedStatementClient).
   const owner = new Pool({ connectionString: server.ownerUrl, max: 2, Client: NamedStatementClient });
   const app = new Pool({ connectionString: server.url, max: 2, Client: NamedStatementClient });
+  const twin = await policyFreeTwin(owner, server.url);
+  const noneUrl = twin?.url ?? server.ownerUrl;
+  const none = new Pool({ connectionString: noneUrl, max: 2, Client: NamedStatementClient });
   try {
+    console.log(
+      twin
+        ? `The floor ("none"): ${roleOf(noneUrl)}, a login with the app's grants that bypasses row-level security.\n`
+        : `The floor ("none"): the schema owner ${roleOf(noneUrl)}. Not a superuser, it may not make a login that bypasses row-level security and is itself under the policies (FORCE): these figures do not isolate their cost.\n`,
+    );
     const { cases, data } = await prepare(owner);
     console.log(`${READS} sequential reads per side per round, ${ROUNDS} alternating rounds; ${VILLAGES} villages\n`);
     console.log(
@@ -87,22 +98,24 @@ async function main(): Promise<void> {
       const floorMs: number[] = [];
       const appMs: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const [floorRound, appRound] = await timed(owner, app, c);
+        const [floorRound, appRound] = await timed(none, app, c);
         floorMs.push(...floorRound);
         appMs.push(...appRound);
       }
       const floor = stats(floorMs);
       const scoped = stats(appMs);
       const ratio = scoped.median / floor.median;
-      const [alone, aloneApp] = [await serverMicros(owner, c, false), await serverMicros(app, c, true)];
+      const [alone, aloneApp] = [await serverMicros(none, c, false), await serverMicros(app, c, true)];
       console.log(
         `| ${c.name} | ${floor.median.toFixed(3)} / ${floor.p99.toFixed(3)} | ${scoped.median.toFixed(3)} / ${scoped.p99.toFixed(3)} | ${ratio.toFixed(2)} | ${alone.toFixed(1)} → ${aloneApp.toFixed(1)} (${(aloneApp / alone).toFixed(2)}×) | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
       );
     }
-    if (HTTP) await httpTable(owner, server, config, data);
+    if (HTTP) await httpTable(owner, noneUrl, server, config, data);
   } finally {
     await cleanUp(owner).catch((error: unknown) => console.error(`clean-up: ${String(error)}`));
-    await Promise.all([owner.end(), app.end()]);
+    await Promise.all([app.end(), none.end()]);
+    await twin?.drop().catch((error: unknown) => console.error(`dropping ${roleOf(noneUrl)}: ${String(error)}`));
+    await owner.end();
     await server.stop();
   }
 }

@@ -1,8 +1,8 @@
 /**
  * bench:rls through HTTP: what row-level security costs a caller of the API. The real app runs
  * twice (bench/province-app.ts, each in its own process, the app's pool size): on the application's
- * role, under the policies, and on the schema owner's connection, a superuser that bypasses them —
- * the same code, statements and replies, without row-level security. Each route is loaded with
+ * role, under the policies, and on a login with the same grants that bypasses them (policyFreeTwin)
+ * — the same code, statements and replies, without row-level security. Each route is loaded with
  * autocannon for BENCH_SECONDS per server (default 24) in BENCH_HTTP_ROUNDS rounds (default 8), the
  * two servers alternating (ABBA) so that drift on a noisy machine hits both alike. The first route
  * reads no table under row-level security: its ratio shows how far two processes of the same app
@@ -46,7 +46,13 @@ interface Route {
   as?: 'resident' | 'clerk' | 'reviewer';
 }
 
-export async function httpTable(owner: Pool, server: DatabaseServer, config: AppConfig, data: HttpData): Promise<void> {
+export async function httpTable(
+  owner: Pool,
+  noneUrl: string,
+  server: DatabaseServer,
+  config: AppConfig,
+  data: HttpData,
+): Promise<void> {
   const resident = await accounts(owner, config, data);
   await owner.query(
     `INSERT INTO notification (user_id, kind, region_code, subject_type, subject_id, dedupe_key, payload, created_at, read_at)
@@ -81,12 +87,12 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
   ];
   const script = path.join(__dirname, 'province-app.js');
   const servers = {
-    floor: await AppProcess.start('floor', script, serverEnv(config, server.ownerUrl)),
+    floor: await AppProcess.start('floor', script, serverEnv(config, noneUrl)),
     app: await AppProcess.start('app', script, serverEnv(config, server.url)),
   };
   const load = new LoadGenerator();
   const cpuOf = {
-    floor: await ServerCpu.of(owner, servers.floor.pid, roleOf(server.ownerUrl)),
+    floor: await ServerCpu.of(owner, servers.floor.pid, roleOf(noneUrl)),
     app: await ServerCpu.of(owner, servers.app.pid, roleOf(server.url)),
   };
   try {
@@ -96,7 +102,7 @@ export async function httpTable(owner: Pool, server: DatabaseServer, config: App
       reviewer: await signIn(servers.app.url, LOGIN + 'reviewer', PASSWORD),
     };
     console.log(
-      `\nThrough HTTP: the app on its role (row-level security) against the same app as a superuser (none); ` +
+      `\nThrough HTTP: the app on its role (row-level security) against the same app on the floor's login (none); ` +
         `autocannon, ${SECONDS} s per server per route in ${ROUNDS} alternating rounds\n`,
     );
     console.log(

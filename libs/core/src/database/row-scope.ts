@@ -83,7 +83,11 @@ const SCOPE_SETTINGS = ['sunshine.scope', 'sunshine.user', 'sunshine.regions'] a
  */
 export const SET_ROW_SCOPE = `SELECT WHERE (${SCOPE_SETTINGS.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(' || ')}) IS NULL`;
 
-/** `scope` as the three settings: kind, account id, and the regions as an `int8multirange` literal. */
+/**
+ * `scope` as the three settings: kind, account id, and the regions as an `int8multirange` literal.
+ * Only an official's scope carries regions (every other kind: '{}'): the policies test a row's
+ * region against them without reading the kind (migrations/1764883000000-row-security-regions-inline.ts).
+ */
 export function rowScopeParameters(scope: RowScope): [string, string, string] {
   switch (scope.kind) {
     case 'user':

@@ -1,0 +1,94 @@
+import { QueryRunner } from 'typeorm';
+
+import { estimatedTrue } from './row-policies';
+import { CONTENT } from './row-policies-by-call';
+
+/*
+ * The policies that RowSecurityScopeFirst1764881000000 rewrote, in three forms: as they were before
+ * it (a function call decides), with the scope's own cases tested inline first
+ * (RowSecurityScopeFirst1764881000000), and with the regions' test without the scope's kind
+ * (RowSecurityRegionsInline1764883000000). Outside the migrations' glob (see row-policies.ts).
+ */
+
+const SYSTEM = `current_setting('sunshine.scope', true) = 'system'`;
+const REGIONS = `coalesce(nullif(current_setting('sunshine.regions', true), ''), '{}')::int8multirange`;
+
+/** How a policy tests, inline, that the scope's regions hold `column`; undefined: no inline test (a call decides). */
+export type InRegions = ((column: string) => string) | undefined;
+
+/** An official's scope whose regions hold `column` (the cast fails on a malformed setting, as the functions' does). */
+export const inOfficialRegions = (column: string) =>
+  `(current_setting('sunshine.scope', true) = 'official'
+    AND ${REGIONS} @> ${column})`;
+
+/**
+ * The scope's regions hold `column`, whatever the scope's kind: only an official's scope carries
+ * regions (rowScopeParameters sets '{}' for every other), so the kind's test decided nothing.
+ */
+export const inScopeRegions = (column: string) => `${REGIONS} @> ${column}`;
+
+interface Policies {
+  table: string;
+  /** Who may read a row. */
+  read: string;
+  /** Who may add, change or remove one (the other three policies), where the migrations change them. */
+  write?: string;
+}
+
+/** A policy's test of a row by its region: the scope's own cases first, then the function. */
+const region = (column: string, inRegions: InRegions) =>
+  inRegions
+    ? `${SYSTEM} OR ${inRegions(column)} OR sunshine_sees_region(${column})`
+    : `sunshine_sees_region(${column})`;
+
+/** A table whose rows are decided by their region alone, or by a column test first. */
+const regional = (table: string, inRegions: InRegions, first?: string): Policies => {
+  const test = region(`${table}.region_code`, inRegions);
+  return { table, read: first ? `${first} OR ${test}` : test, write: test };
+};
+
+/** A table whose rows are decided by a function of another row (an account, a session, a complaint). */
+const byCall = (table: string, inRegions: InRegions, read: string, write = read): Policies => {
+  const system = (test: string) => (inRegions ? `${SYSTEM} OR ${test}` : test);
+  return { table, read: system(read), write: system(write) };
+};
+
+/** The policies of every table these migrations rewrite, in the form `inRegions` makes. */
+export function scopeFirstPolicies(inRegions: InRegions): Policies[] {
+  const inline = (column: string) => (inRegions ? `${SYSTEM} OR ${inRegions(column)}\n        OR ` : '');
+  return [
+    regional('disclosure', inRegions, `disclosure.status <> 'draft'`),
+    regional('disclosure_revision', inRegions, `disclosure_revision.status = 'published'`),
+    ...CONTENT.map((table) => regional(table, inRegions, `${table}.published`)),
+    ...['supervision_issue', 'supervision_batch', 'rule_finding'].map((table) => regional(table, inRegions)),
+    {
+      ...regional('role_assignment', inRegions),
+      read: `${inline('role_assignment.region_code')}role_assignment.user_id = sunshine_scope_account() OR sunshine_sees_region(role_assignment.region_code)`,
+    },
+    { table: 'audit_log', read: regional('audit_log', inRegions).read }, // its writes are the system's or the caller's own
+    {
+      ...byCall('app_user', inRegions, 'sunshine_sees_account(app_user.id, app_user.home_region_code)'),
+      read: `${inline('app_user.home_region_code')}sunshine_sees_account(app_user.id, app_user.home_region_code)`,
+    },
+    byCall('auth_session', inRegions, 'sunshine_sees_account_of(auth_session.user_id)'),
+    byCall('refresh_token', inRegions, 'sunshine_sees_session(refresh_token.session_id)'),
+    ...['complaint_event', 'complaint_attachment'].map((table) =>
+      byCall(
+        table,
+        inRegions,
+        `sunshine_sees_complaint_of(${table}.complaint_id, false)`,
+        `sunshine_sees_complaint_of(${table}.complaint_id, true)`,
+      ),
+    ),
+  ];
+}
+
+/** Sets a table's four policies to `policies` (its read policy only, where no write test is given). */
+export async function alterPolicies(q: QueryRunner, { table, read, write }: Policies): Promise<void> {
+  await q.query(`ALTER POLICY sunshine_read ON ${table} USING (${estimatedTrue(read)})`);
+  if (!write) return;
+  const test = estimatedTrue(write);
+  await q.query(`ALTER POLICY sunshine_insert ON ${table} WITH CHECK (${test})`);
+  await q.query(`ALTER POLICY sunshine_update ON ${table} USING (${test}) WITH CHECK (${test})`);
+  await q.query(`ALTER POLICY sunshine_delete ON ${table} USING (${test})`);
+}
