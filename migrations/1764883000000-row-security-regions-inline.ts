@@ -15,7 +15,7 @@ import {
  * setting — so the kind's test decided nothing, yet it cost a lookup and a comparison for every row
  * of every scan. Without it, an official's read of a draft's working copy (nine scans under
  * policies) took about 10 µs less a statement in a server-side loop (the app's role: 139 → 126 µs;
- * the owner, without policies: 93). The system scope's test stays first (jobs read many rows in it),
+ * the owner, without policies: 90–95). The system scope's test stays first (jobs read many rows in it),
  * and the functions keep the kind's test: each policy lets through the rows it did for every scope
  * the application sets.
  */
