@@ -49,7 +49,7 @@ import { Pool, PoolClient } from 'pg';
 
 import { benchCommandLine } from '../scripts/command-line';
 import { numberSetting } from './harness';
-import { policyFreeTwin } from './policy-free-role';
+import { policyFreeTwin, TwinRole } from './policy-free-role';
 import { HttpData, httpTable } from './row-security.http';
 import { roleOf } from './server-cpu';
 
@@ -79,10 +79,12 @@ async function main(): Promise<void> {
   // Both sides prepare their statements, as the API's pools do (NamedStatementClient).
   const owner = new Pool({ connectionString: server.ownerUrl, max: 2, Client: NamedStatementClient });
   const app = new Pool({ connectionString: server.url, max: 2, Client: NamedStatementClient });
-  const twin = await policyFreeTwin(owner, server.url);
-  const noneUrl = twin?.url ?? server.ownerUrl;
-  const none = new Pool({ connectionString: noneUrl, max: 2, Client: NamedStatementClient });
+  let twin: TwinRole | undefined;
+  let none: Pool | undefined;
   try {
+    twin = await policyFreeTwin(owner, server.url);
+    const noneUrl = twin?.url ?? server.ownerUrl;
+    none = new Pool({ connectionString: noneUrl, max: 2, Client: NamedStatementClient });
     console.log(
       twin
         ? `The floor ("none"): ${roleOf(noneUrl)}, a login with the app's grants that bypasses row-level security.\n`
@@ -113,8 +115,8 @@ async function main(): Promise<void> {
     if (HTTP) await httpTable(owner, noneUrl, server, config, data);
   } finally {
     await cleanUp(owner).catch((error: unknown) => console.error(`clean-up: ${String(error)}`));
-    await Promise.all([app.end(), none.end()]);
-    await twin?.drop().catch((error: unknown) => console.error(`dropping ${roleOf(noneUrl)}: ${String(error)}`));
+    await Promise.all([app.end(), none?.end()]);
+    await twin?.drop().catch((error: unknown) => console.error(`dropping the floor's login: ${String(error)}`));
     await owner.end();
     await server.stop();
   }

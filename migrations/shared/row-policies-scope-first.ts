@@ -35,11 +35,12 @@ interface Policies {
   write?: string;
 }
 
+/** The scope's own cases, tested inline ahead of a policy's function call (none without `inRegions`). */
+const scopeFirst = (column: string, inRegions: InRegions) => (inRegions ? `${SYSTEM} OR ${inRegions(column)} OR ` : '');
+
 /** A policy's test of a row by its region: the scope's own cases first, then the function. */
 const region = (column: string, inRegions: InRegions) =>
-  inRegions
-    ? `${SYSTEM} OR ${inRegions(column)} OR sunshine_sees_region(${column})`
-    : `sunshine_sees_region(${column})`;
+  `${scopeFirst(column, inRegions)}sunshine_sees_region(${column})`;
 
 /** A table whose rows are decided by their region alone, or by a column test first. */
 const regional = (table: string, inRegions: InRegions, first?: string): Policies => {
@@ -55,7 +56,6 @@ const byCall = (table: string, inRegions: InRegions, read: string, write = read)
 
 /** The policies of every table these migrations rewrite, in the form `inRegions` makes. */
 export function scopeFirstPolicies(inRegions: InRegions): Policies[] {
-  const inline = (column: string) => (inRegions ? `${SYSTEM} OR ${inRegions(column)}\n        OR ` : '');
   return [
     regional('disclosure', inRegions, `disclosure.status <> 'draft'`),
     regional('disclosure_revision', inRegions, `disclosure_revision.status = 'published'`),
@@ -63,12 +63,12 @@ export function scopeFirstPolicies(inRegions: InRegions): Policies[] {
     ...['supervision_issue', 'supervision_batch', 'rule_finding'].map((table) => regional(table, inRegions)),
     {
       ...regional('role_assignment', inRegions),
-      read: `${inline('role_assignment.region_code')}role_assignment.user_id = sunshine_scope_account() OR sunshine_sees_region(role_assignment.region_code)`,
+      read: `${scopeFirst('role_assignment.region_code', inRegions)}role_assignment.user_id = sunshine_scope_account() OR sunshine_sees_region(role_assignment.region_code)`,
     },
     { table: 'audit_log', read: regional('audit_log', inRegions).read }, // its writes are the system's or the caller's own
     {
       ...byCall('app_user', inRegions, 'sunshine_sees_account(app_user.id, app_user.home_region_code)'),
-      read: `${inline('app_user.home_region_code')}sunshine_sees_account(app_user.id, app_user.home_region_code)`,
+      read: `${scopeFirst('app_user.home_region_code', inRegions)}sunshine_sees_account(app_user.id, app_user.home_region_code)`,
     },
     byCall('auth_session', inRegions, 'sunshine_sees_account_of(auth_session.user_id)'),
     byCall('refresh_token', inRegions, 'sunshine_sees_session(refresh_token.session_id)'),
