@@ -1,5 +1,5 @@
 import { Role } from '@sunshine/access';
-import { Clock } from '@sunshine/core';
+import { Clock, plannedForValues } from '@sunshine/core';
 import { onePagePdf } from '@sunshine/disclosures';
 
 import { SignedIn, signedIn } from './support/accounts';
@@ -13,8 +13,10 @@ import {
 } from './support/disclosures';
 import { complaintBody, fileComplaint } from './support/engagement';
 import { authed, binary, expectProblem } from './support/http';
+import { QueryCapture } from './support/query-capture';
 import { createTestApp, TestApp } from './support/test-app';
 
+const CITY = '210100000000';
 const T0 = new Date('2026-11-02T01:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
@@ -313,6 +315,28 @@ describe('Complaints routed up the hierarchy', () => {
     // Back to the defaults for the other tests.
     await put(admin, COUNTY, { acceptDays: 3, answerDays: 15 }).expect(200);
     await put(admin, TOWNSHIP, { acceptDays: 3, answerDays: 15 }).expect(200);
+  });
+
+  it('lists a township’s complaints on a prepared statement, and a county’s or a city’s planned for their values', async () => {
+    // A page of a township's subtree reads the region's index and sorts: one plan for any township,
+    // kept. A wider one may walk the time index (a city, the province) or not (most counties).
+    const citySupervisor = await signedIn(sut, Role.Supervisor, CITY);
+    await fileComplaint(sut.http, resident, VILLAGE);
+    const capture = QueryCapture.install(sut.app);
+    try {
+      for (const [who, code] of [
+        [reviewer, TOWNSHIP],
+        [supervisor, COUNTY],
+        [citySupervisor, CITY],
+      ] as const)
+        await authed(sut.http, who).get(`/api/v1/regions/${code}/complaints`).expect(200);
+    } finally {
+      capture.uninstall();
+    }
+    const pages = capture.statements
+      .filter((s) => /FROM complaint c WHERE/.test(s.sql))
+      .map((s) => s.sql.startsWith(plannedForValues('')));
+    expect(pages).toEqual([false, true, true]);
   });
 
   it('a township reviewer sees and lists only its township’s complaints; a supervisor its subtree', async () => {

@@ -73,7 +73,11 @@ export class AuditRepository {
     );
   }
 
-  /** Newest first, inside the scope, keyset on id. */
+  /**
+   * Newest first, inside the scope, keyset on id. Planned for its values every time, whatever the
+   * scope (plannedForValues): a county's entries (every sign-in, export and decision in it) grow
+   * without bound, so a plan that reads and sorts all of a narrow scope's rows is not safe here.
+   */
   list(filter: AuditFilter): Promise<AuditRow[]> {
     const params: unknown[] = [];
     const where = [regionScopeSql('region_code', filter.scope, params)];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RegionRange, regionScopeSql } from '@sunshine/access';
-import { Db, plannedForValues, timestampKeySql } from '@sunshine/core';
+import { RegionRange, regionScopeSql, subtreePageSql } from '@sunshine/access';
+import { Db, timestampKeySql } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { ComplaintCategory, ComplaintStatus, TimelineKind } from './dto/complaint.dto';
@@ -236,8 +236,11 @@ export class ComplaintsRepository {
     }
     params.push(f.limit);
     return this.db.query(
-      plannedForValues(`SELECT ${COLUMNS} FROM complaint c WHERE ${where.join(' AND ')}
-        ORDER BY c.filed_at DESC, c.id DESC LIMIT $${params.length}`),
+      subtreePageSql(
+        `SELECT ${COLUMNS} FROM complaint c WHERE ${where.join(' AND ')}
+        ORDER BY c.filed_at DESC, c.id DESC LIMIT $${params.length}`,
+        [[f.within], f.handlerScope],
+      ),
       params,
     );
   }
@@ -282,8 +285,11 @@ export class ComplaintsRepository {
     }
     params.push(limit);
     return this.db.query(
-      plannedForValues(`SELECT ${COLUMNS} FROM complaint c WHERE ${where.join(' AND ')}
-        ORDER BY c.filed_at, c.id LIMIT $${params.length}`),
+      subtreePageSql(
+        `SELECT ${COLUMNS} FROM complaint c WHERE ${where.join(' AND ')}
+        ORDER BY c.filed_at, c.id LIMIT $${params.length}`,
+        [[within]],
+      ),
       params,
     );
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RegionRange, regionScopeSql } from '@sunshine/access';
-import { Db, plannedForValues, timestampKeySql } from '@sunshine/core';
+import { RegionRange, regionScopeSql, subtreePageSql } from '@sunshine/access';
+import { Db, timestampKeySql } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { overdueSql } from '../issues/issues.repository';
@@ -116,8 +116,9 @@ export class BatchesRepository {
     }
     params.push(limit);
     return this.db.query(
-      plannedForValues(
+      subtreePageSql(
         `${BATCH_SELECT} WHERE ${where.join(' AND ')} ORDER BY b.created_at DESC, b.id DESC LIMIT $${params.length}`,
+        [within],
       ),
       params,
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RegionRange, regionScopeSql } from '@sunshine/access';
-import { Db, plannedForValues, timestampKeySql } from '@sunshine/core';
+import { RegionRange, regionScopeSql, subtreePageSql } from '@sunshine/access';
+import { Db, timestampKeySql } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { IssueEventKind, IssueSeverity, IssueSource, IssueStatus } from './dto/issue.dto';
@@ -240,7 +240,7 @@ export class IssuesRepository {
 
   /**
    * Newest first, keyset (created_at, id), inside `within`: the region's index for a narrow subtree,
-   * the time index walked for a wide one, chosen for the values at hand (plannedForValues).
+   * the time index walked for a wide one (subtreePageSql).
    */
   async list(f: IssueFilter): Promise<IssueRow[]> {
     const params: unknown[] = [f.now];
@@ -256,8 +256,11 @@ export class IssuesRepository {
     }
     params.push(f.limit);
     return this.db.query(
-      plannedForValues(`SELECT ${columns('$1')} FROM supervision_issue i WHERE ${where.join(' AND ')}
-        ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`),
+      subtreePageSql(
+        `SELECT ${columns('$1')} FROM supervision_issue i WHERE ${where.join(' AND ')}
+        ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+        [f.within],
+      ),
       params,
     );
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RegionRange, regionScopeSql } from '@sunshine/access';
-import { Db, plannedForValues, timestampKeySql } from '@sunshine/core';
+import { RegionRange, regionScopeSql, subtreePageSql } from '@sunshine/access';
+import { Db, timestampKeySql } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { ancestorCodesSql } from '../calendar/obligations.sql';
@@ -245,8 +245,11 @@ export class RulesRepository {
     }
     params.push(filter.limit);
     return this.db.query(
-      plannedForValues(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
-        ORDER BY f.found_at DESC, f.id DESC LIMIT $${params.length}`),
+      subtreePageSql(
+        `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
+        ORDER BY f.found_at DESC, f.id DESC LIMIT $${params.length}`,
+        [[filter.within]],
+      ),
       params,
     );
   }
