@@ -75,8 +75,9 @@ export class AuditRepository {
 
   /**
    * Newest first, inside the scope, keyset on id. Planned for its values every time, whatever the
-   * scope (plannedForValues): a county's entries (every sign-in, export and decision in it) grow
-   * without bound, so a plan that reads and sorts all of a narrow scope's rows is not safe here.
+   * scope (plannedForValues, not subtreePageSql): even a township's entries (every sign-in, export
+   * and decision in it) grow without bound, so a kept plan that reads and sorts all of a scope's
+   * rows before its page is not safe here.
    */
   list(filter: AuditFilter): Promise<AuditRow[]> {
     const params: unknown[] = [];
