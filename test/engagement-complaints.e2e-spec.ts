@@ -317,15 +317,17 @@ describe('Complaints routed up the hierarchy', () => {
     await put(admin, TOWNSHIP, { acceptDays: 3, answerDays: 15 }).expect(200);
   });
 
-  it('lists a township’s complaints on a prepared statement, and a county’s or a city’s planned for their values', async () => {
-    // A page of a township's subtree reads the region's index and sorts: one plan for any township,
-    // kept. A wider one may walk the time index (a city, the province) or not (most counties).
+  it('lists a township reviewer’s complaints on a prepared statement, and a supervisor’s planned for their values', async () => {
+    // A page of a township's subtree, held in a township, reads the regions' indexes and sorts: one
+    // plan for any township, kept. A wider one may walk the time index (a city, the province) or not
+    // (most counties); a village's with a county's handlers must not read the county's whole index.
     const citySupervisor = await signedIn(sut, Role.Supervisor, CITY);
     await fileComplaint(sut.http, resident, VILLAGE);
     const capture = QueryCapture.install(sut.app);
     try {
       for (const [who, code] of [
         [reviewer, TOWNSHIP],
+        [supervisor, VILLAGE],
         [supervisor, COUNTY],
         [citySupervisor, CITY],
       ] as const)
@@ -336,7 +338,7 @@ describe('Complaints routed up the hierarchy', () => {
     const pages = capture.statements
       .filter((s) => /FROM complaint c WHERE/.test(s.sql))
       .map((s) => s.sql.startsWith(plannedForValues('')));
-    expect(pages).toEqual([false, true, true]);
+    expect(pages).toEqual([false, true, true, true]);
   });
 
   it('a township reviewer sees and lists only its township’s complaints; a supervisor its subtree', async () => {

@@ -24,11 +24,14 @@ describe(subtreePageSql.name, () => {
     );
   });
 
-  it('runs prepared when any of the ANDed scopes is narrow; no scope or an empty one decides nothing', () => {
-    expect(subtreePageSql(sql, [[province], [township]])).toBe(sql);
+  it('runs prepared only when every ANDed scope is narrow; an absent scope decides nothing', () => {
+    expect(subtreePageSql(sql, [[village], [township]])).toBe(sql);
     expect(subtreePageSql(sql, [[township], undefined])).toBe(sql);
+    expect(subtreePageSql(sql, [[village], [province]])).toBe(plannedForValues(sql));
+    expect(subtreePageSql(sql, [[province], [township]])).toBe(plannedForValues(sql));
     expect(subtreePageSql(sql, [[province], undefined])).toBe(plannedForValues(sql));
-    expect(subtreePageSql(sql, [[province], []])).toBe(plannedForValues(sql));
+    expect(subtreePageSql(sql, [[village], []])).toBe(plannedForValues(sql));
+    expect(subtreePageSql(sql, [undefined])).toBe(plannedForValues(sql));
     expect(subtreePageSql(sql, [])).toBe(plannedForValues(sql));
   });
 });
