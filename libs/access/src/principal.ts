@@ -2,7 +2,14 @@ import { officialRows, ownRows, RowScope } from '@sunshine/core';
 
 import { Permission, Role, ROLE_PERMISSIONS } from './roles';
 
-const SPAN: Record<number, bigint> = { 1: 9999999999n, 2: 99999999n, 3: 999999n, 4: 999n, 5: 0n };
+/** How many codes a region's subtree spans after its own code, by the region's level (1: the province … 5: a village). */
+export const SUBTREE_SPAN: Readonly<Record<number, bigint>> = {
+  1: 9999999999n,
+  2: 99999999n,
+  3: 999999n,
+  4: 999n,
+  5: 0n,
+};
 
 export interface Assignment {
   role: Role;
@@ -17,7 +24,7 @@ export interface RegionRange {
 }
 
 export function subtreeOf(regionCode: string, level: number): RegionRange {
-  return { from: regionCode, to: String(BigInt(regionCode) + (SPAN[level] ?? 0n)) };
+  return { from: regionCode, to: String(BigInt(regionCode) + (SUBTREE_SPAN[level] ?? 0n)) };
 }
 
 export function rangeContains(range: RegionRange, code: string): boolean {

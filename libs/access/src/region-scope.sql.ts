@@ -1,6 +1,6 @@
 import { plannedForValues } from '@sunshine/core';
 
-import { RegionRange } from './principal';
+import { RegionRange, SUBTREE_SPAN } from './principal';
 
 /**
  * The one SQL predicate for "inside the caller's subtrees": `column` within any of the ranges, an
@@ -14,9 +14,6 @@ export function regionScopeSql(column: string, scope: RegionRange[], params: unk
   });
   return `(${parts.join(' OR ')})`;
 }
-
-/** How many codes a township's subtree spans after its own (SPAN in principal.ts, level 4). */
-const TOWNSHIP_SPAN = 999n;
 
 /**
  * `sql`, a page in time order of the rows inside every one of `scopes` (each a list of ranges, as
@@ -37,6 +34,6 @@ export function subtreePageSql(sql: string, scopes: (RegionRange[] | undefined)[
   const given = scopes.filter((ranges): ranges is RegionRange[] => ranges !== undefined);
   const narrow =
     given.length > 0 &&
-    given.every((ranges) => ranges.length > 0 && ranges.every((r) => BigInt(r.to) - BigInt(r.from) <= TOWNSHIP_SPAN));
+    given.every((ranges) => ranges.length > 0 && ranges.every((r) => BigInt(r.to) - BigInt(r.from) <= SUBTREE_SPAN[4]));
   return narrow ? sql : plannedForValues(sql);
 }
