@@ -1,5 +1,5 @@
 import { Role } from '@sunshine/access';
-import { Clock, Db, JobRunner } from '@sunshine/core';
+import { Clock, Db, encodeCursor, JobRunner } from '@sunshine/core';
 import { DELIVER_JOB, DIGEST_JOB, DUE_SOON_JOB, NotificationOutbox } from '@sunshine/engagement';
 
 import { SignedIn, signedIn } from './support/accounts';
@@ -190,6 +190,9 @@ describe('Follows and notifications', () => {
     expect(second.body.nextCursor).toBeNull();
 
     const oldest = second.body.items[0].id;
+    // Past the last page: no items, and the unread count all the same (the page and the count are one statement).
+    const past = await notifications(who, { limit: '2', cursor: encodeCursor([Number(oldest)]) });
+    expect(past.body).toEqual({ items: [], nextCursor: null, unreadCount: 3 });
     clock.set(new Date(T0.getTime() + 60_000));
     await authed(sut.http, who).post(`/api/v1/me/notifications/${oldest}/read`).expect(204);
     const after = await notifications(who);

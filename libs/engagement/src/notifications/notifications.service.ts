@@ -25,6 +25,9 @@ interface NotificationRow {
   read_at: Date | null;
 }
 
+/** A row of NOTIFICATION_PAGE_SQL: the unread count, and a notification unless the page is empty. */
+type PageRow = { unread: number } & (NotificationRow | { id: null });
+
 const keyset = new Keyset<[number]>([{ min: 1, max: Number.MAX_SAFE_INTEGER }]);
 
 export function toNotificationDto(row: NotificationRow): NotificationDto {
@@ -45,22 +48,26 @@ export function toNotificationDto(row: NotificationRow): NotificationDto {
 }
 
 /**
- * The page first, then its disclosures' titles by primary key: disclosure is under row-level
- * security, where a condition with a cast or a regular expression (not leakproof) cannot use
- * an index, so the subject's id is computed in the page (subject_id is text: cast only what
+ * A page of the account's notifications and its unread count, in one statement (one round trip):
+ * the count's one row, joined to the page's rows (none past the last page: one row then, its page
+ * columns null). The page first, then its disclosures' titles by primary key: disclosure is under
+ * row-level security, where a condition with a cast or a regular expression (not leakproof) cannot
+ * use an index, so the subject's id is computed in the page (subject_id is text: cast only what
  * reads as a UUID, so no stored row can fail the list) and the title looked up by it.
  * Parameters: the account, the cursor's id (or null), the page size plus one.
  */
-export const NOTIFICATION_PAGE_SQL = `SELECT p.id, p.kind, p.region_code, p.subject_type, p.subject_id, p.payload, p.created_at, p.read_at,
+export const NOTIFICATION_PAGE_SQL = `SELECT c.unread, p.id, p.kind, p.region_code, p.subject_type, p.subject_id, p.payload, p.created_at, p.read_at,
           (SELECT d.title FROM disclosure d WHERE d.id = p.disclosure_id) AS disclosure_title
-     FROM (SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
+     FROM (SELECT count(*)::int AS unread FROM notification u
+            WHERE u.user_id = $1 AND u.digest_state IS NULL AND u.read_at IS NULL) c
+     LEFT JOIN (SELECT n.id, n.kind, n.region_code, n.subject_type, n.subject_id, n.payload, n.created_at, n.read_at,
                   CASE
                     WHEN n.subject_type = 'disclosure' AND n.subject_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
                     THEN n.subject_id::uuid
                   END AS disclosure_id
              FROM notification n
             WHERE n.user_id = $1 AND n.digest_state IS NULL AND ($2::bigint IS NULL OR n.id < $2)
-            ORDER BY n.id DESC LIMIT $3) p
+            ORDER BY n.id DESC LIMIT $3) p ON true
     ORDER BY p.id DESC`;
 
 /**
@@ -77,21 +84,10 @@ export class NotificationsService {
 
   async list(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
     const after = keyset.decode(cursor);
-    const rows = await this.db.query<NotificationRow[]>(NOTIFICATION_PAGE_SQL, [
-      userId,
-      after ? after[0] : null,
-      limit + 1,
-    ]);
-    const page: Page<NotificationDto> = keyset.page(rows, limit, (r) => [Number(r.id)], toNotificationDto);
-    return { ...page, unreadCount: await this.unreadCount(userId) };
-  }
-
-  private async unreadCount(userId: string): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND digest_state IS NULL AND read_at IS NULL`,
-      [userId],
-    );
-    return n;
+    const rows = await this.db.query<PageRow[]>(NOTIFICATION_PAGE_SQL, [userId, after ? after[0] : null, limit + 1]);
+    const items = rows.filter((r): r is { unread: number } & NotificationRow => r.id !== null);
+    const page: Page<NotificationDto> = keyset.page(items, limit, (r) => [Number(r.id)], toNotificationDto);
+    return { ...page, unreadCount: (rows[0] as PageRow).unread };
   }
 
   /** Marks one of the user's notifications read (again: no change); another user's is not found. */
