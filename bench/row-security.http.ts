@@ -6,7 +6,8 @@
  * autocannon for BENCH_SECONDS per server (default 24) in BENCH_HTTP_ROUNDS rounds (default 8), the
  * two servers alternating (ABBA) so that drift on a noisy machine hits both alike. The first route
  * reads no table under row-level security: its ratio shows how far two processes of the same app
- * differ on this machine. Next to the latency, the CPU per request that each server and its
+ * differ on this machine. Next to the latency ratio of the whole run, the least, median and most of
+ * its rounds' ratios (how far noise moves a round), and the CPU per request that each server and its
  * PostgreSQL backends spent, and the backends' share of it (from /proc, where the database runs on
  * this machine: ServerCpu), which the machine's other load moves less. BENCH_ONLY keeps the routes
  * whose names contain it.
@@ -106,9 +107,9 @@ export async function httpTable(
         `autocannon, ${SECONDS} s per server per route in ${ROUNDS} alternating rounds\n`,
     );
     console.log(
-      '| route | none: req/s, p50 / p99 ms | row-level security: req/s, p50 / p99 ms | latency ratio (mean) | CPU per request (app and its backends), none → RLS µs | of which the backends | target ≤ 1.10 |',
+      '| route | none: req/s, p50 / p99 ms | row-level security: req/s, p50 / p99 ms | latency ratio (mean) | the rounds’ ratios, least / median / most | CPU per request (app and its backends), none → RLS µs | of which the backends | target ≤ 1.10 |',
     );
-    console.log('| --- | --- | --- | ---: | --- | --- | --- |');
+    console.log('| --- | --- | --- | ---: | --- | --- | --- | --- |');
     for (const route of selected(routes)) {
       const headers = route.as ? headersOf[route.as] : undefined;
       const runs = { floor: [] as RawLoadResult[], app: [] as RawLoadResult[] };
@@ -149,13 +150,25 @@ export async function httpTable(
         ? `${perRequest('floor', 'database').toFixed(0)} → ${perRequest('app', 'database').toFixed(0)}`
         : 'n/a';
       console.log(
-        `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${cpuFigures} | ${backends} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
+        `| ${route.name} | ${figures(floor)} | ${figures(app)} | ${ratio.toFixed(2)} | ${roundRatios(runs.floor, runs.app)} | ${cpuFigures} | ${backends} | ${ratio <= 1.1 ? 'PASS' : 'FAIL'} |`,
       );
     }
   } finally {
     await load.close();
     await Promise.all([servers.floor.stop(), servers.app.stop()]);
   }
+}
+
+/**
+ * The latency ratio of each round (its two runs back to back), least / median / most: how far the
+ * machine's noise moves one round, next to the ratio of the whole run.
+ */
+function roundRatios(floor: RawLoadResult[], app: RawLoadResult[]): string {
+  const rate = (r: RawLoadResult) => r.totalCompletedRequests / r.duration;
+  const ratios = floor.map((run, i) => rate(run) / rate(app[i] as RawLoadResult)).sort((a, b) => a - b);
+  const middle = (ratios.length - 1) / 2;
+  const median = ((ratios[Math.floor(middle)] as number) + (ratios[Math.ceil(middle)] as number)) / 2;
+  return [ratios[0] as number, median, ratios[ratios.length - 1] as number].map((r) => r.toFixed(2)).join(' / ');
 }
 
 /** The three accounts: a resident, the village's clerk and the township's reviewer; the resident's id. */
