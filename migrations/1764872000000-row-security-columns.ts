@@ -15,6 +15,7 @@ import {
   OWN_ROWS_BY_CALL as OWN,
   SEES_COMPLAINT_OF,
 } from './shared/row-policies-by-call';
+import { SCOPE_ACCOUNT_PLPGSQL, SEES_ALL_PLPGSQL } from './shared/scope-value-functions';
 
 /** Content whose published state follows its revision's (redactions are only ever of published revisions). */
 const FOLLOWS_PUBLICATION = CONTENT.filter((table) => table !== 'revision_redaction');
@@ -142,18 +143,8 @@ export class RowSecurityColumns1764872000000 implements MigrationInterface {
    * on (to write).
    */
   private async functions(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE FUNCTION sunshine_sees_all() RETURNS boolean
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN NOT sunshine_confined() OR sunshine_scope_system();
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION sunshine_scope_account() RETURNS uuid
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN sunshine_scope_user();
-      END $$`);
+    await q.query(SEES_ALL_PLPGSQL);
+    await q.query(SCOPE_ACCOUNT_PLPGSQL);
     await q.query(`
       CREATE FUNCTION sunshine_sees_region(region bigint) RETURNS boolean
       LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$

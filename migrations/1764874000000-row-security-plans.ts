@@ -16,6 +16,7 @@ import {
   SEES_COMPLAINT_OF,
   SEES_SESSION,
 } from './shared/row-policies-by-call';
+import { VISIBLE_REGIONS_PLPGSQL } from './shared/scope-value-functions';
 
 const estimated = ({ table, read, write, change }: Rows): Rows => ({
   table,
@@ -37,21 +38,6 @@ const SCOPE_USER = `
     THEN nullif(current_setting('sunshine.user', true), '')::uuid
   END`;
 
-/**
- * The regions whose private rows the scope sees, every region for the owner and the `system`
- * scope: a complaint's policy takes it once per statement (an InitPlan) and tests a row's regions
- * with `@>`, where a call per row parsed the regions' setting for every row (1.7 µs a row; a
- * village's list reads all of its complaints before it sorts them).
- */
-const VISIBLE_REGIONS = `
-  CREATE FUNCTION sunshine_visible_regions() RETURNS int8multirange
-  LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-  BEGIN
-    IF sunshine_sees_all() THEN
-      RETURN '{(,)}';
-    END IF;
-    RETURN sunshine_scope_regions();
-  END $$`;
 const visible = (column: string) => `(SELECT sunshine_visible_regions()) @> ${column}`;
 const complaintActors = `${visible('complaint.region_code')} OR ${visible('complaint.handler_region_code')}
   OR complaint.complainant_id = (SELECT sunshine_scope_account())`;
@@ -113,7 +99,7 @@ export class RowSecurityPlans1764874000000 implements MigrationInterface {
   name = 'RowSecurityPlans1764874000000';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of [SCOPE_USER, VISIBLE_REGIONS, ...LOOKUPS]) await q.query(sql);
+    for (const sql of [SCOPE_USER, VISIBLE_REGIONS_PLPGSQL, ...LOOKUPS]) await q.query(sql);
     const tables = [...CALL_TABLES, ...ACCOUNT_TABLES].map((rows) =>
       rows.table === 'complaint' ? COMPLAINT : estimated(rows),
     );

@@ -1,5 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { SCOPE_ACCOUNT_PLPGSQL, SEES_ALL_PLPGSQL, VISIBLE_REGIONS_PLPGSQL } from './shared/scope-value-functions';
+
 /**
  * The three scope values that policies take once per statement, as InitPlans — `sunshine_sees_all()`
  * and `sunshine_scope_account()` (notifications and their preferences), `sunshine_visible_regions()`
@@ -33,26 +35,6 @@ export class RowSecurityScopeValuesSql1764884000000 implements MigrationInterfac
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE OR REPLACE FUNCTION sunshine_sees_all() RETURNS boolean
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN NOT sunshine_confined() OR sunshine_scope_system();
-      END $$`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION sunshine_scope_account() RETURNS uuid
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        RETURN sunshine_scope_user();
-      END $$`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION sunshine_visible_regions() RETURNS int8multirange
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        IF sunshine_sees_all() THEN
-          RETURN '{(,)}';
-        END IF;
-        RETURN sunshine_scope_regions();
-      END $$`);
+    for (const sql of [SEES_ALL_PLPGSQL, SCOPE_ACCOUNT_PLPGSQL, VISIBLE_REGIONS_PLPGSQL]) await q.query(sql);
   }
 }
