@@ -458,6 +458,29 @@ describe('Keyset paging', () => {
     expect(n).toBe(3);
   });
 
+  it('shows each public item’s publication time to the millisecond, cut (never rounded), in the list and the feed', async () => {
+    const stored: { id: string; at: string }[] = await db.query(
+      `SELECT id, to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+       FROM disclosure WHERE status = 'published' AND township_code = $1`,
+      [TOWNSHIP],
+    );
+    expect(stored.map((r) => r.at)).toEqual(
+      expect.arrayContaining(['2026-09-30T23:59:59.999Z', '2026-10-01T08:00:00.500Z']),
+    );
+    const list = await sut.http.get(`/api/v1/disclosures?region=${TOWNSHIP}&limit=100`).expect(200);
+    const shown = (list.body.items as { id: string; publishedAt: string }[]).map((i) => ({
+      id: i.id,
+      at: i.publishedAt,
+    }));
+    expect(shown).toEqual(expect.arrayContaining(stored));
+    expect(shown).toHaveLength(stored.length);
+    const feed = await sut.http.get(`/api/v1/regions/${TOWNSHIP}/feed.atom`).expect(200);
+    const updated = [
+      ...feed.text.matchAll(/<entry>\s*<id>urn:uuid:([0-9a-f-]+)<\/id>[\s\S]*?<updated>([^<]+)<\/updated>/g),
+    ].map(([, id, at]) => ({ id, at }));
+    expect(updated).toEqual(shown);
+  });
+
   describe.each(LISTS.map((l) => [l.route, l] as const))('%s', (_route, list) => {
     it.each([1, 2, 3])('gives every row exactly once, in order, following nextCursor %i at a time', async (limit) => {
       const expected = await list.expected();

@@ -23,6 +23,15 @@ export function timestampKeySql(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
+/**
+ * A timestamp key's instant to the millisecond, as `Date#toISOString` writes it
+ * (`2026-10-08T01:02:03.456Z`): what a reply shows of a row's time, taken from its key without
+ * parsing the column into a `Date` and writing it back (both truncate the microseconds).
+ */
+export function instantOfTimestampKey(key: string): string {
+  return `${key.slice(0, 23)}Z`;
+}
+
 const TIMESTAMP_KEY = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{6})Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The years a stored timestamp can hold here (rows are stamped by now()); PostgreSQL has no year 0. */
@@ -36,7 +45,7 @@ function isTimestampKey(value: unknown): boolean {
   const year = Number(match[1]);
   if (year < MIN_YEAR || year > MAX_YEAR) return false;
   // A real instant only (no month 13, no 30 February, no hour 25): it must write back unchanged.
-  const millis = `${value.slice(0, 23)}Z`;
+  const millis = instantOfTimestampKey(value);
   const parsed = Date.parse(millis);
   return !Number.isNaN(parsed) && new Date(parsed).toISOString() === millis;
 }

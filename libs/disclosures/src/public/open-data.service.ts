@@ -1,7 +1,15 @@
 import { Duplex, pipeline, Readable, Transform, Writable } from 'node:stream';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, csvRecord, DomainError, exportCellText, Slots, UTF8_BOM } from '@sunshine/core';
+import {
+  AppConfig,
+  csvRecord,
+  DomainError,
+  exportCellText,
+  instantOfTimestampKey,
+  Slots,
+  UTF8_BOM,
+} from '@sunshine/core';
 import { RegionsService } from '@sunshine/regions';
 import { stream as excel } from 'exceljs';
 
@@ -119,13 +127,13 @@ export class OpenDataService {
     });
     const base = this.config.publicBaseUrl;
     const names = [...place.ancestors.map((a) => a.name), place.name].join(' ');
-    const updated = (rows[0]?.published_at ?? new Date()).toISOString();
+    const updated = rows[0] ? instantOfTimestampKey(rows[0].published_key) : new Date().toISOString();
     const entries = rows
       .map(
         (r) => `  <entry>
     <id>urn:uuid:${r.id}</id>
     <title>${xml(r.title)}</title>
-    <updated>${r.published_at.toISOString()}</updated>
+    <updated>${instantOfTimestampKey(r.published_key)}</updated>
     <link rel="alternate" type="application/json" href="${xml(`${base}/api/v1/disclosures/${r.id}`)}"/>
     <category term="${xml(r.category)}"/>
     <summary>${xml(`${r.period} · ${r.region_code} · revision ${r.published_revision}`)}</summary>

@@ -28,9 +28,11 @@ export interface ListRow {
   category: string;
   period: string;
   title: string;
-  published_at: Date;
   published_revision: number;
-  /** `published_at` at full precision, for the cursor (timestampKeySql). */
+  /**
+   * `published_at` at full precision, for the cursor (timestampKeySql), and the reply's time
+   * (instantOfTimestampKey): the column itself is not read.
+   */
   published_key: string;
 }
 
@@ -73,7 +75,7 @@ export const LEVEL_COLUMN: Record<number, ListFilter['column']> = {
   5: 'region_code',
 };
 
-const COLUMNS = `d.id, d.region_code::text, d.category, d.period, d.title, d.published_at, d.published_revision,
+const COLUMNS = `d.id, d.region_code::text, d.category, d.period, d.title, d.published_revision,
   ${timestampKeySql('d.published_at')} AS published_key`;
 
 /** Rows of a region, newest first, that a title search reads before it turns to the title index. */
@@ -168,8 +170,8 @@ export const publicListSql = {
     const hits = new Conditions(c.params);
     addFilters(hits, 'w', f);
     return {
-      sql: `SELECT w.id, w.region_code, w.category, w.period, w.title, w.published_at, w.published_revision, w.published_key
-       FROM (SELECT ${COLUMNS}, d.period_start, d.period_end FROM disclosure d WHERE ${c.sql}
+      sql: `SELECT w.id, w.region_code, w.category, w.period, w.title, w.published_revision, w.published_key
+       FROM (SELECT ${COLUMNS}, d.published_at, d.period_start, d.period_end FROM disclosure d WHERE ${c.sql}
              ORDER BY d.published_at DESC, d.id DESC LIMIT ${window}) w
        WHERE ${hits.sql} ORDER BY w.published_at DESC, w.id DESC LIMIT ${limit}`,
       params: hits.params,
@@ -232,7 +234,7 @@ export const publicListSql = {
       sql: `WITH p AS MATERIALIZED (${page.sql})
        SELECT p.*, NULL::text AS stretch_end_key, NULL::uuid AS stretch_end_id FROM p
        UNION ALL
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.published_key, e.id
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.published_key, e.id
        FROM (${end.sql}) e WHERE (SELECT count(*) FROM p) < ${limit}`,
       params: end.params,
     };

@@ -1,4 +1,4 @@
-import { apiPath } from '@sunshine/core';
+import { apiPath, instantOfTimestampKey } from '@sunshine/core';
 
 import type { AttachmentRow, Totals } from '../content.repository';
 import type { DisclosureRow, RevisionRow } from '../disclosures.repository';
@@ -14,14 +14,14 @@ import type { CanonicalContent } from '../ledger/canonical-content';
 import type { AccountTotalsRow, ListRow, PeriodTotalsRow } from '../public/public.repository';
 
 /** An item of the public list. */
-export function publicListItem(r: Omit<ListRow, 'published_key'>): PublicListItemDto {
+export function publicListItem(r: ListRow): PublicListItemDto {
   return {
     id: r.id,
     regionCode: r.region_code,
     category: r.category,
     period: r.period,
     title: r.title,
-    publishedAt: r.published_at.toISOString(),
+    publishedAt: instantOfTimestampKey(r.published_key),
     publishedRevision: r.published_revision,
   };
 }
