@@ -32,22 +32,25 @@ export function instantOfTimestampKey(key: string): string {
   return `${key.slice(0, 23)}Z`;
 }
 
-const TIMESTAMP_KEY = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{6})Z$/;
+const TIMESTAMP_KEY = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The years a stored timestamp can hold here (rows are stamped by now()); PostgreSQL has no year 0. */
 const MIN_YEAR = 1970;
 const MAX_YEAR = 9999;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 function isTimestampKey(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const match = TIMESTAMP_KEY.exec(value);
   if (!match) return false;
-  const year = Number(match[1]);
+  const part = (i: number): number => Number(match[i]);
+  const [year, month, day] = [part(1), part(2), part(3)];
   if (year < MIN_YEAR || year > MAX_YEAR) return false;
-  // A real instant only (no month 13, no 30 February, no hour 25): it must write back unchanged.
-  const millis = instantOfTimestampKey(value);
-  const parsed = Date.parse(millis);
-  return !Number.isNaN(parsed) && new Date(parsed).toISOString() === millis;
+  // A real instant only: no month 13, no 30 February, no hour 24, no leap second.
+  const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days && part(4) < 24 && part(5) < 60 && part(6) < 60;
 }
 
 /** Whether `value` has the shape `key` asks for. */

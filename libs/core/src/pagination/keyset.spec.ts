@@ -19,6 +19,8 @@ describe(Keyset.name, () => {
     ['the first microsecond of 1970', '1970-01-01T00:00:00.000000Z'],
     ['the last microsecond of 9999', '9999-12-31T23:59:59.999999Z'],
     ['29 February of a leap year', '2028-02-29T00:00:00.000000Z'],
+    ['29 February of 2000 (divisible by 400)', '2000-02-29T00:00:00.000000Z'],
+    ['31 December, the last second of a day', '2026-12-31T23:59:59.000000Z'],
   ])('accepts %s', (_name, at) => {
     expect(decodeCode([at, ID])).toBe('ok');
   });
@@ -29,8 +31,14 @@ describe(Keyset.name, () => {
     ['a five-digit year', '10000-01-01T00:00:00.000000Z'],
     ['milliseconds only (a Date#toISOString key)', '2026-10-01T08:00:00.123Z'],
     ['29 February of a common year', '2026-02-29T00:00:00.000000Z'],
+    ['29 February of 2100 (divisible by 100)', '2100-02-29T00:00:00.000000Z'],
+    ['31 April', '2026-04-31T00:00:00.000000Z'],
     ['month 13', '2026-13-01T00:00:00.000000Z'],
+    ['month 00', '2026-00-01T00:00:00.000000Z'],
+    ['day 00', '2026-10-00T00:00:00.000000Z'],
     ['hour 24', '2026-10-01T24:00:00.000000Z'],
+    ['minute 60', '2026-10-01T08:60:00.000000Z'],
+    ['a leap second', '2016-12-31T23:59:60.000000Z'],
     ['an offset instead of Z', '2026-10-01T08:00:00.123456+08:00'],
     ['a number', 1_790_000_000_000],
   ])('refuses %s as a 400 INVALID_CURSOR', (_name, at) => {

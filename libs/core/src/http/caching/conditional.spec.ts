@@ -29,6 +29,17 @@ describe(readEtag.name, () => {
       expect(other).not.toBe(sut);
   });
 
+  it('is the same when asked again, and for a long URL (not remembered) in another order', () => {
+    const url = '/api/v1/disclosures?region=1&limit=20';
+    expect(readEtag('3.1', url, 's')).toBe(readEtag('3.1', url, 's'));
+    expect(readEtag('3.2', url, 's')).toBe(readEtag('3.1', url, 's').replace('3.1', '3.2'));
+    const word = encodeURIComponent('沈'.repeat(200));
+    const long = `/api/v1/disclosures?region=1&q=${word}`;
+    expect(long.length).toBeGreaterThan(512);
+    expect(readEtag('3.1', long, 's')).toBe(readEtag('3.1', `/api/v1/disclosures?q=${word}&region=1`, 's'));
+    expect(readEtag('3.1', long, 's')).not.toBe(readEtag('3.1', long, 't'));
+  });
+
   it('normalizes encodings of the same query', () => {
     expect(normalizedQuery('q=%E6%B2%88&a=1&a=0')).toBe(normalizedQuery('a=0&q=沈&a=1'));
   });

@@ -40,9 +40,30 @@ export function normalizedQuery(search: string): string {
  * enableHttpCaching), e.g. `"v12.3-9f86d081884c7d65"`.
  */
 export function readEtag(version: string, url: string, salt: string): string {
+  return `"v${version}-${askedDigest(url, salt)}"`;
+}
+
+/** URLs up to this length have their digest remembered (a longer one is hashed each time it is asked). */
+const REMEMBERED_URL_LENGTH = 512;
+/** Digests remembered at most (about 1 MB); the memory is emptied when full. */
+const REMEMBERED_DIGESTS = 10_000;
+/** The digests of recently asked URLs, by salt and URL: a read asked again is not normalized and hashed again. */
+const remembered = new Map<string, string>();
+
+function askedDigest(url: string, salt: string): string {
+  if (url.length > REMEMBERED_URL_LENGTH) return digestOf(url, salt);
+  const key = `${salt}\n${url}`;
+  let digest = remembered.get(key);
+  if (digest === undefined) {
+    if (remembered.size >= REMEMBERED_DIGESTS) remembered.clear();
+    remembered.set(key, (digest = digestOf(url, salt)));
+  }
+  return digest;
+}
+
+function digestOf(url: string, salt: string): string {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : normalizedQuery(url.slice(q + 1));
-  const digest = hash('sha256', `${salt}\n${path}?${query}`, 'hex');
-  return `"v${version}-${digest.slice(0, 16)}"`;
+  return hash('sha256', `${salt}\n${path}?${query}`, 'hex').slice(0, 16);
 }
