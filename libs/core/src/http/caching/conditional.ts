@@ -45,7 +45,7 @@ export function readEtag(version: string, url: string, salt: string): string {
 
 /** URLs up to this length have their digest remembered (a longer one is hashed each time it is asked). */
 const REMEMBERED_URL_LENGTH = 512;
-/** Digests remembered at most (about 1 MB); the memory is emptied when full. */
+/** Digests remembered at most (about 1 MB for lists' usual URLs, 6 MB at the longest); emptied when full. */
 const REMEMBERED_DIGESTS = 10_000;
 /** The digests of recently asked URLs, by salt and URL: a read asked again is not normalized and hashed again. */
 const remembered = new Map<string, string>();
