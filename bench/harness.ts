@@ -205,7 +205,8 @@ interface SqlTiming {
   indexed: boolean;
 }
 
-const median = (values: number[]): number => {
+/** The middle of `values` (the mean of the two middle ones for an even count). */
+export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

@@ -20,7 +20,7 @@ import { Pool } from 'pg';
 
 import { AppProcess, serverEnv } from './app-process';
 import { signIn, upsertAccount } from './bench-accounts';
-import { LoadGenerator, numberSetting, selected, summarise } from './harness';
+import { LoadGenerator, median, numberSetting, selected, summarise } from './harness';
 import type { RawLoadResult } from './load.types';
 import { roleOf, ServerCpu } from './server-cpu';
 
@@ -165,10 +165,8 @@ export async function httpTable(
  */
 function roundRatios(floor: RawLoadResult[], app: RawLoadResult[]): string {
   const rate = (r: RawLoadResult) => r.totalCompletedRequests / r.duration;
-  const ratios = floor.map((run, i) => rate(run) / rate(app[i] as RawLoadResult)).sort((a, b) => a - b);
-  const middle = (ratios.length - 1) / 2;
-  const median = ((ratios[Math.floor(middle)] as number) + (ratios[Math.ceil(middle)] as number)) / 2;
-  return [ratios[0] as number, median, ratios[ratios.length - 1] as number].map((r) => r.toFixed(2)).join(' / ');
+  const ratios = floor.map((run, i) => rate(run) / rate(app[i] as RawLoadResult));
+  return [Math.min(...ratios), median(ratios), Math.max(...ratios)].map((r) => r.toFixed(2)).join(' / ');
 }
 
 /** The three accounts: a resident, the village's clerk and the township's reviewer; the resident's id. */
