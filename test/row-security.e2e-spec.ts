@@ -46,6 +46,19 @@ describe('Row-level security on private tables (the application’s database rol
       ? who.transaction((m) => m.query(`SELECT user_id FROM ${table} ORDER BY user_id`), { scope })
       : who.query(`SELECT user_id FROM ${table} ORDER BY user_id`);
 
+  /**
+   * `read` in the system scope as a process before RowSecuritySystemRegions1764885000000 set it: its
+   * kind without its regions (the functions behind the policies still let every row through).
+   */
+  const asSystemWithoutRegions = <T>(read: (m: { query: DataSource['query'] }) => Promise<T>) =>
+    db.transaction(
+      async (m) => {
+        await m.query(`SELECT set_config('sunshine.regions', '', true)`);
+        return read(m);
+      },
+      { scope: SYSTEM_ROWS },
+    );
+
   /** Whether `write` succeeds in `scope`; what it wrote is rolled back either way. */
   const writesThenRollsBack = async (
     write: (m: { query: DataSource['query'] }) => Promise<unknown>,
@@ -142,6 +155,16 @@ describe('Row-level security on private tables (the application’s database rol
   it('lets the system scope (background jobs for every account) see and write every row', async () => {
     expect(await countAs(db, 'notification_preference', SYSTEM_ROWS)).toHaveLength(2);
     await db.transaction((m) => insertNotification(m, bob.id, 'rls-system'), { scope: SYSTEM_ROWS });
+  });
+
+  it('shows the system scope the audit log’s events of no region (a failed sign-in of an unknown login)', async () => {
+    const login = `rls-unknown-${randomUUID()}`;
+    const res = await sut.http.post('/api/v1/auth/login').send({ login, password: 'not-a-password-1' });
+    expect(res.status).toBe(401);
+    const noRegion = `SELECT count(*)::int AS n FROM audit_log WHERE region_code IS NULL`;
+    const [{ n }] = await owner.query(noRegion);
+    expect(n).toBeGreaterThan(0);
+    expect(await db.transaction((m) => m.query(noRegion), { scope: SYSTEM_ROWS })).toEqual([{ n }]);
   });
 
   it('treats a malformed account setting as an error, never as another account or none', async () => {
@@ -356,6 +379,15 @@ describe('Row-level security on private tables (the application’s database rol
       expect(await visible(table, PUBLIC_ROWS)).toEqual(publicOnly);
       expect(await visible(table, SYSTEM_ROWS)).toEqual(expected(table, () => true));
     });
+
+    it.each(REGION_TABLES)(
+      'shows every row of %s to the system scope set as an older process sets it (its kind, no regions)',
+      async (table) => {
+        const sql = `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`;
+        const rows: { k: string }[] = await asSystemWithoutRegions((m) => m.query(sql));
+        expect(rows.map((r) => r.k)).toEqual(expected(table, () => true));
+      },
+    );
 
     it.each(REGION_TABLES)('shows an official only the private rows of %s in their subtrees', async (table) => {
       expect(await visible(table, homeReviewer)).toEqual(expected(table, within(TOWNSHIP, 4)));
@@ -591,6 +623,13 @@ describe('Row-level security on private tables (the application’s database rol
       expect(await visible(table, ownRows(alice.id))).toEqual([]);
       expect(await visible(table, SYSTEM_ROWS)).toEqual(expected(table, () => true));
     });
+
+    it.each(SUPERVISION_TABLES)(
+      'shows every row of %s to the system scope set as an older process sets it (its kind, no regions)',
+      async (table) => {
+        expect(await asSystemWithoutRegions((m) => rowsOf(table, m))).toEqual(expected(table, () => true));
+      },
+    );
 
     it.each(SUPERVISION_TABLES)('shows an official only the rows of %s in their subtrees', async (table) => {
       expect(await visible(table, home)).toEqual(expected(table, inTownship(TOWNSHIP)));

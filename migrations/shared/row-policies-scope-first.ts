@@ -4,10 +4,12 @@ import { estimatedTrue } from './row-policies';
 import { CONTENT } from './row-policies-by-call';
 
 /*
- * The policies that RowSecurityScopeFirst1764881000000 rewrote, in three forms: as they were before
+ * The policies that RowSecurityScopeFirst1764881000000 rewrote, in four forms: as they were before
  * it (a function call decides), with the scope's own cases tested inline first
- * (RowSecurityScopeFirst1764881000000), and with the regions' test without the scope's kind
- * (RowSecurityRegionsInline1764883000000). Outside the migrations' glob (see row-policies.ts).
+ * (RowSecurityScopeFirst1764881000000), with the regions' test without the scope's kind
+ * (RowSecurityRegionsInline1764883000000), and with the system scope passing the regions' test
+ * instead of an arm of its own where a row's region is never NULL (RowSecuritySystemRegions1764885000000).
+ * Outside the migrations' glob (see row-policies.ts).
  */
 
 const SYSTEM = `current_setting('sunshine.scope', true) = 'system'`;
@@ -23,7 +25,8 @@ export const inOfficialRegions = (column: string) =>
 
 /**
  * The scope's regions hold `column`, whatever the scope's kind: only an official's scope carries
- * regions (rowScopeParameters sets '{}' for every other), so the kind's test decided nothing.
+ * its regions, and the system's every region (RowSecuritySystemRegions1764885000000);
+ * rowScopeParameters sets '{}' for every other kind, so the kind's test decided nothing.
  */
 export const inScopeRegions = (column: string) => `${REGIONS} @> ${column}`;
 
@@ -35,47 +38,55 @@ interface Policies {
   write?: string;
 }
 
-/** The scope's own cases, tested inline ahead of a policy's function call (none without `inRegions`). */
-const scopeFirst = (column: string, inRegions: InRegions) => (inRegions ? `${SYSTEM} OR ${inRegions(column)} OR ` : '');
-
-/** A policy's test of a row by its region: the scope's own cases first, then the function. */
-const region = (column: string, inRegions: InRegions) =>
-  `${scopeFirst(column, inRegions)}sunshine_sees_region(${column})`;
-
-/** A table whose rows are decided by their region alone, or by a column test first. */
-const regional = (table: string, inRegions: InRegions, first?: string): Policies => {
-  const test = region(`${table}.region_code`, inRegions);
-  return { table, read: first ? `${first} OR ${test}` : test, write: test };
-};
-
-/** A table whose rows are decided by a function of another row (an account, a session, a complaint). */
-const byCall = (table: string, inRegions: InRegions, read: string, write = read): Policies => {
+/**
+ * The policies of every table these migrations rewrite, in the form `inRegions` makes. With
+ * `systemInRegions`, the system scope carries every region (`{(,)}`, rowScopeParameters) and passes
+ * the regions' test, so that a row whose region is never NULL needs no test of the scope's kind
+ * first. The audit log keeps the system's own arm (an event of no region, NULL, fails the regions'
+ * test and would call the function), and so do the tables decided through another row.
+ */
+export function scopeFirstPolicies(inRegions: InRegions, systemInRegions = false): Policies[] {
   const system = (test: string) => (inRegions ? `${SYSTEM} OR ${test}` : test);
-  return { table, read: system(read), write: system(write) };
-};
-
-/** The policies of every table these migrations rewrite, in the form `inRegions` makes. */
-export function scopeFirstPolicies(inRegions: InRegions): Policies[] {
+  /** The scope's own cases, tested inline ahead of a policy's function call (none without `inRegions`). */
+  const scopeFirst = (column: string, nullable = false) => {
+    if (!inRegions) return '';
+    const regions = `${inRegions(column)} OR `;
+    return systemInRegions && !nullable ? regions : system(regions);
+  };
+  /** A policy's test of a row by its region: the scope's own cases first, then the function. */
+  const region = (column: string, nullable?: boolean) =>
+    `${scopeFirst(column, nullable)}sunshine_sees_region(${column})`;
+  /** A table whose rows are decided by their region alone, or by a column test first. */
+  const regional = (table: string, first?: string): Policies => {
+    const test = region(`${table}.region_code`);
+    return { table, read: first ? `${first} OR ${test}` : test, write: test };
+  };
+  /** A table whose rows are decided by a function of another row (an account, a session, a complaint). */
+  const byCall = (table: string, read: string, write = read): Policies => ({
+    table,
+    read: system(read),
+    write: system(write),
+  });
   return [
-    regional('disclosure', inRegions, `disclosure.status <> 'draft'`),
-    regional('disclosure_revision', inRegions, `disclosure_revision.status = 'published'`),
-    ...CONTENT.map((table) => regional(table, inRegions, `${table}.published`)),
-    ...['supervision_issue', 'supervision_batch', 'rule_finding'].map((table) => regional(table, inRegions)),
+    regional('disclosure', `disclosure.status <> 'draft'`),
+    regional('disclosure_revision', `disclosure_revision.status = 'published'`),
+    ...CONTENT.map((table) => regional(table, `${table}.published`)),
+    ...['supervision_issue', 'supervision_batch', 'rule_finding'].map((table) => regional(table)),
     {
-      ...regional('role_assignment', inRegions),
-      read: `${scopeFirst('role_assignment.region_code', inRegions)}role_assignment.user_id = sunshine_scope_account() OR sunshine_sees_region(role_assignment.region_code)`,
+      ...regional('role_assignment'),
+      read: `${scopeFirst('role_assignment.region_code')}role_assignment.user_id = sunshine_scope_account() OR sunshine_sees_region(role_assignment.region_code)`,
     },
-    { table: 'audit_log', read: regional('audit_log', inRegions).read }, // its writes are the system's or the caller's own
+    // its writes are the system's or the caller's own
+    { table: 'audit_log', read: region('audit_log.region_code', true) },
     {
-      ...byCall('app_user', inRegions, 'sunshine_sees_account(app_user.id, app_user.home_region_code)'),
-      read: `${scopeFirst('app_user.home_region_code', inRegions)}sunshine_sees_account(app_user.id, app_user.home_region_code)`,
+      ...byCall('app_user', 'sunshine_sees_account(app_user.id, app_user.home_region_code)'),
+      read: `${scopeFirst('app_user.home_region_code')}sunshine_sees_account(app_user.id, app_user.home_region_code)`,
     },
-    byCall('auth_session', inRegions, 'sunshine_sees_account_of(auth_session.user_id)'),
-    byCall('refresh_token', inRegions, 'sunshine_sees_session(refresh_token.session_id)'),
+    byCall('auth_session', 'sunshine_sees_account_of(auth_session.user_id)'),
+    byCall('refresh_token', 'sunshine_sees_session(refresh_token.session_id)'),
     ...['complaint_event', 'complaint_attachment'].map((table) =>
       byCall(
         table,
-        inRegions,
         `sunshine_sees_complaint_of(${table}.complaint_id, false)`,
         `sunshine_sees_complaint_of(${table}.complaint_id, true)`,
       ),

@@ -1,4 +1,4 @@
-import { isLargeTable } from '@sunshine/core';
+import { isLargeTable, rowScopeParameters, SET_ROW_SCOPE, SYSTEM_ROWS } from '@sunshine/core';
 import { Client } from 'pg';
 
 /** What kind of statement a SQL text is, by its first keyword. */
@@ -90,7 +90,7 @@ export async function largeTableScans(
     // On the application's role, the tables under row-level security plan with their policies: a
     // condition that is not leakproof (a regular expression, a cast, `@>` on arrays) cannot use an
     // index there. The system scope sees every row; the policies' plans are every scope's.
-    await client.query(`SELECT set_config('sunshine.scope', 'system', true)`);
+    await client.query(SET_ROW_SCOPE, rowScopeParameters(SYSTEM_ROWS));
     await client.query('SET LOCAL enable_seqscan = off');
     await client.query('SET LOCAL enable_bitmapscan = on');
     if (options.nestedLoops) {

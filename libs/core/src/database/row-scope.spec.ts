@@ -3,13 +3,14 @@ import { officialRows, ownRows, PUBLIC_ROWS, rowScopeParameters, SYSTEM_ROWS } f
 describe('rowScopeParameters', () => {
   const user = '5ea00001-0000-4000-8000-000000000001';
 
-  it('gives regions to an official’s scope only: the policies test them without the kind', () => {
+  it('gives an official’s scope its regions, the system every region and the others none: the policies test them without the kind', () => {
     expect(rowScopeParameters(officialRows(user, [{ from: '210000000000', to: '210099999999' }]))).toEqual([
       'official',
       user,
       '{[210000000000,210099999999]}',
     ]);
-    for (const scope of [ownRows(user), SYSTEM_ROWS, PUBLIC_ROWS]) expect(rowScopeParameters(scope)[2]).toBe('{}');
+    expect(rowScopeParameters(SYSTEM_ROWS)).toEqual(['system', '', '{(,)}']);
+    for (const scope of [ownRows(user), PUBLIC_ROWS]) expect(rowScopeParameters(scope)[2]).toBe('{}');
   });
 
   it('writes each of an official’s subtrees as a range of the multirange, codes as plain integers', () => {

@@ -84,9 +84,10 @@ const SCOPE_SETTINGS = ['sunshine.scope', 'sunshine.user', 'sunshine.regions'] a
 export const SET_ROW_SCOPE = `SELECT WHERE (${SCOPE_SETTINGS.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(' || ')}) IS NULL`;
 
 /**
- * `scope` as the three settings: kind, account id, and the regions as an `int8multirange` literal.
- * Only an official's scope carries regions (every other kind: '{}'): the policies test a row's
- * region against them without reading the kind (migrations/1764883000000-row-security-regions-inline.ts).
+ * `scope` as the three settings: kind, account id, and the regions as an `int8multirange` literal:
+ * an official's subtrees, every region for the system scope, none ('{}') for the others. The
+ * policies test a row's region against them without reading the kind
+ * (migrations/1764883000000-row-security-regions-inline.ts, 1764885000000-row-security-system-regions.ts).
  */
 export function rowScopeParameters(scope: RowScope): [string, string, string] {
   switch (scope.kind) {
@@ -99,7 +100,7 @@ export function rowScopeParameters(scope: RowScope): [string, string, string] {
         `{${scope.regions.map((r) => `[${BigInt(r.from)},${BigInt(r.to)}]`).join(',')}}`,
       ];
     case 'system':
-      return ['system', '', '{}'];
+      return ['system', '', '{(,)}'];
     case 'public':
       return ['', '', '{}'];
   }
