@@ -9,8 +9,9 @@ import { alterPolicies, inScopeRegions, scopeFirstPolicies } from './shared/row-
  * rowScopeParameters) and passes the regions' test itself, so the kind's arm goes where a row's
  * region is never NULL: the disclosures, their revisions and content, supervision, role
  * assignments and accounts (read). The audit log (an event of no region fails the regions' test and
- * would call the function) and the tables decided through another row keep it. `sunshine_scope_regions()` still gives regions to an
- * official's scope only, so the functions behind each policy decide as before; a system scope
+ * would call the function) and the tables decided through another row keep it.
+ * `sunshine_scope_regions()` still gives regions to an official's scope only, so the functions
+ * behind each policy decide as before; a system scope
  * without its regions set (an older process during a rolling deploy) still passes through them,
  * more slowly. An official's read of a draft's working copy (nine scans under policies) cost the
  * application's role about 26 µs a statement more than a twin with BYPASSRLS before and about 17
