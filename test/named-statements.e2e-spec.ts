@@ -108,6 +108,25 @@ describe('Named statements on the application’s connections', () => {
     }
   });
 
+  it('gives every execution of a named statement rows of its own, typed by their columns, plain or scoped', async () => {
+    const text = `SELECT $1::int AS n, now() AS at, '{"k": [1]}'::jsonb AS j, ARRAY[1, 2] AS xs, NULL::text AS none, $1::text AS s`;
+    const row = (n: number) => ({ n, at: expect.any(Date), j: { k: [1] }, xs: [1, 2], none: null, s: String(n) });
+    const client = await pool.connect();
+    try {
+      const system = rowScopeParameters({ kind: 'system' });
+      const results = [];
+      for (const n of [1, 2, 3])
+        results.push(await client.query(text, [n]), await queryScoped(client, text, [n], system));
+      expect(results.map((r) => r.rows)).toEqual([1, 1, 2, 2, 3, 3].map((n) => [row(n)]));
+      for (const r of results) expect(r.fields.map((f) => f.name)).toEqual(['n', 'at', 'j', 'xs', 'none', 's']);
+      expect(new Set(results.map((r) => r.rows[0])).size).toBe(results.length);
+      // The second scoped run and after were named: the rows above came from prepared statements.
+      expect(await prepared(client)).toEqual(expect.arrayContaining([text, SET_ROW_SCOPE]));
+    } finally {
+      client.release();
+    }
+  });
+
   it('reports a failing statement and prepares it once it parses', async () => {
     await expect(pool.query(`SELECT a FROM named_missing WHERE a = $1`, [1])).rejects.toMatchObject({ code: '42P01' });
     await owner.query(`CREATE TABLE named_missing (a int)`);
@@ -159,6 +178,27 @@ describe('Named statements on the application’s connections', () => {
         await expect(client.query(read, [1])).rejects.toMatchObject({ code: '0A000' });
         await client.query('ROLLBACK');
         await expect(client.query(read, [1])).resolves.toMatchObject({ rows: [{ a: 1, b: 7 }] });
+      } finally {
+        client.release();
+      }
+    });
+
+    it('reads a column by its new type once the type changed, plain and scoped (the stale name’s rows are not reused)', async () => {
+      const client = await pool.connect();
+      const system = rowScopeParameters({ kind: 'system' });
+      // Parameters whose type does not depend on the column's, so that the statements still parse after.
+      const plain = `SELECT a FROM named_stale WHERE $1::int > 0`;
+      const scoped = `SELECT a FROM named_stale WHERE $1::int > 1`;
+      try {
+        for (let i = 0; i < 2; i++) {
+          expect((await client.query(plain, [1])).rows).toEqual([{ a: 1 }]);
+          expect((await queryScoped(client, scoped, [2], system)).rows).toEqual([{ a: 1 }]);
+        }
+        await owner.query(`ALTER TABLE named_stale ALTER COLUMN a TYPE text`);
+        for (let i = 0; i < 2; i++) {
+          expect((await client.query(plain, [1])).rows).toEqual([{ a: '1' }]);
+          expect((await queryScoped(client, scoped, [2], system)).rows).toEqual([{ a: '1' }]);
+        }
       } finally {
         client.release();
       }

@@ -86,6 +86,22 @@ export function revisionOf(row: Record<string, unknown>): RevisionRow {
   return Object.fromEntries(R_NAMES.map((name) => [name, row[`r_${name}`]])) as unknown as RevisionRow;
 }
 
+/** An official's working copy (DisclosuresRepository#workingCopy): one text, made once, whose hash V8 keeps. */
+const WORKING_COPY_SQL = `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
+     s.revisions AS step_revisions, s.actions AS step_actions, s.actors AS step_actors, s.times AS step_times,
+     s.reasons AS step_reasons
+   FROM disclosure d
+   JOIN LATERAL (
+     SELECT * FROM disclosure_revision x
+     WHERE x.disclosure_id = d.id AND (x.status <> 'published' OR x.number = d.published_revision)
+     ORDER BY x.status = 'published' LIMIT 1) r ON true
+   CROSS JOIN LATERAL (
+     SELECT array_agg(y.number ORDER BY st.id) AS revisions, array_agg(st.action ORDER BY st.id) AS actions,
+       array_agg(st.actor_id ORDER BY st.id) AS actors, array_agg(st.at ORDER BY st.id) AS times,
+       array_agg(st.reason ORDER BY st.id) AS reasons
+     FROM review_step st JOIN disclosure_revision y ON y.id = st.revision_id WHERE y.disclosure_id = d.id) s
+   WHERE d.id = $1`;
+
 /** SQL over disclosures, their revisions and review steps. */
 @Injectable()
 export class DisclosuresRepository {
@@ -264,23 +280,7 @@ export class DisclosuresRepository {
         step_actors: string[];
         step_times: Date[];
         step_reasons: (string | null)[];
-      })[] = await this.db.query(
-      `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
-         s.revisions AS step_revisions, s.actions AS step_actions, s.actors AS step_actors, s.times AS step_times,
-         s.reasons AS step_reasons
-       FROM disclosure d
-       JOIN LATERAL (
-         SELECT * FROM disclosure_revision x
-         WHERE x.disclosure_id = d.id AND (x.status <> 'published' OR x.number = d.published_revision)
-         ORDER BY x.status = 'published' LIMIT 1) r ON true
-       CROSS JOIN LATERAL (
-         SELECT array_agg(y.number ORDER BY st.id) AS revisions, array_agg(st.action ORDER BY st.id) AS actions,
-           array_agg(st.actor_id ORDER BY st.id) AS actors, array_agg(st.at ORDER BY st.id) AS times,
-           array_agg(st.reason ORDER BY st.id) AS reasons
-         FROM review_step st JOIN disclosure_revision y ON y.id = st.revision_id WHERE y.disclosure_id = d.id) s
-       WHERE d.id = $1`,
-      [disclosureId],
-    );
+      })[] = await this.db.query(WORKING_COPY_SQL, [disclosureId]);
     if (!row) return undefined;
     return {
       disclosure: row,

@@ -1,6 +1,6 @@
-import { PoolClient, Query, QueryResult } from 'pg';
+import { FieldDef, PoolClient, Query, QueryResult } from 'pg';
 
-import { closeEvicted, forgetStaleStatement, statementName } from './named-statements';
+import { closeEvicted, describeRows, forgetStaleStatement, statementName } from './named-statements';
 import { SET_ROW_SCOPE } from './row-scope';
 
 /** The scope's statement, prepared once per connection under this name. */
@@ -26,6 +26,8 @@ interface ProtocolConnection {
  */
 class ScopedQuery extends Query {
   private scopeDone = false;
+  /** Set by prepare, which node-postgres calls before any reply to the statement arrives. */
+  private connection: object = {};
 
   constructor(
     private readonly sql: string,
@@ -42,6 +44,7 @@ class ScopedQuery extends Query {
   }
 
   prepare(connection: ProtocolConnection): void {
+    this.connection = connection;
     if (!prepared.has(connection)) connection.parse({ text: SET_ROW_SCOPE, name: SCOPE_STATEMENT, types: [] });
     connection.bind({ portal: '', statement: SCOPE_STATEMENT, values: this.settings });
     connection.execute({ portal: '', rows: 0 });
@@ -53,6 +56,11 @@ class ScopedQuery extends Query {
       (this as { name?: string }).name = named.name;
     }
     (Query.prototype as unknown as { prepare(c: ProtocolConnection): void }).prepare.call(this, connection);
+  }
+
+  /** The statement's rows (the scope's statement has none), set up once per name (describeRows). */
+  handleRowDescription(message: { fields: FieldDef[] }): void {
+    describeRows(this, this.connection, (this as { name?: string }).name, message.fields);
   }
 
   /** The first completion is the scope's: its statement is prepared on this connection from now on. */
