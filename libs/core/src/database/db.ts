@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DatabaseError, PoolClient } from 'pg';
+import { DatabaseError, PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
 import { BoundedReadPool, GENERIC_PLANS, Queryable } from './bounded-read-pool';
@@ -82,7 +82,13 @@ export class Db {
       return this.routed
         ? this.transaction((m) => m.query(sql, params) as Promise<T>)
         : this.scopedStatement<T>(sql, params ?? [], scope);
-    const pool = (): Promise<T> => this.dataSource.manager.query(sql, params) as Promise<T>;
+    const pool = (): Promise<T> =>
+      this.pooledStatement<T>(
+        sql,
+        params ?? [],
+        (c) => c.query(sql, params),
+        () => true,
+      );
     if (!this.routed) return pool();
     return (this.replicas as ReadReplicas).run(() => this.onReplica((qr) => qr.query(sql, params) as Promise<T>), pool);
   }
@@ -154,7 +160,25 @@ export class Db {
   }
 
   /** `sql` under `scope` on a pooled primary connection, answered as TypeORM's `query` answers. */
-  private async scopedStatement<T>(sql: string, params: unknown[], scope: RowScope): Promise<T> {
+  private scopedStatement<T>(sql: string, params: unknown[], scope: RowScope): Promise<T> {
+    const settings = rowScopeParameters(scope);
+    return this.pooledStatement<T>(sql, params, (c) => queryScoped(c, sql, params, settings), reusableAfterFailure);
+  }
+
+  /**
+   * One statement (`send`) on a pooled primary connection, answered and failing as TypeORM's
+   * `query` does (rows; `[rows, count]` for UPDATE and DELETE; QueryFailedError), without its query
+   * runner, events and result objects (none is used: no subscriber, no query logging). The
+   * server's refusal of the statement leaves the connection usable where `reusable` says so;
+   * anything else (a lost connection; a backend terminated or shut down, SQLSTATE 57P.., or a
+   * connection exception, 08...) discards it.
+   */
+  private async pooledStatement<T>(
+    sql: string,
+    params: unknown[],
+    send: (client: PoolClient) => Promise<QueryResult>,
+    reusable: (client: PoolClient) => boolean,
+  ): Promise<T> {
     const driver = this.dataSource.driver as unknown as {
       obtainMasterConnection(): Promise<[PoolClient, (error?: unknown) => void]>;
     };
@@ -164,14 +188,11 @@ export class Db {
     client.on('error', ignoreHeldConnectionError);
     let discard: unknown;
     try {
-      const raw = await queryScoped(client, sql, params, rowScopeParameters(scope));
+      const raw = await send(client);
       return (raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows) as T;
     } catch (error) {
-      // The server's refusal of the statement leaves the connection usable; anything else (a lost
-      // connection; a backend terminated or shut down, SQLSTATE 57P.., or a connection exception,
-      // 08...) discards it.
       const refused = error instanceof DatabaseError && !/^(57P|08)/.test(error.code ?? '');
-      discard = refused && reusableAfterFailure(client) ? undefined : error;
+      discard = refused && reusable(client) ? undefined : error;
       throw new QueryFailedError(sql, params, error as Error);
     } finally {
       client.off('error', ignoreHeldConnectionError);
