@@ -9,9 +9,9 @@ import { Role } from '@sunshine/access';
 import { ReferenceData } from '@sunshine/core';
 import { RegionTreeStore } from '@sunshine/regions';
 import { Client } from 'pg';
-import { DataSource, QueryRunner } from 'typeorm';
 
 import { createAccount } from './support/accounts';
+import { QueryCapture } from './support/query-capture';
 import { createTestApp, TestApp } from './support/test-app';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,9 +28,10 @@ const list = (region: string) => `/api/v1/disclosures?region=${region}&limit=20`
 
 describe('reference data from memory', () => {
   let sut: TestApp;
-  /** Statements the app sends to PostgreSQL (every TypeORM query runner's `query`). */
-  let statements: string[] = [];
-  let restore: () => void;
+  /** Statements the app sends to PostgreSQL while serving a request (any pool, below TypeORM). */
+  let capture: QueryCapture;
+  /** The SQL of the statements sent since the last call. */
+  const statements = (): string[] => capture.statements.splice(0).map((s) => s.sql);
 
   /** A session of its own on the app's database, as another process would have. */
   async function otherSession<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -59,21 +60,11 @@ describe('reference data from memory', () => {
          '党务公开', $2)`,
       [VILLAGE, clerk.id],
     );
-    const runner: QueryRunner = sut.app.get(DataSource).createQueryRunner();
-    const prototype = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-    await runner.release();
-    const query = prototype.query;
-    prototype.query = function (this: unknown, ...args: unknown[]) {
-      statements.push(String(args[0]));
-      return query.apply(this, args);
-    };
-    restore = () => {
-      prototype.query = query;
-    };
+    capture = QueryCapture.install(sut.app);
   });
 
   afterAll(async () => {
-    restore?.();
+    capture?.uninstall();
     await sut?.close();
   });
 
@@ -89,36 +80,36 @@ describe('reference data from memory', () => {
       ['city', CITY],
       ['province', PROVINCE],
     ])('of a %s runs one statement, which reads the rows and the ETag’s version', async (_level, region) => {
-      statements = [];
+      statements();
       const res = await sut.http.get(list(region)).expect(200);
       expect(res.body.items).toHaveLength(1);
       expect(res.headers.etag).toMatch(/^"v/);
-      expect(statements).toHaveLength(1);
-      expect(statements[0]).toContain('FROM disclosure d');
-      expect(statements[0]).toContain('region_content_version');
+      const sent = statements();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toContain('FROM disclosure d');
+      expect(sent[0]).toContain('region_content_version');
 
-      statements = [];
       await sut.http.get(list(region)).set('if-none-match', String(res.headers.etag)).expect(304);
-      expect(statements).toHaveLength(1);
+      expect(statements()).toHaveLength(1);
     });
 
     it('of an unknown region is a 404 without a statement', async () => {
-      statements = [];
+      statements();
       await sut.http.get(list('210102001999')).expect(404);
-      expect(statements).toEqual([]);
+      expect(statements()).toEqual([]);
     });
   });
 
   it('region reads (a region, its children, the top level) run no statement', async () => {
     await sut.http.get(`/api/v1/regions/${VILLAGE}`).expect(200);
-    statements = [];
+    statements();
     const region = await sut.http.get(`/api/v1/regions/${VILLAGE}`).expect(200);
     expect(region.body.ancestors.map((a: { code: string }) => a.code)).toEqual([PROVINCE, CITY, COUNTY, TOWNSHIP]);
     const children = await sut.http.get(`/api/v1/regions/${TOWNSHIP}/children?limit=2`).expect(200);
     expect(children.body.items).toHaveLength(2);
     await sut.http.get(`/api/v1/regions/${TOWNSHIP}/children?cursor=${children.body.nextCursor}`).expect(200);
     await sut.http.get('/api/v1/regions').expect(200);
-    expect(statements).toEqual([]);
+    expect(statements()).toEqual([]);
   });
 
   it('a region import run by the CLI in another process is seen by the running app without a restart', async () => {
