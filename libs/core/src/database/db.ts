@@ -82,13 +82,7 @@ export class Db {
       return this.routed
         ? this.transaction((m) => m.query(sql, params) as Promise<T>)
         : this.scopedStatement<T>(sql, params ?? [], scope);
-    const pool = (): Promise<T> =>
-      this.pooledStatement<T>(
-        sql,
-        params ?? [],
-        (c) => c.query(sql, params),
-        () => true,
-      );
+    const pool = (): Promise<T> => this.plainStatement<T>(sql, params);
     if (!this.routed) return pool();
     return (this.replicas as ReadReplicas).run(() => this.onReplica((qr) => qr.query(sql, params) as Promise<T>), pool);
   }
@@ -157,6 +151,16 @@ export class Db {
     } finally {
       tx.open = false;
     }
+  }
+
+  /** `sql` as it is (no scope: nothing to set) on a pooled primary connection; a refusal leaves the connection usable. */
+  private plainStatement<T>(sql: string, params?: unknown[]): Promise<T> {
+    return this.pooledStatement<T>(
+      sql,
+      params ?? [],
+      (c) => c.query(sql, params),
+      () => true,
+    );
   }
 
   /** `sql` under `scope` on a pooled primary connection, answered as TypeORM's `query` answers. */
