@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { buildOpenApiDocument, createHttpApp, dataSourceOptions } from '@sunshine/core';
+import { buildOpenApiDocument, createHttpApp, dataSourceOptions, ReferenceData } from '@sunshine/core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -15,6 +15,8 @@ export interface TestApp {
   /**
    * The schema owner's connection, for fixtures put straight into the database and checks of what
    * it holds: past row-level security, which confines the app's own role (`app.get(DataSource)`).
+   * Its `query` returns once the app has heard what the statement's triggers announced (ReferenceData#sync:
+   * sessions, accounts and roles, reference data), as a request after an operator's change would.
    */
   owner: DataSource;
   /** The replies' check against the OpenAPI document; observe() takes replies from other clients too. */
@@ -50,6 +52,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const contract = new ContractRecorder(buildOpenApiDocument(app));
   recordReplies(app.getHttpServer(), contract);
   const owner = await new DataSource(dataSourceOptions(db.url, { poolSize: 2 })).initialize();
+  const feed = app.get(ReferenceData);
+  const query = owner.query.bind(owner);
+  owner.query = async <T>(...args: Parameters<DataSource['query']>): Promise<T> => {
+    const result = await query<T>(...args);
+    await feed.sync();
+    return result;
+  };
   return {
     app,
     db,

@@ -25,6 +25,7 @@ import { AuthService } from './auth/auth.service';
 import { AuthPurgeModule } from './auth/auth-purge';
 import { AuthThrottleRepository } from './auth/auth-throttle.repository';
 import { LocalStrategy } from './auth/local.strategy';
+import { SessionCache } from './auth/session-cache';
 import { SessionsRepository } from './auth/sessions.repository';
 import { SessionsService } from './auth/sessions.service';
 import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
@@ -71,6 +72,7 @@ import { DemoDataSeeder } from './demo/demo-data.seeder';
     LocalStrategy,
     PasswordHasher,
     RolesService,
+    SessionCache,
     SessionsRepository,
     SessionsService,
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db, timestampKeySql, updatedRows } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
+import { SessionCache } from '../auth/session-cache';
 import { Assignment, RegionRange } from '../principal';
 import { regionScopeSql } from '../region-scope.sql';
 import { Role } from '../roles';
@@ -60,7 +61,15 @@ const USER_COLUMNS = `id, kind, login, mobile, real_name, home_region_code, id_n
 /** SQL over accounts and role assignments. */
 @Injectable()
 export class AccountsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly sessionCache: SessionCache,
+  ) {}
+
+  /** What this process keeps of the account's session checks goes once the change has committed (SessionCache). */
+  private changedSessions(userId: string): void {
+    this.db.afterCommit(() => this.sessionCache.forgetUser(userId));
+  }
 
   async findById(id: string, m: EntityManager = this.db.manager): Promise<UserRow | undefined> {
     const [row] = await m.query(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1`, [id]);
@@ -101,6 +110,7 @@ export class AccountsRepository {
       `UPDATE app_user SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`,
       [id, disabled],
     );
+    this.changedSessions(id);
   }
 
   /**
@@ -120,6 +130,7 @@ export class AccountsRepository {
       `UPDATE app_user SET password_hash = $2, password_changed_at = now(), password_change_required = false WHERE id = $1`,
       [id, passwordHash],
     );
+    this.changedSessions(id);
   }
 
   /**
@@ -146,6 +157,7 @@ export class AccountsRepository {
       `UPDATE app_user SET totp_secret_cipher = $2, totp_enabled_at = CASE WHEN $3 THEN now() END WHERE id = $1`,
       [id, cipher, enabled],
     );
+    this.changedSessions(id);
   }
 
   /** Marks a resident of `villageCode` verified; false if there is no such unverified resident there. */
@@ -202,6 +214,7 @@ export class AccountsRepository {
        ON CONFLICT (user_id, role, region_code) WHERE revoked_at IS NULL DO NOTHING RETURNING id`,
       [userId, role, region.code, region.level, by],
     );
+    this.changedSessions(userId);
     return rows[0]?.id ?? null;
   }
 
@@ -212,6 +225,7 @@ export class AccountsRepository {
        RETURNING id, user_id, role, region_code`,
       [id, by],
     );
+    if (row) this.changedSessions(row.user_id);
     return row;
   }
 

@@ -6,6 +6,7 @@ import { validateSync } from 'class-validator';
 
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
+import { SessionCache } from '../auth/session-cache';
 import { PasswordHasher } from '../crypto/password-hasher';
 import { passwordProblems } from '../crypto/password-policy';
 import { CreateOfficialDto } from '../dto/account.dto';
@@ -115,7 +116,8 @@ export class FirstAdminService {
 /** What FirstAdminService needs, for a process that has `Db` and `AppConfig` (the admin:create script). */
 @Module({
   imports: [RegionsModule],
-  providers: [FirstAdminService, AccountsRepository, AuditRepository, AuditService, PasswordHasher],
+  // SessionCache: the accounts' writes drop what it keeps; a script's keeps nothing (no change feed).
+  providers: [FirstAdminService, AccountsRepository, AuditRepository, AuditService, PasswordHasher, SessionCache],
   exports: [FirstAdminService],
 })
 export class FirstAdminModule {}

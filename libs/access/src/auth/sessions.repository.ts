@@ -3,6 +3,7 @@ import { Db } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
 import { Assignment } from '../principal';
+import { SessionCache } from './session-cache';
 
 export interface SessionState {
   session_id: string;
@@ -12,8 +13,11 @@ export interface SessionState {
   disabled: boolean;
   revoked: boolean;
   expired: boolean;
+  /** Seconds the session had left when read. */
+  expires_in_seconds: number;
+  /** Seconds since its previous activity mark, when read. */
   idle_seconds: number;
-  password_age_days: number;
+  password_age_seconds: number;
   password_change_required: boolean;
   totp_enabled: boolean;
   assignments: Assignment[];
@@ -29,7 +33,10 @@ export interface RefreshState {
 /** SQL over sessions and their refresh tokens. */
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly sessionCache: SessionCache,
+  ) {}
 
   async create(userId: string, lifetimeSeconds: number, m: EntityManager): Promise<string> {
     const [row]: { id: string }[] = await m.query(
@@ -52,8 +59,9 @@ export class SessionsRepository {
          UPDATE auth_session SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '1 minute' RETURNING id)
        SELECT s.id AS session_id, u.id AS user_id, u.kind, u.home_region_code::text,
          u.disabled_at IS NOT NULL AS disabled, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
+         extract(epoch FROM s.expires_at - now())::int AS expires_in_seconds,
          extract(epoch FROM now() - s.last_seen_at)::int AS idle_seconds,
-         extract(day FROM now() - u.password_changed_at)::int AS password_age_days, u.password_change_required,
+         extract(epoch FROM now() - u.password_changed_at)::int AS password_age_seconds, u.password_change_required,
          u.totp_enabled_at IS NOT NULL AS totp_enabled,
          coalesce((SELECT json_agg(json_build_object('role', ra.role, 'regionCode', ra.region_code::text, 'regionLevel', ra.region_level)
                                    ORDER BY ra.region_level, ra.region_code)
@@ -69,6 +77,7 @@ export class SessionsRepository {
       `UPDATE auth_session SET revoked_at = coalesce(revoked_at, now()), revoke_reason = coalesce(revoke_reason, $2) WHERE id = $1`,
       [sessionId, reason],
     );
+    this.db.afterCommit(() => this.sessionCache.forgetSession(sessionId));
   }
 
   /** Ends every open session of a user, but `exceptSessionId`. */
@@ -83,6 +92,7 @@ export class SessionsRepository {
        WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
       [userId, reason, exceptSessionId],
     );
+    this.db.afterCommit(() => this.sessionCache.forgetUser(userId));
   }
 
   /** Locks the token's row for the rotation. */

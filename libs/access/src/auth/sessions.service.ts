@@ -10,7 +10,8 @@ import { AuditService } from '../audit/audit.service';
 import { OFFICIAL_PASSWORD_MAX_AGE_DAYS } from '../crypto/password-policy';
 import { Actor, Principal, Restriction } from '../principal';
 import { asAuthentication } from './authentication-scope';
-import { SessionsRepository } from './sessions.repository';
+import { KeptState, SessionCache } from './session-cache';
+import { SessionsRepository, SessionState } from './sessions.repository';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const OFFICIAL_IDLE_SECONDS = 30 * 60;
@@ -31,6 +32,11 @@ export interface AccessClaims {
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** Whether a usable state read `elapsedSeconds` ago would still be usable by the clock. */
+const clockAllows = (state: SessionState, elapsedSeconds: number): boolean =>
+  state.expires_in_seconds - elapsedSeconds > 0 &&
+  (state.kind !== 'official' || state.idle_seconds + elapsedSeconds < OFFICIAL_IDLE_SECONDS);
+
 /** Sessions: short access JWTs, single-use rotating refresh tokens, and the per-request session check. */
 @Injectable()
 export class SessionsService {
@@ -40,6 +46,7 @@ export class SessionsService {
     private readonly jwt: JwtService,
     private readonly db: Db,
     private readonly config: AppConfig,
+    private readonly cache: SessionCache,
   ) {}
 
   /** Opens a session for a user whose credentials were just checked. */
@@ -103,16 +110,18 @@ export class SessionsService {
   }
 
   /**
-   * The caller of a verified access token, loaded fresh: a disabled account, a revoked or expired
-   * session, an official idle for 30 minutes, or a revoked role all take effect on the next request.
+   * The caller of a verified access token, as the database has it now: a disabled account, a
+   * revoked or expired session, an official idle for 30 minutes, or a revoked role all take effect
+   * on the next request (a check kept in memory goes as the change commits: SessionCache).
    */
   async principal(claims: AccessClaims): Promise<Principal> {
-    const state = await asAuthentication(() => this.assertUsable(claims.sid));
+    const { state, elapsedSeconds } = await this.usableState(claims.sid);
     if (state.user_id !== claims.sub) throw accessError(AccessErrorCode.Unauthenticated);
     const restrictions: Restriction[] = [];
     if (state.password_change_required) restrictions.push('password_change_required');
     if (state.kind === 'official') {
-      if (state.password_age_days >= OFFICIAL_PASSWORD_MAX_AGE_DAYS) restrictions.push('password_expired');
+      const passwordAgeDays = Math.floor((state.password_age_seconds + elapsedSeconds) / 86_400);
+      if (passwordAgeDays >= OFFICIAL_PASSWORD_MAX_AGE_DAYS) restrictions.push('password_expired');
       if (this.config.TOTP_REQUIRED && !state.totp_enabled) restrictions.push('totp_enrolment_required');
     }
     return {
@@ -125,7 +134,21 @@ export class SessionsService {
     };
   }
 
-  private async assertUsable(sessionId: string) {
+  /**
+   * The session's state: the one kept in memory while the clock alone cannot have ended it (its
+   * expiry, an official's idle time counted from the activity mark it was read with), else read
+   * afresh (and kept). Only usable states are kept.
+   */
+  private async usableState(sessionId: string): Promise<KeptState> {
+    const kept = this.cache.get(sessionId);
+    if (kept && clockAllows(kept.state, kept.elapsedSeconds)) return kept;
+    const ticket = this.cache.begin();
+    const state = await asAuthentication(() => this.assertUsable(sessionId));
+    this.cache.keep(sessionId, state, ticket);
+    return { state, elapsedSeconds: 0 };
+  }
+
+  private async assertUsable(sessionId: string): Promise<SessionState> {
     const state = await this.sessions.state(sessionId);
     if (!state) throw accessError(AccessErrorCode.SessionEnded);
     if (state.disabled) throw accessError(AccessErrorCode.AccountDisabled); // said first: disabling also ends sessions

@@ -166,6 +166,18 @@ export class AppConfig {
   @IsBoolean()
   TOTP_REQUIRED = false;
 
+  /**
+   * Seconds an API process keeps a session's check (session, account, roles) in memory, dropped as
+   * soon as the database announces a change to them (LISTEN; libs/access/src/auth/session-cache.ts);
+   * 0: every request reads it. At most 60 (the session's activity mark is set once a minute). Set 0
+   * behind a pooler that cannot hold a LISTEN (PgBouncer in transaction mode).
+   */
+  @Transform(toInt)
+  @Min(0)
+  @Max(60)
+  @IsInt()
+  SESSION_CACHE_SECONDS = 60;
+
   /** Login and registration attempts per minute per client address. */
   @Transform(toInt)
   @Min(1)

@@ -15,6 +15,8 @@ import { queryScoped, reusableAfterFailure } from './scoped-statement';
 interface OpenTransaction {
   manager: EntityManager;
   open: boolean;
+  /** Run once it has committed (afterCommit). */
+  committed: (() => void)[];
 }
 
 const current = new AsyncLocalStorage<OpenTransaction>();
@@ -107,6 +109,18 @@ export class Db {
     });
   }
 
+  /**
+   * Runs `done` once the transaction open now has committed (not if it rolls back); outside one, at
+   * once (a statement outside a transaction commits by itself). For what this process keeps in
+   * memory of the rows written: dropped after the commit, a concurrent read cannot bring back the
+   * rows as they were.
+   */
+  afterCommit(done: () => void): void {
+    const tx = current.getStore();
+    if (tx?.open) tx.committed.push(done);
+    else done();
+  }
+
   /** A dedicated connection for a long read (a streamed export); outside any transaction only. */
   createQueryRunner(): QueryRunner {
     return this.dataSource.createQueryRunner();
@@ -141,9 +155,10 @@ export class Db {
   }
 
   private async primaryTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const tx: OpenTransaction = { manager: this.dataSource.manager, open: false };
+    const tx: OpenTransaction = { manager: this.dataSource.manager, open: false, committed: [] };
+    let result: T;
     try {
-      return await this.dataSource.transaction((m) => {
+      result = await this.dataSource.transaction((m) => {
         tx.manager = m;
         tx.open = true;
         return current.run(tx, () => work(m));
@@ -151,6 +166,8 @@ export class Db {
     } finally {
       tx.open = false;
     }
+    for (const done of tx.committed) done();
+    return result;
   }
 
   /** `sql` as it is (no scope: nothing to set) on a pooled primary connection; a refusal leaves the connection usable. */
@@ -220,13 +237,14 @@ export class Db {
   }
 
   private async readTransaction<T>(qr: QueryRunner, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const tx: OpenTransaction = { manager: qr.manager, open: false };
+    const tx: OpenTransaction = { manager: qr.manager, open: false, committed: [] };
     await qr.startTransaction();
     try {
       tx.open = true;
       const result = await current.run(tx, () => work(qr.manager));
       tx.open = false;
       await qr.commitTransaction();
+      for (const done of tx.committed) done();
       return result;
     } catch (error) {
       tx.open = false;

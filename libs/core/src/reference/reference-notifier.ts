@@ -10,6 +10,8 @@ export interface ReferenceChangeListener {
   changed(name: string): void;
   /** The feed (re)connected: changes made while it was away were not announced. */
   resync(): Promise<void>;
+  /** The feed is away: changes go unannounced until it is back (`resync`). */
+  lost(): void;
 }
 
 /**
@@ -96,6 +98,7 @@ export class PgReferenceNotifier implements ReferenceNotifier {
   private lost(client: Client, error?: Error): void {
     if (this.stopped || (this.client !== client && this.client !== undefined)) return;
     if (this.client === client) this.client = undefined;
+    this.listener?.lost();
     client.removeAllListeners();
     client.on('error', () => undefined); // a late error of a connection given up on
     void client.end().catch(() => undefined);
