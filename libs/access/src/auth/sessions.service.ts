@@ -33,7 +33,7 @@ export interface AccessClaims {
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** Whether a usable state read `elapsedSeconds` ago would still be usable by the clock. */
-const clockAllows = (state: SessionState, elapsedSeconds: number): boolean =>
+export const clockAllows = (state: SessionState, elapsedSeconds: number): boolean =>
   state.expires_in_seconds - elapsedSeconds > 0 &&
   (state.kind !== 'official' || state.idle_seconds + elapsedSeconds < OFFICIAL_IDLE_SECONDS);
 
