@@ -1,6 +1,6 @@
 import type { AppConfig, KeyedChanges, ReferenceData } from '@sunshine/core';
 
-import { SESSION_CHANGES, SessionCache } from './session-cache';
+import { SESSION_CHANGES, SessionCache, SESSIONS_KEPT } from './session-cache';
 import type { SessionState } from './sessions.repository';
 import { clockAllows, OFFICIAL_IDLE_SECONDS } from './sessions.service';
 
@@ -83,6 +83,34 @@ describe('SessionCache', () => {
     expect(cache.get('s1')?.elapsedSeconds).toBeGreaterThanOrEqual(59);
     cache.keep('s2', state({ session_id: 's2' }), { ...ticket, at: ticket.at - 60_000 });
     expect(cache.get('s2')).toBeUndefined();
+  });
+
+  it('finds an account’s sessions by account, through evictions, expiries and sign-outs', () => {
+    const { cache, feed } = cacheOf(60);
+    feed.connected();
+    const one = (i: number) => state({ session_id: `s${i}`, user_id: `u${i % 1000}` });
+    for (let i = 0; i <= SESSIONS_KEPT; i++) cache.keep(`s${i}`, one(i), cache.begin());
+    expect(cache.get('s0')).toBeUndefined(); // the least recently read went first
+    expect(cache.accountsKept).toBe(1000);
+
+    feed.changed('u7'); // s7, s1007, … s19007: 20 sessions
+    expect(cache.get('s7')).toBeUndefined();
+    expect(cache.get('s19007')).toBeUndefined();
+    expect(cache.get('s8')?.state.user_id).toBe('u8');
+    expect(cache.accountsKept).toBe(999);
+
+    // u0's sessions: s0 was evicted, the rest go one by one; the account leaves the index with its last.
+    for (let i = 1000; i <= SESSIONS_KEPT; i += 1000) cache.forgetSession(`s${i}`);
+    expect(cache.accountsKept).toBe(998);
+
+    const ticket = cache.begin();
+    cache.keep('late', state({ session_id: 'late', user_id: 'v' }), { ...ticket, at: ticket.at - 60_000 });
+    expect(cache.accountsKept).toBe(999);
+    expect(cache.get('late')).toBeUndefined(); // expired when read: gone, its account with it
+    expect(cache.accountsKept).toBe(998);
+
+    feed.lost();
+    expect(cache.accountsKept).toBe(0);
   });
 
   it('keeps nothing with SESSION_CACHE_SECONDS=0', () => {

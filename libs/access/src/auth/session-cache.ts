@@ -42,6 +42,8 @@ export interface KeptState {
 @Injectable()
 export class SessionCache implements KeyedChanges {
   private readonly kept = new Map<string, Kept>();
+  /** The kept sessions of each account, so that an announcement drops them without a scan of `kept`. */
+  private readonly byUser = new Map<string, Set<string>>();
   private readonly maxAgeMs: number;
   private connectedNow = false;
   /** Moves on with every forgetting: a check read across one is not kept. */
@@ -58,7 +60,7 @@ export class SessionCache implements KeyedChanges {
     if (!kept) return undefined;
     const elapsedMs = performance.now() - kept.at;
     if (elapsedMs >= this.maxAgeMs) {
-      this.kept.delete(sessionId);
+      this.drop(sessionId);
       return undefined;
     }
     return { state: kept.state, elapsedSeconds: elapsedMs / 1000 };
@@ -75,19 +77,23 @@ export class SessionCache implements KeyedChanges {
    */
   keep(sessionId: string, state: SessionState, ticket: Ticket): void {
     if (!this.connectedNow || this.maxAgeMs === 0 || ticket.generation !== this.generation) return;
-    this.kept.delete(sessionId);
+    this.drop(sessionId);
     this.kept.set(sessionId, { state, at: ticket.at });
-    if (this.kept.size > SESSIONS_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+    const sessions = this.byUser.get(state.user_id);
+    if (sessions) sessions.add(sessionId);
+    else this.byUser.set(state.user_id, new Set([sessionId]));
+    if (this.kept.size > SESSIONS_KEPT) this.drop(this.kept.keys().next().value as string);
   }
 
   forgetSession(sessionId: string): void {
     this.generation++;
-    this.kept.delete(sessionId);
+    this.drop(sessionId);
   }
 
   forgetUser(userId: string): void {
     this.generation++;
-    for (const [sessionId, kept] of this.kept) if (kept.state.user_id === userId) this.kept.delete(sessionId);
+    for (const sessionId of this.byUser.get(userId) ?? []) this.kept.delete(sessionId);
+    this.byUser.delete(userId);
   }
 
   /** An account's sessions, accounts or roles changed (announced). */
@@ -108,5 +114,20 @@ export class SessionCache implements KeyedChanges {
   private forgetAll(): void {
     this.generation++;
     this.kept.clear();
+    this.byUser.clear();
+  }
+
+  private drop(sessionId: string): void {
+    const kept = this.kept.get(sessionId);
+    if (!kept) return;
+    this.kept.delete(sessionId);
+    const sessions = this.byUser.get(kept.state.user_id);
+    sessions?.delete(sessionId);
+    if (sessions?.size === 0) this.byUser.delete(kept.state.user_id);
+  }
+
+  /** How many accounts have kept sessions (for tests: the index of `kept` by account). */
+  get accountsKept(): number {
+    return this.byUser.size;
   }
 }
