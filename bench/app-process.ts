@@ -1,11 +1,12 @@
 import { ChildProcess, fork } from 'node:child_process';
 
-import type { AppConfig } from '@sunshine/core';
+import { API_NODE_FLAGS, type AppConfig } from '@sunshine/core';
 
 /**
  * A server a bench loads, in a process of its own (its resident memory its own): a script that
  * sends its parent `{ url }` once listening, `{ rss }` when sent 'rss', and exits when sent 'stop'
- * (bench/province-app.ts, the real app; bench/floor/main.ts, the floor).
+ * (bench/province-app.ts, the real app; bench/floor/main.ts, the floor). Each runs with the API's
+ * heap settings (API_NODE_FLAGS), as `npm start` and the Docker image run the API.
  */
 export class AppProcess<Name extends string = string> {
   private constructor(
@@ -15,7 +16,11 @@ export class AppProcess<Name extends string = string> {
   ) {}
 
   static start<Name extends string>(name: Name, script: string, env: NodeJS.ProcessEnv): Promise<AppProcess<Name>> {
-    const child = fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [], {
+      env,
+      execArgv: [...process.execArgv, ...API_NODE_FLAGS],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s`)), 120_000);
       child.once('exit', (code) => reject(new Error(`${name} exited with ${code} while starting`)));

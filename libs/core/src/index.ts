@@ -2,6 +2,7 @@ export * from './clock/clock';
 export * from './concurrency/slots';
 export * from './config/app-config';
 export * from './config/app-config.module';
+export * from './config/node-flags';
 export * from './core.module';
 export * from './database/application-role';
 export * from './database/bounded-read-pool';
