@@ -95,6 +95,9 @@ export const contentBundleColumns = (rev: string): string =>
     .map((part) => `coalesce((SELECT json_agg(x) FROM (${contentSql[part](rev)}) x), '[]') AS ${part}`)
     .join(', ');
 
+/** A revision's content bundle (ContentRepository#bundle): one text, made once, whose hash V8 keeps. */
+const BUNDLE_SQL = `SELECT ${contentBundleColumns('$1::uuid')}`;
+
 /** SQL over a revision's content: finance lines, subsidy entries, attachments, and their totals. */
 @Injectable()
 export class ContentRepository {
@@ -179,7 +182,7 @@ export class ContentRepository {
 
   /** The revision's lines, subsidy entries, attachments, redactions and totals, in one statement. */
   async bundle(revisionId: string, m: EntityManager = this.db.manager): Promise<ContentBundle> {
-    const [row]: ContentBundle[] = await m.query(`SELECT ${contentBundleColumns('$1::uuid')}`, [revisionId]);
+    const [row]: ContentBundle[] = await m.query(BUNDLE_SQL, [revisionId]);
     return row as ContentBundle;
   }
 

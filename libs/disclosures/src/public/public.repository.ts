@@ -91,6 +91,18 @@ export interface Statement {
   params: unknown[];
 }
 
+/** A published disclosure with its content, revisions and content version (detailWithVersion): one text, made once. */
+const PUBLISHED_DETAIL_SQL = `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
+     coalesce((SELECT v.version FROM region_content_version v WHERE v.region_code = d.region_code), 0)::text AS content_version,
+     p.numbers AS revision_numbers, p.times AS revision_times, p.reasons AS revision_reasons
+   FROM disclosure d
+   JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
+   CROSS JOIN LATERAL (
+     SELECT array_agg(x.number ORDER BY x.number) AS numbers, array_agg(x.published_at ORDER BY x.number) AS times,
+       array_agg(x.correction_reason ORDER BY x.number) AS reasons
+     FROM disclosure_revision x WHERE x.disclosure_id = d.id AND x.status = 'published') p
+   WHERE d.id = $1 AND d.status <> 'draft'`;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are typed by the caller
 const run = (q: Queryable, { sql, params }: Statement): Promise<any> => q.query(sql, params);
 
@@ -430,19 +442,7 @@ export class PublicRepository {
         revision_numbers: number[];
         revision_times: (Date | null)[];
         revision_reasons: (string | null)[];
-      })[] = await this.db.query(
-      `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
-         coalesce((SELECT v.version FROM region_content_version v WHERE v.region_code = d.region_code), 0)::text AS content_version,
-         p.numbers AS revision_numbers, p.times AS revision_times, p.reasons AS revision_reasons
-       FROM disclosure d
-       JOIN disclosure_revision r ON r.disclosure_id = d.id AND r.number = d.published_revision
-       CROSS JOIN LATERAL (
-         SELECT array_agg(x.number ORDER BY x.number) AS numbers, array_agg(x.published_at ORDER BY x.number) AS times,
-           array_agg(x.correction_reason ORDER BY x.number) AS reasons
-         FROM disclosure_revision x WHERE x.disclosure_id = d.id AND x.status = 'published') p
-       WHERE d.id = $1 AND d.status <> 'draft'`,
-      [id],
-    );
+      })[] = await this.db.query(PUBLISHED_DETAIL_SQL, [id]);
     if (!row) return undefined;
     return {
       disclosure: row,
