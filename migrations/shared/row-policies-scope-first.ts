@@ -4,11 +4,13 @@ import { estimatedTrue } from './row-policies';
 import { CONTENT } from './row-policies-by-call';
 
 /*
- * The policies that RowSecurityScopeFirst1764881000000 rewrote, in four forms: as they were before
+ * The policies that RowSecurityScopeFirst1764881000000 rewrote, in five forms: as they were before
  * it (a function call decides), with the scope's own cases tested inline first
  * (RowSecurityScopeFirst1764881000000), with the regions' test without the scope's kind
- * (RowSecurityRegionsInline1764883000000), and with the system scope passing the regions' test
- * instead of an arm of its own where a row's region is never NULL (RowSecuritySystemRegions1764885000000).
+ * (RowSecurityRegionsInline1764883000000), with the system scope passing the regions' test
+ * instead of an arm of its own where a row's region is never NULL (RowSecuritySystemRegions1764885000000),
+ * and, on those tables, without the function call that let the owner through (the owner passes by a
+ * policy of its own instead: RowSecurityOwnerPolicy1764887000000).
  * Outside the migrations' glob (see row-policies.ts).
  */
 
@@ -39,13 +41,30 @@ interface Policies {
 }
 
 /**
+ * The tables whose rows are decided by their region, never NULL (and role assignments, also by their
+ * holder): with `systemInRegions`, the function call in their policies decides only the owner's
+ * case (`sunshine_sees_region`: not a member of `sunshine_app`).
+ */
+export const OWNER_POLICY_TABLES = [
+  'disclosure',
+  'disclosure_revision',
+  ...CONTENT,
+  'supervision_issue',
+  'supervision_batch',
+  'rule_finding',
+  'role_assignment',
+];
+
+/**
  * The policies of every table these migrations rewrite, in the form `inRegions` makes. With
  * `systemInRegions`, the system scope carries every region (`{(,)}`, rowScopeParameters) and passes
  * the regions' test, so that a row whose region is never NULL needs no test of the scope's kind
  * first. The audit log keeps the system's own arm (an event of no region, NULL, fails the regions'
- * test and would call the function), and so do the tables decided through another row.
+ * test and would call the function), and so do the tables decided through another row. With
+ * `ownerApart` too, the policies of OWNER_POLICY_TABLES call no function: the owner has a policy
+ * of its own there.
  */
-export function scopeFirstPolicies(inRegions: InRegions, systemInRegions = false): Policies[] {
+export function scopeFirstPolicies(inRegions: InRegions, systemInRegions = false, ownerApart = false): Policies[] {
   const system = (test: string) => (inRegions ? `${SYSTEM} OR ${test}` : test);
   /** The scope's own cases, tested inline ahead of a policy's function call (none without `inRegions`). */
   const scopeFirst = (column: string, nullable = false) => {
@@ -53,9 +72,11 @@ export function scopeFirstPolicies(inRegions: InRegions, systemInRegions = false
     const regions = `${inRegions(column)} OR `;
     return systemInRegions && !nullable ? regions : system(regions);
   };
-  /** A policy's test of a row by its region: the scope's own cases first, then the function. */
+  /** A policy's test of a row by its region: the scope's own cases first, then the function (but for the owner's tables). */
   const region = (column: string, nullable?: boolean) =>
-    `${scopeFirst(column, nullable)}sunshine_sees_region(${column})`;
+    inRegions && ownerApart && !nullable
+      ? inRegions(column)
+      : `${scopeFirst(column, nullable)}sunshine_sees_region(${column})`;
   /** A table whose rows are decided by their region alone, or by a column test first. */
   const regional = (table: string, first?: string): Policies => {
     const test = region(`${table}.region_code`);
@@ -74,7 +95,7 @@ export function scopeFirstPolicies(inRegions: InRegions, systemInRegions = false
     ...['supervision_issue', 'supervision_batch', 'rule_finding'].map((table) => regional(table)),
     {
       ...regional('role_assignment'),
-      read: `${scopeFirst('role_assignment.region_code')}role_assignment.user_id = sunshine_scope_account() OR sunshine_sees_region(role_assignment.region_code)`,
+      read: `${scopeFirst('role_assignment.region_code')}role_assignment.user_id = sunshine_scope_account()${ownerApart ? '' : ' OR sunshine_sees_region(role_assignment.region_code)'}`,
     },
     // its writes are the system's or the caller's own
     { table: 'audit_log', read: region('audit_log.region_code', true) },
