@@ -276,11 +276,15 @@ describe('Row-level security on private tables (the application’s database rol
     let homeDraft: string;
     let aliceComplaint: string;
 
-    const visible = async (table: string, scope?: RowScope): Promise<string[]> => {
-      const sql = `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`;
-      const rows: { k: string }[] = scope ? await db.transaction((m) => m.query(sql), { scope }) : await app.query(sql);
+    /** The keys of `table`'s rows (a revision's or a complaint's for their content) that `who` reads. */
+    const keysIn = async (who: { query: DataSource['query'] }, table: string): Promise<string[]> => {
+      const rows: { k: string }[] = await who.query(
+        `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`,
+      );
       return rows.map((r) => r.k);
     };
+    const visible = (table: string, scope?: RowScope): Promise<string[]> =>
+      scope ? db.transaction((m) => keysIn(m, table), { scope }) : keysIn(app, table);
     /** The keys of `table` whose parent `sees` admits, from the owner's view. */
     const expected = (table: string, sees: (p: Parent) => boolean) =>
       (ownerKeys.get(table) ?? []).filter((k) => sees(parents.get(k) as Parent));
@@ -353,15 +357,7 @@ describe('Row-level security on private tables (the application’s database rol
       ];
       parents = new Map(all.map((p) => [p.key, p]));
       ownerKeys = new Map();
-      for (const table of REGION_TABLES) {
-        const rows: { k: string }[] = await owner.query(
-          `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`,
-        );
-        ownerKeys.set(
-          table,
-          rows.map((r) => r.k),
-        );
-      }
+      for (const table of REGION_TABLES) ownerKeys.set(table, await keysIn(owner, table));
       [homeDraft] = (
         await owner.query(`SELECT r.id::text FROM disclosure_revision r WHERE r.disclosure_id = $1`, [drafts[0].id])
       ).map((r: { id: string }) => r.id);
@@ -391,10 +387,10 @@ describe('Row-level security on private tables (the application’s database rol
     it.each(REGION_TABLES)(
       'shows %s to the system scope set as an older process sets it (its kind, no regions): every complaint row, else what is public',
       async (table) => {
-        const sql = `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`;
-        const rows: { k: string }[] = await asSystemWithoutRegions((m) => m.query(sql));
         const complaints = table === 'complaint' || COMPLAINT_TABLES.includes(table);
-        expect(rows.map((r) => r.k)).toEqual(expected(table, (p) => complaints || p.public));
+        expect(await asSystemWithoutRegions((m) => keysIn(m, table))).toEqual(
+          expected(table, (p) => complaints || p.public),
+        );
       },
     );
 
@@ -406,12 +402,11 @@ describe('Row-level security on private tables (the application’s database rol
     it.each(['disclosure', 'disclosure_revision', ...REVISION_TABLES])(
       'shows a role that is neither the owner nor the application’s only what is public of %s',
       async (table) => {
-        const sql = `SELECT DISTINCT ${keyOf(table)}::text AS k FROM ${table} ORDER BY 1`;
-        const rows: { k: string }[] = await owner.transaction(async (m) => {
+        const keys = await owner.transaction(async (m) => {
           await m.query('SET LOCAL ROLE pg_read_all_data');
-          return m.query(sql);
+          return keysIn(m, table);
         });
-        expect(rows.map((r) => r.k)).toEqual(expected(table, (p) => p.public));
+        expect(keys).toEqual(expected(table, (p) => p.public));
       },
     );
 
