@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db, timestampKeySql, updatedRows } from '@sunshine/core';
 import { EntityManager } from 'typeorm';
 
-import { ContentBundle, contentBundleColumns } from './content.repository';
+import { BundleColumns, bundleOf, contentBundleColumns } from './content.repository';
 import type { WorkingCopyRows } from './replies/working-replies.mapper';
 
 export type Category = 'party' | 'village' | 'finance';
@@ -274,7 +274,7 @@ export class DisclosuresRepository {
    */
   async workingCopy(disclosureId: string): Promise<WorkingCopyRows | undefined> {
     const [row]: (DisclosureRow &
-      ContentBundle & {
+      BundleColumns & {
         step_revisions: number[];
         step_actions: string[];
         step_actors: string[];
@@ -282,13 +282,14 @@ export class DisclosuresRepository {
         step_reasons: (string | null)[];
       })[] = await this.db.query(WORKING_COPY_SQL, [disclosureId]);
     if (!row) return undefined;
+    const { lines, totals, subsidies, attachments } = bundleOf(row);
     return {
       disclosure: row,
       revision: revisionOf(row as unknown as Record<string, unknown>),
-      lines: row.lines,
-      totals: row.totals,
-      subsidies: row.subsidies,
-      attachments: row.attachments,
+      lines,
+      totals,
+      subsidies,
+      attachments,
       steps: (row.step_revisions ?? []).map((revision_number, i) => ({
         revision_number,
         action: row.step_actions[i] as string,

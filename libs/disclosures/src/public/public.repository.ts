@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Queryable, timestampKeySql } from '@sunshine/core';
 
-import { ContentBundle, contentBundleColumns } from '../content.repository';
+import { BundleColumns, bundleOf, ContentBundle, contentBundleColumns } from '../content.repository';
 import { D_COLUMNS, DisclosureRow, R_COLUMNS_APART, revisionOf, RevisionRow } from '../disclosures.repository';
 import { TitleSearchStart, titleSearchStart, TitleStatistics } from './title-statistics';
 
@@ -437,7 +437,7 @@ export class PublicRepository {
    */
   async detailWithVersion(id: string): Promise<VersionedDetail | undefined> {
     const [row]: (DisclosureRow &
-      ContentBundle & {
+      BundleColumns & {
         content_version: string;
         revision_numbers: number[];
         revision_times: (Date | null)[];
@@ -447,7 +447,7 @@ export class PublicRepository {
     return {
       disclosure: row,
       revision: revisionOf(row as unknown as Record<string, unknown>),
-      content: row,
+      content: bundleOf(row),
       revisions: row.revision_numbers.map((number, i) => ({
         number,
         published_at: row.revision_times[i] ?? null,
