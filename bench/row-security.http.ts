@@ -2,7 +2,9 @@
  * bench:rls through HTTP: what row-level security costs a caller of the API. The real app runs
  * twice (bench/province-app.ts, each in its own process, the app's pool size): on the application's
  * role, under the policies, and on a login with the same grants that bypasses them (policyFreeTwin)
- * — the same code, statements and replies, without row-level security. Each route is loaded with
+ * — the same code, statements and replies, without row-level security, and without the scope's
+ * settings, which that login's app does not send (Db#sendNoRowScope): the ratios are the whole cost,
+ * the policies and the setting of the scope (since 2026-12-06, night). Each route is loaded with
  * autocannon for BENCH_SECONDS per server (default 24) in BENCH_HTTP_ROUNDS rounds (default 8), the
  * two servers alternating (ABBA) so that drift on a noisy machine hits both alike. The first route
  * reads no table under row-level security: its ratio shows how far two processes of the same app

@@ -1,4 +1,13 @@
-import { APPLICATION_ROLE, applicationRoleProblems, dataSourceOptions } from '@sunshine/core';
+import {
+  APPLICATION_ROLE,
+  applicationRoleProblems,
+  bypassesRowSecurity,
+  dataSourceOptions,
+  Db,
+  officialRows,
+  runWithRowScope,
+  SYSTEM_ROWS,
+} from '@sunshine/core';
 import { DataSource } from 'typeorm';
 
 import { API_MAIN, ensureBuilt, startProcess } from './support/api-process';
@@ -90,6 +99,30 @@ describe('Database roles: the application owns nothing, migrations run as the ow
       `SELECT last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relname = 'rule_finding'`,
     );
     expect(analysed).toBe(true);
+  });
+
+  it('sends the caller’s scope on its role, and none on a role that row-level security passes over', async () => {
+    const official = officialRows('00000000-0000-4000-8000-000000000001', [
+      { from: '110000000000', to: '119999999999' },
+    ]);
+    // The regions' setting as a statement on a table under row-level security sees it, alone and in a transaction.
+    const settingsOf = async (db: Db): Promise<(string | null)[]> => {
+      const sql = `SELECT current_setting('sunshine.regions', true) AS regions, (SELECT count(*) FROM disclosure) AS n`;
+      const [alone]: { regions: string | null }[] = await runWithRowScope(official, () => db.query(sql));
+      const [inTx]: { regions: string | null }[] = await db.transaction((m) => m.query(sql), { scope: SYSTEM_ROWS });
+      return [alone?.regions ?? null, inTx?.regions ?? null];
+    };
+    expect(await bypassesRowSecurity(app)).toBe(false);
+    expect(await settingsOf(sut.app.get(Db))).toEqual(['{[110000000000,119999999999]}', '{(,)}']);
+
+    // Outside production the API starts, with a warning, on the owner's URL: a superuser.
+    const asOwner = await createTestApp((db) => ({ DATABASE_URL: db.url }));
+    try {
+      expect(await bypassesRowSecurity(asOwner.app.get(DataSource))).toBe(true);
+      expect((await settingsOf(asOwner.app.get(Db))).map((setting) => setting ?? '')).toEqual(['', '']);
+    } finally {
+      await asOwner.close();
+    }
   });
 
   it('refuses to start in production as a role that owns the schema, and says which setting to change', async () => {

@@ -30,7 +30,9 @@ export interface TestApp {
  * supertest request on its server (`http`, or `request(app.getHttpServer())`) is checked against
  * the app's own OpenAPI document; close() throws the list of replies that do not match.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> | ((db: TestDatabase) => Record<string, string>) = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   Object.assign(process.env, {
     NODE_ENV: 'test',
@@ -44,7 +46,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     PASSWORD_SCRYPT_P: '1',
     AUTH_RATE_LIMIT: '1000',
     DEMO_DATA: 'false',
-    ...env,
+    ...(typeof env === 'function' ? env(db) : env),
   });
   const app = await createHttpApp(AppModule);
   await app.init();

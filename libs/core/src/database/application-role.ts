@@ -68,3 +68,11 @@ export async function applicationRoleProblems(db: Queryable): Promise<string[]> 
   if (role.owns.length > 0) problems.push(`owns (or is a member of the owner of) ${role.owns.join(', ')}…`);
   return problems.map((problem) => `the database role ${role.name} ${problem}`);
 }
+
+/** Whether row-level security passes over the role `db` logs in as (a superuser, or BYPASSRLS). */
+export async function bypassesRowSecurity(db: Queryable): Promise<boolean> {
+  const [role] = await db.query<{ bypasses: boolean }[]>(
+    `SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`,
+  );
+  return role?.bypasses === true;
+}

@@ -3,7 +3,7 @@ import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
-import { applicationRoleProblems } from './application-role';
+import { applicationRoleProblems, bypassesRowSecurity } from './application-role';
 import { BoundedReadPool } from './bounded-read-pool';
 import { dataSourceOptions } from './data-source.options';
 import { DatabaseServer } from './database-server';
@@ -47,7 +47,8 @@ class DatabaseShutdown implements OnApplicationShutdown {
 
 /**
  * The application logs in as a role that owns nothing (README, "Database roles"): in production it
- * refuses to start otherwise; elsewhere (a developer's superuser URL, the benchmarks) it warns.
+ * refuses to start otherwise; elsewhere (a developer's superuser URL, the benchmarks) it warns, and
+ * on a role that row-level security passes over, `Db` sends no scope (Db#sendNoRowScope).
  */
 @Injectable()
 class ApplicationRoleCheck implements OnModuleInit {
@@ -56,6 +57,7 @@ class ApplicationRoleCheck implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly db: Db,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -64,6 +66,7 @@ class ApplicationRoleCheck implements OnModuleInit {
     const why = `${problems.join('; ')}: DATABASE_URL must be a role that owns nothing (a member of sunshine_app), DATABASE_OWNER_URL the schema's owner (README, "Database roles")`;
     if (this.config.NODE_ENV === 'production') throw new Error(why);
     this.logger.warn(why);
+    if (this.config.replicaUrls.length === 0 && (await bypassesRowSecurity(this.dataSource))) this.db.sendNoRowScope();
   }
 }
 

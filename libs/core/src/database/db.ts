@@ -65,6 +65,18 @@ export class Db {
     }) as EntityManager;
   }
 
+  /** Whether statements on the tables under row-level security carry the caller's scope (sendNoRowScope). */
+  private rowScopeSent = true;
+
+  /**
+   * Stops sending the scope: the application's role bypasses row-level security (a superuser's URL
+   * in development, the benchmarks' floor), so the database would set it for nothing. Called at start
+   * (ApplicationRoleCheck) only without read replicas, whose URLs may name a role that is confined.
+   */
+  sendNoRowScope(): void {
+    this.rowScopeSent = false;
+  }
+
   /** The open transaction's manager, else one whose `query` is `Db#query`. */
   get manager(): EntityManager {
     const tx = current.getStore();
@@ -80,7 +92,7 @@ export class Db {
     const tx = current.getStore();
     if (tx?.open) return tx.manager.query(sql, params) as Promise<T>;
     const scope = currentRowScope();
-    if (scope.kind !== 'public' && namesRowSecuredTable(sql))
+    if (scope.kind !== 'public' && this.rowScopeSent && namesRowSecuredTable(sql))
       return this.routed
         ? this.transaction((m) => m.query(sql, params) as Promise<T>)
         : this.scopedStatement<T>(sql, params ?? [], scope);
@@ -138,7 +150,7 @@ export class Db {
     if (outer?.open && !options.scope) return work(outer.manager);
     const scope = options.scope ?? currentRowScope();
     const scoped =
-      scope.kind === 'public' && !options.scope
+      (scope.kind === 'public' && !options.scope) || !this.rowScopeSent
         ? work
         : async (m: EntityManager) => {
             await m.query(SET_ROW_SCOPE, rowScopeParameters(scope));
