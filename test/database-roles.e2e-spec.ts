@@ -1,7 +1,7 @@
 import {
   APPLICATION_ROLE,
+  applicationRole,
   applicationRoleProblems,
-  bypassesRowSecurity,
   dataSourceOptions,
   Db,
   officialRows,
@@ -112,13 +112,13 @@ describe('Database roles: the application owns nothing, migrations run as the ow
       const [inTx]: { regions: string | null }[] = await db.transaction((m) => m.query(sql), { scope: SYSTEM_ROWS });
       return [alone?.regions ?? null, inTx?.regions ?? null];
     };
-    expect(await bypassesRowSecurity(app)).toBe(false);
+    expect((await applicationRole(app)).bypassesRowSecurity).toBe(false);
     expect(await settingsOf(sut.app.get(Db))).toEqual(['{[110000000000,119999999999]}', '{(,)}']);
 
     // Outside production the API starts, with a warning, on the owner's URL: a superuser.
     const asOwner = await createTestApp((db) => ({ DATABASE_URL: db.url }));
     try {
-      expect(await bypassesRowSecurity(asOwner.app.get(DataSource))).toBe(true);
+      expect((await applicationRole(asOwner.app.get(DataSource))).bypassesRowSecurity).toBe(true);
       expect((await settingsOf(asOwner.app.get(Db))).map((setting) => setting ?? '')).toEqual(['', '']);
     } finally {
       await asOwner.close();

@@ -41,13 +41,19 @@ export async function ensureApplicationLogin(ownerUrl: string, login: string, pa
   return url.toString();
 }
 
-/**
- * What is wrong with the role the application logs in as, for row-level work only: a superuser or
- * a role that bypasses row-level security, may create roles or databases, or owns (or inherits the
- * ownership of) anything in the schema — it could then change the schema or the append-only tables.
- * Empty when the role is as it should be.
- */
-export async function applicationRoleProblems(db: Queryable): Promise<string[]> {
+/** What the start-up check learns of the role the application logs in as (applicationRole). */
+export interface ApplicationRole {
+  /**
+   * What is wrong with it, for row-level work only: a superuser or a role that bypasses row-level
+   * security, may create roles or databases, or owns (or inherits the ownership of) anything in the
+   * schema — it could then change the schema or the append-only tables. Empty when it is as it should be.
+   */
+  problems: string[];
+  /** Whether row-level security passes over it (a superuser, or BYPASSRLS): the scope would be ignored. */
+  bypassesRowSecurity: boolean;
+}
+
+export async function applicationRole(db: Queryable): Promise<ApplicationRole> {
   const [role] = await db.query<
     { name: string; superuser: boolean; bypassrls: boolean; createrole: boolean; createdb: boolean; owns: string[] }[]
   >(
@@ -59,20 +65,20 @@ export async function applicationRoleProblems(db: Queryable): Promise<string[]> 
                   ORDER BY c.relname LIMIT 3) AS owns
      FROM pg_roles r WHERE r.rolname = current_user`,
   );
-  if (!role) return [];
+  if (!role) return { problems: [], bypassesRowSecurity: false };
   const problems: string[] = [];
   if (role.superuser) problems.push('is a superuser');
   if (role.bypassrls) problems.push('bypasses row-level security');
   if (role.createrole) problems.push('may create roles');
   if (role.createdb) problems.push('may create databases');
   if (role.owns.length > 0) problems.push(`owns (or is a member of the owner of) ${role.owns.join(', ')}…`);
-  return problems.map((problem) => `the database role ${role.name} ${problem}`);
+  return {
+    problems: problems.map((problem) => `the database role ${role.name} ${problem}`),
+    bypassesRowSecurity: role.superuser || role.bypassrls,
+  };
 }
 
-/** Whether row-level security passes over the role `db` logs in as (a superuser, or BYPASSRLS). */
-export async function bypassesRowSecurity(db: Queryable): Promise<boolean> {
-  const [role] = await db.query<{ bypasses: boolean }[]>(
-    `SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`,
-  );
-  return role?.bypasses === true;
+/** ApplicationRole#problems of the role `db` logs in as. */
+export async function applicationRoleProblems(db: Queryable): Promise<string[]> {
+  return (await applicationRole(db)).problems;
 }

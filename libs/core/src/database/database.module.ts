@@ -3,7 +3,7 @@ import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
-import { applicationRoleProblems, bypassesRowSecurity } from './application-role';
+import { applicationRole } from './application-role';
 import { BoundedReadPool } from './bounded-read-pool';
 import { dataSourceOptions } from './data-source.options';
 import { DatabaseServer } from './database-server';
@@ -61,12 +61,12 @@ class ApplicationRoleCheck implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const problems = await applicationRoleProblems(this.dataSource);
+    const { problems, bypassesRowSecurity } = await applicationRole(this.dataSource);
     if (problems.length === 0) return;
     const why = `${problems.join('; ')}: DATABASE_URL must be a role that owns nothing (a member of sunshine_app), DATABASE_OWNER_URL the schema's owner (README, "Database roles")`;
     if (this.config.NODE_ENV === 'production') throw new Error(why);
     this.logger.warn(why);
-    if (this.config.replicaUrls.length === 0 && (await bypassesRowSecurity(this.dataSource))) this.db.sendNoRowScope();
+    if (bypassesRowSecurity && this.config.replicaUrls.length === 0) this.db.sendNoRowScope();
   }
 }
 
