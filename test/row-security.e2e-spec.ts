@@ -48,14 +48,16 @@ describe('Row-level security on private tables (the application’s database rol
 
   /**
    * `read` in the system scope as a process before RowSecuritySystemRegions1764885000000 set it: its
-   * kind without its regions. The complaints' policies still let every row through; those of the
-   * tables decided by a row's region, whose function call went with RowSecurityOwnerPolicy1764887000000,
-   * only what is public.
+   * kind without its regions (nor the region pattern of RowSecurityRegionPattern1764888000000). The
+   * complaints' policies still let every row through; those of the tables decided by a row's region,
+   * whose function call went with RowSecurityOwnerPolicy1764887000000, only what is public.
    */
   const asSystemWithoutRegions = <T>(read: (m: { query: DataSource['query'] }) => Promise<T>) =>
     db.transaction(
       async (m) => {
-        await m.query(`SELECT set_config('sunshine.regions', '', true)`);
+        await m.query(
+          `SELECT set_config('sunshine.regions', '', true), set_config('sunshine.region_pattern', '', true)`,
+        );
         return read(m);
       },
       { scope: SYSTEM_ROWS },
@@ -418,6 +420,27 @@ describe('Row-level security on private tables (the application’s database rol
       );
     });
 
+    // The scope's region pattern names one whole subtree, the widest (rowScopeParameters); the
+    // rows of the others, and of a range that is no whole subtree, pass by the regions' test.
+    it.each(REGION_TABLES)('shows an official with several subtrees the private rows of %s in each', async (table) => {
+      const inAny =
+        (...tests: ((p: Parent) => boolean)[]) =>
+        (p: Parent) =>
+          tests.some((test) => test(p));
+      const village = officialRows(randomUUID(), [subtreeOf(VILLAGE, 5), subtreeOf(OTHER_TOWNSHIP, 4)]);
+      expect(await visible(table, village)).toEqual(
+        expected(table, inAny(within(VILLAGE, 5), within(OTHER_TOWNSHIP, 4))),
+      );
+      const both = officialRows(randomUUID(), [subtreeOf(OTHER_TOWNSHIP, 4), subtreeOf(TOWNSHIP, 4)]);
+      expect(await visible(table, both)).toEqual(
+        expected(table, inAny(within(TOWNSHIP, 4), within(OTHER_TOWNSHIP, 4))),
+      );
+      const partial = officialRows(randomUUID(), [{ from: VILLAGE, to: String(BigInt(VILLAGE) + 1n) }]);
+      expect(await visible(table, partial)).toEqual(
+        expected(table, (p) => p.public || p.regions.some((r) => r === VILLAGE || BigInt(r) === BigInt(VILLAGE) + 1n)),
+      );
+    });
+
     it.each(REGION_TABLES)('shows a resident the public rows of %s and their own complaints', async (table) => {
       expect(await visible(table, ownRows(alice.id))).toEqual(
         expected(table, (p) => p.public || p.complainant === alice.id),
@@ -499,11 +522,14 @@ describe('Row-level security on private tables (the application’s database rol
       await expect(writesThenRollsBack(header, homeReviewer)).resolves.toBe(true);
     });
 
+    // The region pattern (RowSecurityRegionPattern1764888000000) is empty here, as for a scope whose
+    // subtrees it cannot name: every row goes to the regions' test.
     it('treats a malformed region setting as an error, never as a wider scope', async () => {
       await expect(
         db.transaction(async (m) => {
           await m.query(
-            `SELECT set_config('sunshine.scope', 'official', true), set_config('sunshine.regions', 'all', true)`,
+            `SELECT set_config('sunshine.scope', 'official', true), set_config('sunshine.regions', 'all', true),
+               set_config('sunshine.region_pattern', '', true)`,
           );
           return m.query(`SELECT count(*) FROM finance_line`);
         }),

@@ -4,13 +4,14 @@ import { estimatedTrue } from './row-policies';
 import { CONTENT } from './row-policies-by-call';
 
 /*
- * The policies that RowSecurityScopeFirst1764881000000 rewrote, in five forms: as they were before
+ * The policies that RowSecurityScopeFirst1764881000000 rewrote, in six forms: as they were before
  * it (a function call decides), with the scope's own cases tested inline first
  * (RowSecurityScopeFirst1764881000000), with the regions' test without the scope's kind
  * (RowSecurityRegionsInline1764883000000), with the system scope passing the regions' test
  * instead of an arm of its own where a row's region is never NULL (RowSecuritySystemRegions1764885000000),
  * and, on those tables, without the function call that let the owner through (the owner passes by a
- * policy of its own instead: RowSecurityOwnerPolicy1764887000000).
+ * policy of its own instead: RowSecurityOwnerPolicy1764887000000); then with the region pattern
+ * tested ahead of the regions (RowSecurityRegionPattern1764888000000).
  * Outside the migrations' glob (see row-policies.ts).
  */
 
@@ -31,6 +32,15 @@ export const inOfficialRegions = (column: string) =>
  * rowScopeParameters sets '{}' for every other kind, so the kind's test decided nothing.
  */
 export const inScopeRegions = (column: string) => `${REGIONS} @> ${column}`;
+
+/**
+ * The scope's region pattern matches `column`'s digits (a LIKE test: every region of the scope's
+ * widest whole subtree; none for a scope without regions), else `sunshine_in_regions` decides
+ * (RowSecurityRegionPattern1764888000000). The pattern holds regions of the scope only, so the two
+ * arms pass what `inScopeRegions` passes; the first spares most rows the regions' cast.
+ */
+export const inScopePattern = (column: string) =>
+  `(${column}::text LIKE current_setting('sunshine.region_pattern', true) OR sunshine_in_regions(${column}))`;
 
 interface Policies {
   table: string;

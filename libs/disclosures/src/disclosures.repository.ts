@@ -87,7 +87,7 @@ export function revisionOf(row: Record<string, unknown>): RevisionRow {
 }
 
 /** An official's working copy (DisclosuresRepository#workingCopy): one text, made once, whose hash V8 keeps. */
-const WORKING_COPY_SQL = `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
+export const WORKING_COPY_SQL = `SELECT ${D_COLUMNS}, ${R_COLUMNS_APART}, ${contentBundleColumns('r.id')},
      s.revisions AS step_revisions, s.actions AS step_actions, s.actors AS step_actors, s.times AS step_times,
      s.reasons AS step_reasons
    FROM disclosure d

@@ -73,7 +73,10 @@ export function namesRowSecuredTable(sql: string): boolean {
 }
 
 /** The scope's settings, in the order of rowScopeParameters. */
-const SCOPE_SETTINGS = ['sunshine.scope', 'sunshine.user', 'sunshine.regions'] as const;
+const SCOPE_SETTINGS = ['sunshine.scope', 'sunshine.user', 'sunshine.regions', 'sunshine.region_pattern'] as const;
+
+/** The scope's settings' values (rowScopeParameters): kind, account, regions, region pattern. */
+export type RowScopeSettings = [string, string, string, string];
 
 /**
  * The statement that sets `scope` (its rowScopeParameters) for the current transaction only (not
@@ -84,26 +87,58 @@ const SCOPE_SETTINGS = ['sunshine.scope', 'sunshine.user', 'sunshine.regions'] a
 export const SET_ROW_SCOPE = `SELECT WHERE (${SCOPE_SETTINGS.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(' || ')}) IS NULL`;
 
 /**
- * `scope` as the three settings: kind, account id, and the regions as an `int8multirange` literal:
- * an official's subtrees, every region for the system scope, none ('{}') for the others. The
- * policies test a row's region against them without reading the kind
- * (migrations/1764883000000-row-security-regions-inline.ts, 1764885000000-row-security-system-regions.ts).
+ * `scope` as its settings: kind, account id, the regions as an `int8multirange` literal (an
+ * official's subtrees, every region for the system scope, none ('{}') for the others), and a LIKE
+ * pattern of region codes' digits that matches only codes in those regions (regionPattern; `%`, every
+ * code, for the system scope). The
+ * policies test a row's region against the pattern first, then, for a row it leaves, against the
+ * regions (`sunshine_in_regions`), without reading the kind
+ * (migrations/1764883000000-row-security-regions-inline.ts, 1764885000000-row-security-system-regions.ts,
+ * 1764888000000-row-security-region-pattern.ts).
  */
-export function rowScopeParameters(scope: RowScope): [string, string, string] {
+export function rowScopeParameters(scope: RowScope): RowScopeSettings {
   switch (scope.kind) {
     case 'user':
-      return ['user', scope.userId, '{}'];
+      return ['user', scope.userId, '{}', ''];
     case 'official':
       return [
         'official',
         scope.userId,
         `{${scope.regions.map((r) => `[${BigInt(r.from)},${BigInt(r.to)}]`).join(',')}}`,
+        regionPattern(scope.regions),
       ];
     case 'system':
-      return ['system', '', '{(,)}'];
+      return ['system', '', '{(,)}', '%'];
     case 'public':
-      return ['', '', '{}'];
+      return ['', '', '{}', ''];
   }
+}
+
+/** Region codes have this many digits: a subtree's codes share the digits of its root's level. */
+const CODE_DIGITS = 12;
+
+/**
+ * A LIKE pattern that matches the decimal text of every region code in the widest of `regions`
+ * that is a whole subtree (its codes share a prefix of digits: `[211303005000,211303005999]` is
+ * `211303005___`, a village's `[c,c]` is `c`), and no other text: digits, then one `_` for each
+ * digit the subtree's codes differ in, nothing else special to LIKE. '' (matches no code) when no
+ * range is a whole subtree.
+ */
+export function regionPattern(regions: RowRegionRange[]): string {
+  let best: string | undefined;
+  for (const range of regions) {
+    const from = String(BigInt(range.from));
+    const to = String(BigInt(range.to));
+    if (from.length !== CODE_DIGITS || to.length !== CODE_DIGITS) continue;
+    for (let tail = CODE_DIGITS - 1; tail >= 0; tail--) {
+      const prefix = from.slice(0, CODE_DIGITS - tail);
+      if (from === prefix + '0'.repeat(tail) && to === prefix + '9'.repeat(tail)) {
+        if (best === undefined || prefix.length < best.length) best = prefix;
+        break;
+      }
+    }
+  }
+  return best === undefined ? '' : best.padEnd(CODE_DIGITS, '_');
 }
 
 /** The scope of the work running now; a request's is mutable until its access check has run. */

@@ -1,7 +1,7 @@
 import { FieldDef, PoolClient, Query, QueryResult } from 'pg';
 
 import { closeEvicted, describeRows, forgetStaleStatement, statementName } from './named-statements';
-import { SET_ROW_SCOPE } from './row-scope';
+import { RowScopeSettings, SET_ROW_SCOPE } from './row-scope';
 
 /** The scope's statement, prepared once per connection under this name. */
 const SCOPE_STATEMENT = 'sunshine_set_scope';
@@ -32,7 +32,7 @@ class ScopedQuery extends Query {
   constructor(
     private readonly sql: string,
     values: unknown[],
-    private readonly settings: string[],
+    private readonly settings: RowScopeSettings,
     callback: (error: Error | undefined, results: QueryResult | QueryResult[]) => void,
   ) {
     super(sql, values, callback as never); // not a config object: see NamedQuery
@@ -94,7 +94,7 @@ export function queryScoped(
   client: PoolClient,
   sql: string,
   params: unknown[],
-  settings: [string, string, string],
+  settings: RowScopeSettings,
   retry = true,
 ): Promise<QueryResult> {
   return new Promise((resolve, reject) => {
