@@ -89,10 +89,9 @@ export const SET_ROW_SCOPE = `SELECT WHERE (${SCOPE_SETTINGS.map((name, i) => `s
 /**
  * `scope` as its settings: kind, account id, the regions as an `int8multirange` literal (an
  * official's subtrees, every region for the system scope, none ('{}') for the others), and a LIKE
- * pattern of region codes' digits that matches only codes in those regions (regionPattern; `%`, every
- * code, for the system scope). The
- * policies test a row's region against the pattern first, then, for a row it leaves, against the
- * regions (`sunshine_in_regions`), without reading the kind
+ * pattern of region codes' digits that matches only codes in those regions (regionPattern; `%`,
+ * every code, for the system scope). The policies test a row's region against the pattern first,
+ * then, for a row it leaves, against the regions (`sunshine_in_regions`), without reading the kind
  * (migrations/1764883000000-row-security-regions-inline.ts, 1764885000000-row-security-system-regions.ts,
  * 1764888000000-row-security-region-pattern.ts).
  */
