@@ -17,8 +17,8 @@ import { alterPolicies, inScopePattern, inScopeRegions, scopeFirstPolicies } fro
  * code, so a statement without a scope still sees only public rows.
  *
  * An official's read of a draft's working copy (eight scans under policies) in a server-side loop
- * (`npm run bench:policy-forms`, 3,000 executions a pass, best of eight): 16–19 µs a statement more
- * than a twin with BYPASSRLS before, 10–11 after (README, "Row-level security").
+ * (`npm run bench:policy-forms`, 3,000 executions a pass, best of eight): 15–19 µs a statement more
+ * than a twin with BYPASSRLS before, 8–11 after (README, "Row-level security").
  */
 export class RowSecurityRegionPattern1764888000000 implements MigrationInterface {
   name = 'RowSecurityRegionPattern1764888000000';
