@@ -28,7 +28,7 @@ export class RowSecurityRegionPattern1764888000000 implements MigrationInterface
       CREATE FUNCTION sunshine_in_regions(region bigint) RETURNS boolean
       LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
       BEGIN
-        RETURN coalesce(nullif(current_setting('sunshine.regions', true), ''), '{}')::int8multirange @> region;
+        RETURN ${inScopeRegions('region')};
       END $$`);
     for (const policies of scopeFirstPolicies(inScopePattern, true, true)) await alterPolicies(q, policies);
   }

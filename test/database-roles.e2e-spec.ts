@@ -1,7 +1,6 @@
 import {
   APPLICATION_ROLE,
   applicationRole,
-  applicationRoleProblems,
   dataSourceOptions,
   Db,
   officialRows,
@@ -39,9 +38,9 @@ describe('Database roles: the application owns nothing, migrations run as the ow
       [APPLICATION_ROLE],
     );
     expect(me).toEqual({ user: 'sunshine_api_test', member: true });
-    expect(await applicationRoleProblems(app)).toEqual([]);
+    expect((await applicationRole(app)).problems).toEqual([]);
     // The check itself can fail: the owner's connection is a superuser that owns every table.
-    expect(await applicationRoleProblems(owner)).toEqual(
+    expect((await applicationRole(owner)).problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/is a superuser/), expect.stringMatching(/owns .*app_user/)]),
     );
   });

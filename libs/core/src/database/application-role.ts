@@ -77,8 +77,3 @@ export async function applicationRole(db: Queryable): Promise<ApplicationRole> {
     bypassesRowSecurity: role.superuser || role.bypassrls,
   };
 }
-
-/** ApplicationRole#problems of the role `db` logs in as. */
-export async function applicationRoleProblems(db: Queryable): Promise<string[]> {
-  return (await applicationRole(db)).problems;
-}

@@ -129,13 +129,11 @@ export function regionPattern(regions: RowRegionRange[]): string {
     const from = String(BigInt(range.from));
     const to = String(BigInt(range.to));
     if (from.length !== CODE_DIGITS || to.length !== CODE_DIGITS) continue;
-    for (let tail = CODE_DIGITS - 1; tail >= 0; tail--) {
-      const prefix = from.slice(0, CODE_DIGITS - tail);
-      if (from === prefix + '0'.repeat(tail) && to === prefix + '9'.repeat(tail)) {
-        if (best === undefined || prefix.length < best.length) best = prefix;
-        break;
-      }
-    }
+    // A whole subtree: the digits after those the two ends share are all 0 in one, all 9 in the other.
+    let shared = 0;
+    while (shared < CODE_DIGITS && from[shared] === to[shared]) shared++;
+    const whole = /^0*$/.test(from.slice(shared)) && /^9*$/.test(to.slice(shared));
+    if (whole && (best === undefined || shared < best.length)) best = from.slice(0, shared);
   }
   return best === undefined ? '' : best.padEnd(CODE_DIGITS, '_');
 }
