@@ -22,8 +22,9 @@
  *
  * The data: BENCH_VILLAGES villages of one township (default 8) each with 24 finance disclosures
  * of 18 lines (half published) and 50 complaints, and 200 residents with 50 notifications each,
- * written here as the owner and deleted at the end. The database is DATABASE_URL's (migrated here
- * as DATABASE_OWNER_URL, else DATABASE_URL) or the embedded server's.
+ * written here as the owner and deleted at the end (and at the start, where a run stopped before
+ * its clean-up left them). The database is DATABASE_URL's (migrated here as DATABASE_OWNER_URL,
+ * else DATABASE_URL) or the embedded server's.
  *
  *   npm run bench:rls
  *   DATABASE_URL=postgres://sunshine_api:…@host/db DATABASE_OWNER_URL=postgres://postgres@host/db npm run bench:rls
@@ -133,6 +134,7 @@ async function prepare(owner: Pool): Promise<{ cases: Case[]; data: HttpData }> 
   const place = places[0];
   if (!place) throw new Error(`no township with ${VILLAGES} villages: import the regions first (npm start loads them)`);
   const villages = place.villages.slice(0, VILLAGES);
+  await cleanUp(owner); // the rows of a run stopped before its own clean-up
   const { rows: users } = await owner.query<{ id: string }>(
     `INSERT INTO app_user (kind, login, real_name, home_region_code, province_code, password_hash)
      SELECT 'resident', $1 || i, '压测居民', $2::bigint, $2::bigint / 10000000000 * 10000000000, 'x'
